@@ -1,0 +1,43 @@
+# pg_portfolio, built with PGXS.
+#   make                      build pg_portfolio.so and the install script
+#   make install              install into the PostgreSQL that pg_config names
+#   make installcheck         pg_regress suites in sql/ against a running server (PGHOST/PGPORT)
+# The pure C++ core, unit tests, benchmarks and the fetcher are built by CMake (CMakeLists.txt).
+
+EXTENSION   = pg_portfolio
+EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+MODULE_big  = pg_portfolio
+
+CORE_SRCS   = $(sort $(wildcard src/core/*.cpp))
+GLUE_SRCS   = $(sort $(wildcard src/pg/*.cpp))
+OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
+
+# The install script is assembled from src/sql/*.sql in name order; upgrade scripts are by hand.
+SQL_PARTS   = $(sort $(wildcard src/sql/*.sql))
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(wildcard src/sql/upgrades/$(EXTENSION)--*--*.sql)
+
+REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+PG_CONFIG  ?= pg_config
+EIGEN_INC  ?= /usr/include/eigen3
+PG_CPPFLAGS = -I$(CURDIR)/src -isystem $(EIGEN_INC) -DPGP_EXTENSION_VERSION='"$(EXTVERSION)"'
+PG_CXXFLAGS = -std=c++17 -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-cast-function-type
+SHLIB_LINK += -lstdc++ -lm
+
+# No LLVM bitcode: it would need clang, and JIT inlining of C++ buys nothing here.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
+	cat $(SQL_PARTS) > $@
+
+# Objects depend on every header: the project is small and stale objects are worse than a rebuild.
+$(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
+
+.PHONY: print-extversion
+print-extversion:
+	@echo $(EXTVERSION)

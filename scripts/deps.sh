@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project needs, only those missing (sudo when not root).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PACKAGES=(
+  # build
+  g++ make cmake pkg-config
+  # PostgreSQL 15 with the extensions we use at run time and in tests
+  postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-15-pgtap
+  libtap-parser-sourcehandler-pgtap-perl
+  # libraries
+  libeigen3-dev libpq-dev libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev
+  googletest libgtest-dev libbenchmark-dev
+  # independent reference values and client-library tests
+  python3 python3-numpy python3-scipy python3-psycopg2
+  default-jdk-headless libpostgresql-jdbc-java
+  # small tools the scripts use
+  procps curl ca-certificates
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ $status == "install ok installed" ]] || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  say "all ${#PACKAGES[@]} Debian packages present"
+  exit 0
+fi
+say "installing ${#missing[@]} Debian packages: ${missing[*]}"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,56 @@
+-- The C++/PostgreSQL boundary: a C++ exception thrown three frames deep in the core becomes a
+-- SQL ERROR with the right SQLSTATE, only after every C++ destructor ran; the session goes on.
+CREATE FUNCTION pg_temp.rss_kb() RETURNS bigint LANGUAGE sql AS $$
+    SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmRSS:\s+(\d+)'))[1]::bigint
+$$;
+SELECT portfolio.boundary_selftest('ok');
+SELECT portfolio.boundary_probes_destroyed() AS probes_before \gset
+
+SELECT portfolio.boundary_selftest('invalid_parameter');
+\echo :LAST_ERROR_SQLSTATE
+SELECT portfolio.boundary_selftest('data');
+\echo :LAST_ERROR_SQLSTATE
+SELECT portfolio.boundary_selftest('bad_alloc');
+\echo :LAST_ERROR_SQLSTATE
+SELECT portfolio.boundary_selftest('length');
+\echo :LAST_ERROR_SQLSTATE
+SELECT portfolio.boundary_selftest('overflow');
+\echo :LAST_ERROR_SQLSTATE
+SELECT portfolio.boundary_selftest('internal');
+\echo :LAST_ERROR_SQLSTATE
+SELECT portfolio.boundary_selftest('foreign');
+\echo :LAST_ERROR_SQLSTATE
+SELECT portfolio.boundary_selftest('no such kind');
+\echo :LAST_ERROR_SQLSTATE
+
+-- three probes per call, destroyed before each error was reported
+SELECT portfolio.boundary_probes_destroyed() - :probes_before AS probes_destroyed;
+SELECT 'session still works' AS after_errors;
+
+-- Cancellation: statement_timeout stops a long core loop; the core unwinds, then PostgreSQL
+-- reports the cancel itself (57014). Repeated, it leaks nothing: each call holds 3 MiB, so ten
+-- calls whose destructors were skipped would grow the backend by 30 MiB. The first round warms up
+-- the allocator (generate_series' tuplestores) before the baseline is read.
+SET statement_timeout = '100ms';
+SELECT portfolio.boundary_selftest('spin', 30);
+\echo :LAST_ERROR_SQLSTATE
+SELECT portfolio.twr(0.0001) FROM generate_series(1, 100000) a, generate_series(1, 100000) b;
+\echo :LAST_ERROR_SQLSTATE
+SELECT pg_temp.rss_kb() AS rss_before \gset
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+SELECT portfolio.boundary_selftest('spin', 30);
+-- a long aggregate, cancelled mid-way
+SELECT portfolio.twr(0.0001) FROM generate_series(1, 100000) a, generate_series(1, 100000) b;
+SELECT portfolio.twr(0.0001) FROM generate_series(1, 100000) a, generate_series(1, 100000) b;
+RESET statement_timeout;
+SELECT portfolio.boundary_probes_destroyed() - :probes_before AS probes_destroyed_after_cancels;
+SELECT pg_temp.rss_kb() - :rss_before < 8192 AS rss_grew_less_than_8mib;
+SELECT portfolio.twr(r) FROM (VALUES (0.1), (0.2)) v(r);

@@ -1,0 +1,74 @@
+#include "core/growth.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/format.hpp"
+
+namespace pgp::core {
+
+void check_simple_return(double r) {
+    if (!std::isfinite(r))
+        fail(ErrorCode::DataException, "return must be a finite number, got " + show(r));
+    if (r < -1.0)
+        fail(ErrorCode::DataException,
+             "simple return " + show(r) + " is below -1 (a loss of more than 100 %)");
+}
+
+void GrowthState::add(double r) {
+    check_simple_return(r);
+    ++n;
+    if (r == -1.0)
+        ++total_losses;
+    else
+        log_growth.add(std::log1p(r));
+}
+
+void GrowthState::remove(double r) {
+    check_simple_return(r);
+    if (n <= 0) fail(ErrorCode::Internal, "removing a return from an empty growth state");
+    --n;
+    if (r == -1.0)
+        --total_losses;
+    else
+        log_growth.subtract(std::log1p(r));
+}
+
+void GrowthState::merge(const GrowthState& other) noexcept {
+    n += other.n;
+    total_losses += other.total_losses;
+    log_growth.merge(other.log_growth);
+}
+
+double GrowthState::growth_factor() const noexcept {
+    if (total_losses > 0) return 0.0;
+    return std::exp(log_growth.value());
+}
+
+double GrowthState::compounded_return() const noexcept {
+    if (total_losses > 0) return -1.0;
+    return std::expm1(log_growth.value());
+}
+
+void GrowthState::encode(ByteWriter& out) const {
+    out.u8(kFormatVersion);
+    out.i64(n);
+    out.i64(total_losses);
+    out.f64(log_growth.sum);
+    out.f64(log_growth.compensation);
+}
+
+GrowthState GrowthState::decode(ByteReader& in) {
+    in.expect_version(kFormatVersion, "growth state");
+    GrowthState s;
+    s.n = in.i64();
+    s.total_losses = in.i64();
+    s.log_growth.sum = in.f64();
+    s.log_growth.compensation = in.f64();
+    if (s.n < 0 || s.total_losses < 0 || s.total_losses > s.n)
+        fail(ErrorCode::CorruptState, "growth state has inconsistent counts");
+    return s;
+}
+
+}  // namespace pgp::core

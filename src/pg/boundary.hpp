@@ -1,0 +1,75 @@
+// The C++/PostgreSQL boundary.
+//
+// Every call from glue into the core goes through call_core(). It runs the core function inside a
+// try block, converts any exception into a SQLSTATE and a message copied into a plain stack buffer,
+// lets the try block end (so every C++ destructor and the exception object itself are gone), and
+// only then raises the PostgreSQL error. A longjmp therefore never crosses a live C++ object.
+//
+// Two rules keep this true:
+//  1. The lambda given to call_core calls only core code, never a PostgreSQL function that can
+//     ereport (no palloc, no detoasting): glue prepares inputs before and stores results after.
+//  2. What the lambda returns must be trivially destructible (checked at compile time), so glue
+//     can call PostgreSQL afterwards without a destructor pending.
+#pragma once
+
+#include <exception>
+#include <new>
+#include <stdexcept>
+#include <type_traits>
+
+#include "pg/postgres_headers.hpp"
+#include "core/error.hpp"
+#include "core/interrupt.hpp"
+
+namespace pgp::pg {
+
+struct CapturedError {
+    int sqlstate = 0;
+    bool cancelled = false;
+    char message[1024] = {};
+};
+
+void capture_error(CapturedError& err, int sqlstate, const char* message) noexcept;
+int sqlstate_for(core::ErrorCode code) noexcept;
+[[noreturn]] void raise_captured(const CapturedError& err);
+
+// Lets long core loops notice statement_timeout and query cancel (see core/interrupt.hpp).
+core::InterruptCheck postgres_interrupts() noexcept;
+
+template <typename Fn>
+auto call_core(Fn&& fn) -> decltype(fn()) {
+    using Result = decltype(fn());
+    static_assert(std::is_void_v<Result> || std::is_trivially_destructible_v<Result>,
+                  "a core result must not own resources: glue calls PostgreSQL after it");
+    CapturedError err;
+    try {
+        return fn();
+    } catch (const core::Error& e) {
+        capture_error(err, sqlstate_for(e.code()), e.what());
+    } catch (const core::Cancelled&) {
+        err.cancelled = true;
+    } catch (const std::bad_alloc&) {
+        capture_error(err, ERRCODE_OUT_OF_MEMORY, "out of memory in pg_portfolio");
+    } catch (const std::invalid_argument& e) {
+        capture_error(err, ERRCODE_INVALID_PARAMETER_VALUE, e.what());
+    } catch (const std::domain_error& e) {
+        capture_error(err, ERRCODE_INVALID_PARAMETER_VALUE, e.what());
+    } catch (const std::length_error& e) {
+        capture_error(err, ERRCODE_PROGRAM_LIMIT_EXCEEDED, e.what());
+    } catch (const std::out_of_range& e) {
+        capture_error(err, ERRCODE_PROGRAM_LIMIT_EXCEEDED, e.what());
+    } catch (const std::overflow_error& e) {
+        capture_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, e.what());
+    } catch (const std::underflow_error& e) {
+        capture_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, e.what());
+    } catch (const std::range_error& e) {
+        capture_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, e.what());
+    } catch (const std::exception& e) {
+        capture_error(err, ERRCODE_INTERNAL_ERROR, e.what());
+    } catch (...) {
+        capture_error(err, ERRCODE_INTERNAL_ERROR, "unknown C++ exception in pg_portfolio");
+    }
+    raise_captured(err);
+}
+
+}  // namespace pgp::pg
