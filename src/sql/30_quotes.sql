@@ -1,0 +1,93 @@
+-- Market data: quotes range-partitioned by month, FX rates, and the fetcher's quarantine.
+-- Prices are numeric (exact); statistics convert to float8 where they start.
+
+-- One row per symbol and bar. Daily bars carry the trading date at 00:00 UTC in ts.
+CREATE TABLE portfolio.quotes (
+    symbol     text          NOT NULL,
+    ts         timestamptz   NOT NULL,
+    open       numeric,
+    high       numeric,
+    low        numeric,
+    close      numeric       NOT NULL,
+    adj_close  numeric,                 -- split- and dividend-adjusted close, when the source has one
+    volume     numeric,
+    source     text          NOT NULL,
+    fetched_at timestamptz   NOT NULL DEFAULT now(),
+    PRIMARY KEY (symbol, ts),
+    CHECK (close > 0),
+    CHECK (volume IS NULL OR volume >= 0)
+) PARTITION BY RANGE (ts);
+COMMENT ON TABLE portfolio.quotes IS
+    'price bars, monthly range partitions created by portfolio.ensure_quote_partitions(); no default partition';
+
+-- 1 unit of base costs rate units of quote (EUR/USD 1.08: base EUR, quote USD).
+CREATE TABLE portfolio.fx_rates (
+    day        date        NOT NULL,
+    base       text        NOT NULL CHECK (base ~ '^[A-Z]{3}$'),
+    quote      text        NOT NULL CHECK (quote ~ '^[A-Z]{3}$'),
+    rate       numeric     NOT NULL CHECK (rate > 0),
+    source     text        NOT NULL DEFAULT 'manual',
+    fetched_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (day, base, quote)
+);
+CREATE INDEX fx_rates_pair_day ON portfolio.fx_rates (base, quote, day DESC);
+
+-- Rows the fetcher refused, kept with their raw text and the reason: nothing is silently dropped.
+CREATE TABLE portfolio.quotes_rejected (
+    id      bigserial   PRIMARY KEY,
+    symbol  text,
+    raw     text        NOT NULL,
+    reason  text        NOT NULL,
+    source  text        NOT NULL,
+    seen_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX quotes_rejected_seen_at ON portfolio.quotes_rejected (seen_at);
+
+-- The name of the monthly partition holding a timestamp: quotes_YYYY_MM (months in UTC).
+CREATE FUNCTION portfolio.quote_partition_name(ts timestamptz) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN 'quotes_' || to_char(ts AT TIME ZONE 'UTC', 'YYYY_MM');
+
+-- Creates the missing monthly partitions covering [from_day, to_day]; returns how many it made.
+-- Bounds are written in UTC so they do not depend on the session's TimeZone.
+CREATE FUNCTION portfolio.ensure_quote_partitions(from_day date, to_day date) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    month_start date := date_trunc('month', from_day)::date;
+    created integer := 0;
+    part text;
+BEGIN
+    IF to_day < from_day THEN
+        RAISE EXCEPTION 'ensure_quote_partitions: to_day % is before from_day %', to_day, from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF to_day - from_day > 366 * 200 THEN
+        RAISE EXCEPTION 'ensure_quote_partitions: a span of % days is not a plausible quote history', to_day - from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- concurrent loaders must not race to create the same partition
+    PERFORM pg_advisory_xact_lock(hashtext('portfolio.ensure_quote_partitions'));
+    WHILE month_start <= to_day LOOP
+        part := portfolio.quote_partition_name(month_start::timestamp AT TIME ZONE 'UTC');
+        IF to_regclass(format('portfolio.%I', part)) IS NULL THEN
+            EXECUTE format(
+                'CREATE TABLE portfolio.%I PARTITION OF portfolio.quotes FOR VALUES FROM (%L) TO (%L)',
+                part,
+                month_start::text || ' 00:00:00+00',
+                (month_start + interval '1 month')::date::text || ' 00:00:00+00');
+            created := created + 1;
+        END IF;
+        month_start := (month_start + interval '1 month')::date;
+    END LOOP;
+    RETURN created;
+END
+$$;
+COMMENT ON FUNCTION portfolio.ensure_quote_partitions(date, date) IS
+    'creates the missing monthly partitions of portfolio.quotes covering the given days';
+
+-- pg_dump keeps the user data of extension tables (partitions created later are ordinary tables).
+SELECT pg_catalog.pg_extension_config_dump('portfolio.fx_rates', '');
+SELECT pg_catalog.pg_extension_config_dump('portfolio.quotes_rejected', '');
+SELECT pg_catalog.pg_extension_config_dump('portfolio.quotes_rejected_id_seq', '');
