@@ -1,0 +1,149 @@
+// Glue for the historical VaR family.
+//   var_historical / cvar_historical: every value in a flat growable buffer (8 bytes a row),
+//     exact type-7 quantile by nth_element in the final function; combine = concatenation.
+//   var_historical_approx / cvar_historical_approx: a fixed 32 KiB relative-accuracy sketch.
+#include <cmath>
+
+#include "pg/buffer_state.hpp"
+#include "pg/sql_function.hpp"
+#include "core/parameters.hpp"
+#include "core/quantile.hpp"
+#include "core/sketch.hpp"
+
+using pgp::core::QuantileSketch;
+using pgp::pg::BufferHeader;
+using pgp::pg::call_core;
+using Values = pgp::pg::FlatBuffer<double>;
+
+namespace {
+constexpr double kDefaultConfidence = 0.95;
+constexpr const char* kWhat = "var_historical";
+
+void check_return(double r) {
+    call_core([&] { pgp::core::check_finite_return(r); });
+}
+
+// The confidence of the first row is the group's; later rows must repeat it.
+void fix_confidence(double& stored, int64_t& has, double confidence) {
+    call_core([&] { pgp::core::check_same_confidence(!has, stored, confidence); });
+    if (!has) {
+        stored = confidence;
+        has = 1;
+    }
+}
+
+Datum values_trans(FunctionCallInfo fcinfo, double confidence) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
+    BufferHeader* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) {  // a row with a NULL is skipped
+        if (state == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    const double r = PG_GETARG_FLOAT8(1);
+    check_return(r);
+    if (state == nullptr) state = Values::create(context, 64, kWhat);
+    fix_confidence(state->parameter, state->has_parameter, confidence);
+    state = Values::append(state, r, kWhat);
+    PG_RETURN_POINTER(state);
+}
+
+Datum sketch_trans(FunctionCallInfo fcinfo, double confidence) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "var_historical_approx");
+    QuantileSketch* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<QuantileSketch*>(PG_GETARG_POINTER(0));
+    if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) {
+        if (state == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    const double r = PG_GETARG_FLOAT8(1);
+    if (state == nullptr) {
+        call_core([&] { pgp::core::check_confidence(confidence); });
+        state = static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
+        state->confidence = confidence;
+    } else if (state->confidence != confidence) {
+        int64_t has = 1;
+        fix_confidence(state->confidence, has, confidence);  // raises the mismatch error
+    }
+    call_core([&] { state->add(r); });
+    PG_RETURN_POINTER(state);
+}
+}  // namespace
+
+// --- exact ---------------------------------------------------------------------------------------
+PGP_FUNCTION(pgp_var_historical_trans) {
+    return values_trans(fcinfo, PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2));
+}
+PGP_FUNCTION(pgp_var_historical_trans_default) { return values_trans(fcinfo, kDefaultConfidence); }
+PGP_FUNCTION(pgp_var_historical_combine) { return Values::combine(fcinfo, kWhat); }
+PGP_FUNCTION(pgp_var_historical_serialize) {
+    PG_RETURN_BYTEA_P(Values::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
+}
+PGP_FUNCTION(pgp_var_historical_deserialize) {
+    PG_RETURN_POINTER(Values::deserialize(fcinfo, "var_historical state"));
+}
+
+// The final functions reorder the buffer in place (nth_element): the multiset of values, which is
+// all the state means, is unchanged, so later transitions and other final calls stay correct.
+PGP_FUNCTION(pgp_var_historical_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    const auto tail = call_core([&] {
+        return pgp::core::historical_tail(Values::elements(state), static_cast<size_t>(state->count),
+                                          state->parameter);
+    });
+    PG_RETURN_FLOAT8(tail.var);
+}
+PGP_FUNCTION(pgp_cvar_historical_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    const auto tail = call_core([&] {
+        return pgp::core::historical_tail(Values::elements(state), static_cast<size_t>(state->count),
+                                          state->parameter);
+    });
+    PG_RETURN_FLOAT8(tail.cvar);
+}
+
+// --- approximate (sketch) ------------------------------------------------------------------------
+PGP_FUNCTION(pgp_var_approx_trans) { return sketch_trans(fcinfo, PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2)); }
+PGP_FUNCTION(pgp_var_approx_trans_default) { return sketch_trans(fcinfo, kDefaultConfidence); }
+PGP_FUNCTION(pgp_var_approx_combine) {
+    return pgp::pg::combine_fixed_states<QuantileSketch>(fcinfo, "var_historical_approx combine");
+}
+PGP_FUNCTION(pgp_var_approx_serialize) {
+    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
+    const size_t size = state->encoded_size();
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
+    call_core([&] {
+        pgp::core::ByteWriter w(bytes, size);
+        state->encode(w);
+    });
+    PG_RETURN_BYTEA_P(out);
+}
+PGP_FUNCTION(pgp_var_approx_deserialize) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "var_historical_approx deserialize");
+    bytea* in = PG_GETARG_BYTEA_PP(0);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
+    const size_t size = VARSIZE_ANY_EXHDR(in);
+    auto* state = static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
+    call_core([&] {
+        pgp::core::ByteReader r(bytes, size);
+        QuantileSketch::decode(r, *state);
+        r.expect_end("quantile sketch");
+    });
+    PG_RETURN_POINTER(state);
+}
+PGP_FUNCTION(pgp_var_approx_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(call_core([&] { return state->var(state->confidence); }));
+}
+PGP_FUNCTION(pgp_cvar_approx_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(call_core([&] { return state->cvar(state->confidence); }));
+}
