@@ -38,7 +38,7 @@ void DrawdownState::add(double r) {
 
 double DrawdownState::max_drawdown() const noexcept {
     if (wiped_out) return 1.0;
-    return -std::expm1(worst_gap);  // 1 - W / peak
+    return worst_gap < 0.0 ? -std::expm1(worst_gap) : 0.0;  // 1 - W / peak
 }
 
 double DrawdownState::annualized_return(double ppy) const {
