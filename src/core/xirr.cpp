@@ -32,12 +32,13 @@ struct Flows {
 // Newton on x itself, as Excel does; true with the rate when it converges inside (-1, inf).
 bool newton(const Flows& f, double* rate) {
     double x = 0.1;
-    for (int iteration = 0; iteration < 100; ++iteration) {
+    for (int iteration = 0; iteration < 60; ++iteration) {
         double npv = 0.0, slope = 0.0;
         const double base = 1.0 + x;
+        const double log_base = std::log(base);  // one log per iteration, then exp per flow
         for (size_t i = 0; i < f.n; ++i) {
             const double t = f.years(i);
-            const double discounted = f.flows[i].amount * std::pow(base, -t);
+            const double discounted = f.flows[i].amount * std::exp(-t * log_base);
             npv += discounted;
             slope -= t * discounted / base;
         }

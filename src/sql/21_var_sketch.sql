@@ -17,28 +17,28 @@ CREATE FUNCTION portfolio.cvar_approx_final(internal) RETURNS float8
     AS 'MODULE_PATHNAME', 'pgp_cvar_approx_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE portfolio.var_historical_approx(r float8, confidence float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32800,
+    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
     finalfunc = portfolio.var_approx_final,
     combinefunc = portfolio.var_approx_combine,
     serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
     parallel = safe
 );
 CREATE AGGREGATE portfolio.var_historical_approx(r float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32800,
+    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
     finalfunc = portfolio.var_approx_final,
     combinefunc = portfolio.var_approx_combine,
     serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
     parallel = safe
 );
 CREATE AGGREGATE portfolio.cvar_historical_approx(r float8, confidence float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32800,
+    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
     finalfunc = portfolio.cvar_approx_final,
     combinefunc = portfolio.var_approx_combine,
     serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
     parallel = safe
 );
 CREATE AGGREGATE portfolio.cvar_historical_approx(r float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32800,
+    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
     finalfunc = portfolio.cvar_approx_final,
     combinefunc = portfolio.var_approx_combine,
     serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
