@@ -36,6 +36,13 @@ void check_vector(const ComomentHeader& h, const double* x, int64_t length) {
                                                " at position " + std::to_string(i + 1));
 }
 
+bool vector_ok(const ComomentHeader& h, const double* x, int64_t length) noexcept {
+    if (length != h.k) return false;
+    for (int64_t i = 0; i < length; ++i)
+        if (!std::isfinite(x[i])) return false;
+    return true;
+}
+
 void comoment_add(ComomentHeader* h, const double* x) noexcept {
     const int64_t k = h->k;
     double* mean = comoment_mean(h);
@@ -129,6 +136,17 @@ void check_portfolio_parameters(const PortfolioParameters& p) {
         fail(ErrorCode::InvalidParameter, "simulations must be between 2 and " +
                                               std::to_string(kMaxSimulations) + ", got " +
                                               std::to_string(p.simulations));
+}
+
+bool portfolio_matches(const ComomentHeader* h, const double* weights, int64_t length,
+                       const PortfolioParameters& p) noexcept {
+    if (!h->has_weights || length != h->k || h->confidence != p.confidence ||
+        h->horizon_days != p.horizon_days || h->simulations != p.simulations || h->seed != p.seed)
+        return false;
+    const double* w = comoment_weights(h);
+    for (int64_t i = 0; i < length; ++i)
+        if (!(w[i] == weights[i])) return false;
+    return true;
 }
 
 void set_or_check_portfolio(ComomentHeader* h, const double* weights, int64_t length,

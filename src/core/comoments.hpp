@@ -43,6 +43,8 @@ inline const double* comoment_weights(const ComomentHeader* h) noexcept {
 
 // A row's length must equal the state's k (22023 otherwise); its values must be finite (22000).
 void check_vector(const ComomentHeader& h, const double* x, int64_t length);
+// The same test without exceptions, for the per-row path.
+bool vector_ok(const ComomentHeader& h, const double* x, int64_t length) noexcept;
 // Adds one row of h->k values (already checked).
 void comoment_add(ComomentHeader* h, const double* x) noexcept;
 // into += from (same k; parameters must agree, 22023 otherwise).
@@ -64,6 +66,9 @@ struct PortfolioParameters {
 void check_portfolio_parameters(const PortfolioParameters& p);
 constexpr int64_t kMaxSimulations = 10000000;
 constexpr int64_t kMaxHorizonDays = 10000;
+// True when the state already holds exactly these weights and parameters (the per-row fast path).
+bool portfolio_matches(const ComomentHeader* h, const double* weights, int64_t length,
+                       const PortfolioParameters& p) noexcept;
 void set_or_check_portfolio(ComomentHeader* h, const double* weights, int64_t length,
                             const PortfolioParameters& p);
 

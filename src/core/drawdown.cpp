@@ -22,11 +22,16 @@ void DrawdownState::set_or_check_periods_per_year(double ppy) {
 
 void DrawdownState::add(double r) {
     check_simple_return(r);
+    try_add(r);
+}
+
+bool DrawdownState::try_add(double r) noexcept {
+    if (!(std::isfinite(r) && r >= -1.0)) return false;
     ++n;
-    if (wiped_out) return;
+    if (wiped_out) return true;
     if (r == -1.0) {
         wiped_out = true;
-        return;
+        return true;
     }
     log_wealth.add(std::log1p(r));
     const double now = log_wealth.value();
@@ -34,6 +39,7 @@ void DrawdownState::add(double r) {
         peak_log = now;
     else
         worst_gap = std::min(worst_gap, now - peak_log);
+    return true;
 }
 
 double DrawdownState::max_drawdown() const noexcept {

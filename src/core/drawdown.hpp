@@ -25,6 +25,9 @@ struct DrawdownState {
     // The first row fixes periods per year (validated); later rows must repeat it (22023).
     void set_or_check_periods_per_year(double ppy);
     void add(double r);
+    // add() without exceptions for the per-row path: false (state unchanged) for an invalid
+    // return, which the caller then reports through add().
+    bool try_add(double r) noexcept;
     // The largest peak-to-trough fall, in [0, 1]; 0 for an empty or never-falling series.
     double max_drawdown() const noexcept;
     // prod(1 + r)^(ppy / n) - 1 (-1 after a total loss).

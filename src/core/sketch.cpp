@@ -15,6 +15,7 @@ namespace {
 constexpr double kGamma = (1.0 + QuantileSketch::kRelativeAccuracy) /
                           (1.0 - QuantileSketch::kRelativeAccuracy);
 const double kLogGamma = std::log(kGamma);
+const double max_magnitude_cached = QuantileSketch::kMinMagnitude * std::pow(kGamma, QuantileSketch::kBuckets);
 
 // Bucket of a magnitude above kMinMagnitude: i - 1 where i = ceil(log_gamma(x / m)).
 int bucket_of(double magnitude) {
@@ -68,6 +69,21 @@ uint64_t decode_store(ByteReader& in, uint64_t* store) {
 }  // namespace
 
 double QuantileSketch::max_magnitude() noexcept { return kMinMagnitude * std::pow(kGamma, kBuckets); }
+
+bool QuantileSketch::try_add(double x) noexcept {
+    const double magnitude = std::fabs(x);
+    if (!(magnitude <= max_magnitude_cached)) return false;  // also false for NaN
+    if (magnitude <= kMinMagnitude) {
+        ++zero_count;
+    } else {
+        const double i = std::ceil(std::log(magnitude / kMinMagnitude) / kLogGamma);
+        const int bucket = static_cast<int>(std::max(i, 1.0)) - 1;
+        if (bucket >= kBuckets) return false;
+        ++(x > 0 ? positive : negative)[bucket];
+    }
+    ++count;
+    return true;
+}
 
 void QuantileSketch::add(double x) {
     if (!std::isfinite(x))

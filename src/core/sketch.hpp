@@ -30,6 +30,9 @@ struct QuantileSketch {
     uint64_t negative[kBuckets] = {};
     uint64_t positive[kBuckets] = {};
 
+    // Adds x; false (state unchanged) when x is not finite or beyond the range, so the per-row
+    // path needs no exception handling: the caller then calls add() for the error.
+    bool try_add(double x) noexcept;
     void add(double x);
     void merge(const QuantileSketch& other);
 

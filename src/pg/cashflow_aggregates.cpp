@@ -23,7 +23,7 @@ Datum xirr_add(FunctionCallInfo fcinfo, double days) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
     BufferHeader* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
     const double amount = PG_GETARG_FLOAT8(1);
-    call_core([&] { pgp::core::check_cash_flow(amount, days); });
+    if (!std::isfinite(amount)) call_core([&] { pgp::core::check_cash_flow(amount, days); });
     if (state == nullptr) state = Flows::create(context, 16, kWhat);
     state = Flows::append(state, CashFlow{amount, days}, kWhat);
     PG_RETURN_POINTER(state);

@@ -21,10 +21,10 @@ Datum drawdown_trans(FunctionCallInfo fcinfo, double ppy) {
     }
     DrawdownState* state = pgp::pg::state_arg_or_new<DrawdownState>(fcinfo, 0, "drawdown_trans");
     const double r = PG_GETARG_FLOAT8(1);
-    call_core([&] {
-        state->set_or_check_periods_per_year(ppy);
-        state->add(r);
-    });
+    // Per-row fast path without call_core; the core raises the error when a check fails.
+    if (state->n == 0 || ppy != state->periods_per_year)
+        call_core([&] { state->set_or_check_periods_per_year(ppy); });
+    if (!state->try_add(r)) call_core([&] { state->add(r); });
     PG_RETURN_POINTER(state);
 }
 }  // namespace

@@ -57,10 +57,9 @@ Datum return_state(FunctionCallInfo fcinfo) {
 ComomentHeader* add_row(FunctionCallInfo fcinfo, ComomentHeader* state, const Vector& x) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, "comoment_trans");
     if (state == nullptr) state = new_state(context, x.length);
-    call_core([&] {
-        pgp::core::check_vector(*state, x.data, x.length);
-        pgp::core::comoment_add(state, x.data);
-    });
+    if (!pgp::core::vector_ok(*state, x.data, x.length))
+        call_core([&] { pgp::core::check_vector(*state, x.data, x.length); });  // raises the error
+    pgp::core::comoment_add(state, x.data);  // noexcept
     return state;
 }
 
@@ -107,7 +106,8 @@ PGP_FUNCTION(pgp_portfolio_trans) {
         MemoryContext context = pgp::pg::aggregate_context(fcinfo, "portfolio_trans");
         state = new_state(context, x.length);
     }
-    call_core([&] { pgp::core::set_or_check_portfolio(state, w.data, w.length, p); });
+    if (!pgp::core::portfolio_matches(state, w.data, w.length, p))
+        call_core([&] { pgp::core::set_or_check_portfolio(state, w.data, w.length, p); });
     PG_RETURN_POINTER(add_row(fcinfo, state, x));
 }
 

@@ -19,12 +19,14 @@ namespace {
 constexpr double kDefaultConfidence = 0.95;
 constexpr const char* kWhat = "var_historical";
 
+// Per-row checks stay inline: call_core is only entered to raise the error (it is not free).
 void check_return(double r) {
-    call_core([&] { pgp::core::check_finite_return(r); });
+    if (!std::isfinite(r)) call_core([&] { pgp::core::check_finite_return(r); });
 }
 
 // The confidence of the first row is the group's; later rows must repeat it.
 void fix_confidence(double& stored, int64_t& has, double confidence) {
+    if (has && confidence == stored) return;
     call_core([&] { pgp::core::check_same_confidence(!has, stored, confidence); });
     if (!has) {
         stored = confidence;
@@ -63,7 +65,7 @@ Datum sketch_trans(FunctionCallInfo fcinfo, double confidence) {
         int64_t has = 1;
         fix_confidence(state->confidence, has, confidence);  // raises the mismatch error
     }
-    call_core([&] { state->add(r); });
+    if (!state->try_add(r)) call_core([&] { state->add(r); });  // raises the error
     PG_RETURN_POINTER(state);
 }
 }  // namespace
