@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "core/compensated_sum.hpp"
@@ -186,6 +187,84 @@ void QuantileSketch::decode(ByteReader& in, QuantileSketch& out) {
     out.zero_count = in.u64();
     const uint64_t total = out.zero_count + decode_store(in, out.negative) + decode_store(in, out.positive);
     if (total != out.count) fail(ErrorCode::CorruptState, "quantile sketch counts do not add up");
+}
+
+namespace {
+void append_store(std::string& s, const char* name, const uint64_t* store) {
+    int first = 0, last = QuantileSketch::kBuckets - 1;
+    while (first < QuantileSketch::kBuckets && store[first] == 0) ++first;
+    while (last >= first && store[last] == 0) --last;
+    s += name;
+    s += '=';
+    if (first > last) return;
+    s += std::to_string(first);
+    s += ':';
+    for (int b = first; b <= last; ++b) {
+        if (b > first) s += ',';
+        s += std::to_string(store[b]);
+    }
+}
+
+[[noreturn]] void bad_text(const std::string& why) {
+    fail(ErrorCode::DataException, "invalid input syntax for type quantile_sketch: " + why);
+}
+
+uint64_t parse_count(const char*& p) {
+    if (*p < '0' || *p > '9') bad_text("expected a number at \"" + std::string(p).substr(0, 20) + "\"");
+    uint64_t v = 0;
+    while (*p >= '0' && *p <= '9') {
+        const uint64_t digit = static_cast<uint64_t>(*p - '0');
+        if (v > (UINT64_MAX - digit) / 10) bad_text("count out of range");
+        v = v * 10 + digit;
+        ++p;
+    }
+    return v;
+}
+
+void expect_text(const char*& p, const char* literal) {
+    const size_t n = std::strlen(literal);
+    if (std::strncmp(p, literal, n) != 0) bad_text(std::string("expected \"") + literal + "\"");
+    p += n;
+}
+
+uint64_t parse_store(const char*& p, uint64_t* store) {
+    if (*p == ';' || *p == '\0') return 0;
+    const uint64_t first = parse_count(p);
+    expect_text(p, ":");
+    uint64_t total = 0;
+    for (uint64_t b = first;; ++b) {
+        if (b >= static_cast<uint64_t>(QuantileSketch::kBuckets)) bad_text("bucket out of range");
+        store[b] = parse_count(p);
+        total += store[b];
+        if (*p != ',') break;
+        ++p;
+    }
+    return total;
+}
+}  // namespace
+
+size_t QuantileSketch::write_text(char* out, size_t capacity) const {
+    std::string s = "n=" + std::to_string(count) + ";zero=" + std::to_string(zero_count) + ";";
+    append_store(s, "neg", negative);
+    s += ';';
+    append_store(s, "pos", positive);
+    if (s.size() + 1 > capacity) fail(ErrorCode::Internal, "quantile sketch text buffer too small");
+    std::memcpy(out, s.c_str(), s.size() + 1);
+    return s.size();
+}
+
+void QuantileSketch::read_text(const char* text, QuantileSketch& out) {
+    const char* p = text;
+    expect_text(p, "n=");
+    out.count = parse_count(p);
+    expect_text(p, ";zero=");
+    out.zero_count = parse_count(p);
+    expect_text(p, ";neg=");
+    const uint64_t negatives = parse_store(p, out.negative);
+    expect_text(p, ";pos=");
+    const uint64_t positives = parse_store(p, out.positive);
+    if (*p != '\0') bad_text("trailing characters");
+    if (out.zero_count + negatives + positives != out.count) bad_text("bucket counts do not add up to n");
 }
 
 }  // namespace pgp::core

@@ -53,6 +53,15 @@ struct QuantileSketch {
     void encode(ByteWriter& out) const;
     static void decode(ByteReader& in, QuantileSketch& out);
     static constexpr uint8_t kFormatVersion = 1;
+
+    // Text form of a stored sketch (type portfolio.quantile_sketch), readable and exact:
+    //   "n=<count>;zero=<count>;neg=<first bucket>:<c>,<c>,...;pos=<first bucket>:<c>,..."
+    // An empty store is written "neg=" / "pos=". Writes at most max_text_size() bytes plus a
+    // terminating NUL into out and returns the length.
+    static constexpr size_t max_text_size() noexcept { return 64 + 2 * (16 + 21 * kBuckets); }
+    size_t write_text(char* out, size_t capacity) const;
+    // Parses the text form into out (zeroed by the caller); DataException on malformed text.
+    static void read_text(const char* text, QuantileSketch& out);
 };
 
 }  // namespace pgp::core

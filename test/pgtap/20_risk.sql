@@ -1,6 +1,6 @@
 -- Risk aggregates (issue 3, part B): signatures, labels, parallel capability and error SQLSTATEs.
 BEGIN;
-SELECT plan(31);
+SELECT plan(34);
 
 SELECT is_aggregate('portfolio', 'var_historical', ARRAY['double precision', 'double precision']);
 SELECT is_aggregate('portfolio', 'var_historical', ARRAY['double precision']);
@@ -20,6 +20,9 @@ SELECT is_aggregate('portfolio', 'var_monte_carlo',
     ARRAY['double precision[]', 'double precision[]', 'double precision', 'integer', 'integer', 'bigint']);
 SELECT is_aggregate('portfolio', 'var_monte_carlo', ARRAY['double precision[]', 'double precision[]']);
 SELECT is_aggregate('portfolio', 'component_var', ARRAY['double precision[]', 'double precision[]', 'double precision']);
+SELECT has_type('portfolio', 'quantile_sketch', 'the storable sketch type exists');
+SELECT is_aggregate('portfolio', 'rollup', ARRAY['portfolio.quantile_sketch']);
+SELECT function_returns('portfolio', 'var_historical_approx', ARRAY['portfolio.quantile_sketch', 'double precision'], 'double precision');
 SELECT function_returns('portfolio', 'covariance', ARRAY['double precision[]'], 'double precision[]');
 
 -- order-independent aggregates combine (parallel-capable); order-dependent ones must not

@@ -179,3 +179,23 @@ TEST(Sketch, RejectsValuesOutOfRange) {
     s->add(1e-12);  // counts as zero
     EXPECT_EQ(s->zero_count, 1u);
 }
+
+TEST(Sketch, TextFormRoundTripsExactly) {
+    auto s = std::make_unique<QuantileSketch>();
+    for (double x : kSample) s->add(x);
+    std::vector<char> text(QuantileSketch::max_text_size());
+    const size_t length = s->write_text(text.data(), text.size());
+    EXPECT_EQ(std::string(text.data()).size(), length);
+    EXPECT_EQ(std::string(text.data()).rfind("n=11;zero=1;neg=", 0), 0u);
+    auto back = std::make_unique<QuantileSketch>();
+    QuantileSketch::read_text(text.data(), *back);
+    EXPECT_EQ(back->count, s->count);
+    for (int b = 0; b < QuantileSketch::kBuckets; ++b) {
+        EXPECT_EQ(back->negative[b], s->negative[b]);
+        EXPECT_EQ(back->positive[b], s->positive[b]);
+    }
+    auto junk = std::make_unique<QuantileSketch>();
+    EXPECT_THROW(QuantileSketch::read_text("n=1;zero=0;neg=;pos=1:1,", *junk), Error);
+    auto big = std::make_unique<QuantileSketch>();
+    EXPECT_THROW(QuantileSketch::read_text("n=99999999999999999999999;zero=0;neg=;pos=", *big), Error);
+}
