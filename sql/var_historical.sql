@@ -20,6 +20,11 @@ SELECT portfolio.var_historical(r) IS NULL AS empty_is_null FROM edhec WHERE fal
 SELECT portfolio.var_historical(r, c) AS one_value, portfolio.cvar_historical(r, c) AS cvar_one_value
 FROM (VALUES (-0.03, 0.95)) v(r, c);
 SELECT portfolio.var_historical(r, NULL) IS NULL AS null_confidence_skips_row FROM (VALUES (0.01)) v(r);
+-- as a window aggregate (growing frame): the final function may run after every row and the
+-- transitions go on; each prefix equals the aggregate over that prefix
+SELECT bool_and(w.v = (SELECT portfolio.var_historical(e2.r, 0.9) FROM edhec e2 WHERE e2.month <= w.month)) AS running_var_correct,
+       count(*) AS rows
+FROM (SELECT month, portfolio.var_historical(r, 0.9) OVER (ORDER BY month) AS v FROM edhec) w;
 -- errors
 SELECT portfolio.var_historical(r) FROM (VALUES (0.01), ('NaN'::float8)) v(r);
 \echo :LAST_ERROR_SQLSTATE
