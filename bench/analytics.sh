@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Times every analytics aggregate of pg_portfolio against sum(float8) on the same table and against
+# its plain-SQL equivalent, ungrouped and grouped by 1,000 symbols, plus the parallel speed-up of
+# 2 workers over 1. Prints one readable table. Not a test: figures depend on the machine.
+#
+#   ROWS=10000000 bash bench/analytics.sh     (default 10,000,000 rows; use ROWS=200000 to try it)
+#   REPS=3                                    runs per query, the best is kept
+#   PGP_PROFILE=test                          which private cluster (scripts/cluster.sh env)
+#
+# Aggregates that do not exist in the installed extension are skipped: each is probed by
+# to_regprocedure before it is timed, so this also covers aggregates added later.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROWS=${ROWS:-10000000}
+REPS=${REPS:-3}
+SYMBOLS=1000
+export PGP_PROFILE=${PGP_PROFILE:-test}
+eval "$(bash scripts/cluster.sh env)"
+PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+
+# --- the table: ROWS returns of 1,000 symbols (r) and a benchmark series (rb) ------------------------
+existing=0
+if [[ $("${PSQL[@]}" -At -c "SELECT to_regclass('public.bench_returns') IS NOT NULL") == t ]]; then
+  existing=$("${PSQL[@]}" -At -c "SELECT count(*) FROM bench_returns")
+fi
+if [[ $existing -ne $ROWS ]]; then
+  echo "creating bench_returns with $ROWS rows ..." >&2
+  "${PSQL[@]}" <<SQL
+DROP TABLE IF EXISTS bench_returns;
+SELECT setseed(0.42) \g /dev/null
+CREATE UNLOGGED TABLE bench_returns AS
+SELECT i AS id, (i % $SYMBOLS)::int AS symbol,
+       (random() - 0.5) * 0.04 + 0.0003 AS r, (random() - 0.5) * 0.03 AS rb,
+       date '2000-01-01' + (i / $SYMBOLS)::int AS day
+FROM generate_series(1, $ROWS) i;
+VACUUM ANALYZE bench_returns;
+SQL
+fi
+
+# best_ms SETTINGS QUERY: the best wall time in ms over REPS runs (psql's \timing).
+best_ms() {
+  local settings=$1 query=$2 script
+  script="$settings"$'\n\\timing on\n'
+  for ((i = 0; i < REPS; i++)); do script+="$query;"$'\n'; done
+  "${PSQL[@]}" -At -o /dev/null <<<"$script" 2>&1 |
+    awk '/^Time:/ { t = $2; if (best == "" || t < best) best = t } END { printf "%.1f", best }'
+}
+
+SERIAL="SET max_parallel_workers_per_gather = 0;"
+# 1 or 2 parallel workers doing all the work (the leader only gathers). force_parallel_mode makes
+# the planner use a worker even where one worker alone costs the same as the serial plan.
+PARALLEL="SET parallel_leader_participation = off; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0; SET max_parallel_workers = 8; SET force_parallel_mode = on;"
+ONE_WORKER="$PARALLEL SET max_parallel_workers_per_gather = 1;"
+TWO_WORKERS="$PARALLEL SET max_parallel_workers_per_gather = 2;"
+
+# name | probe signature | aggregate expression | plain-SQL equivalent expression | parallel (y/n)
+AGGREGATES=$(cat <<'LIST'
+twr|portfolio.twr(float8)|portfolio.twr(r)|exp(sum(ln(1 + r))) - 1|y
+annualized_return|portfolio.annualized_return(float8, integer)|portfolio.annualized_return(r, 252)|exp(sum(ln(1 + r)) * 252 / count(*)) - 1|y
+volatility|portfolio.volatility(float8, integer)|portfolio.volatility(r, 252)|stddev_samp(r) * sqrt(252)|y
+sharpe|portfolio.sharpe(float8, float8, integer)|portfolio.sharpe(r, 0, 252)|avg(r) / stddev_samp(r) * sqrt(252)|y
+sortino|portfolio.sortino(float8, float8, integer)|portfolio.sortino(r, 0, 252)|avg(r) / sqrt(avg(least(r, 0) ^ 2)) * sqrt(252)|y
+var_gaussian|portfolio.var_gaussian(float8, float8)|portfolio.var_gaussian(r, 0.95)|-(avg(r) - 1.6448536269514722 * stddev_pop(r))|y
+cvar_gaussian|portfolio.cvar_gaussian(float8, float8)|portfolio.cvar_gaussian(r, 0.95)|-avg(r) + stddev_pop(r) * 0.10313564037537128 / 0.05|y
+var_cornish_fisher|portfolio.var_cornish_fisher(float8, float8)|portfolio.var_cornish_fisher(r, 0.95)|-(avg(r) - 1.6448536269514722 * stddev_pop(r))|y
+beta|portfolio.beta(float8, float8)|portfolio.beta(r, rb)|regr_slope(r, rb)|y
+alpha|portfolio.alpha(float8, float8, float8, integer)|portfolio.alpha(r, rb, 0, 252)|(1 + regr_intercept(r, rb)) ^ 252 - 1|y
+tracking_error|portfolio.tracking_error(float8, float8, integer)|portfolio.tracking_error(r, rb, 252)|stddev_samp(r - rb) * sqrt(252)|y
+information_ratio|portfolio.information_ratio(float8, float8, integer)|portfolio.information_ratio(r, rb, 252)|avg(r - rb) / stddev_samp(r - rb) * sqrt(252)|y
+var_historical|portfolio.var_historical(float8, float8)|portfolio.var_historical(r, 0.95)|-percentile_cont(0.05) WITHIN GROUP (ORDER BY r)|y
+cvar_historical|portfolio.cvar_historical(float8, float8)|portfolio.cvar_historical(r, 0.95)|-percentile_cont(0.05) WITHIN GROUP (ORDER BY r)|y
+var_historical_approx|portfolio.var_historical_approx(float8, float8)|portfolio.var_historical_approx(r, 0.95)|-percentile_cont(0.05) WITHIN GROUP (ORDER BY r)|y
+max_drawdown|portfolio.max_drawdown(float8)|portfolio.max_drawdown(r ORDER BY id)|DRAWDOWN|n
+calmar|portfolio.calmar(float8, integer)|portfolio.calmar(r, 252 ORDER BY id)||n
+xirr|portfolio.xirr(float8, date)|portfolio.xirr(CASE WHEN id <= @HALF@ THEN -1 ELSE 1.1 END * (1 + r), day)||y
+covariance|portfolio.covariance(float8[])|portfolio.covariance(ARRAY[r, rb])|ARRAY[covar_samp(r, r), covar_samp(r, rb), covar_samp(rb, rb)]|y
+LIST
+)
+
+# Plain SQL for max_drawdown: running log-wealth, its running peak (from 1), the largest fall.
+drawdown_plain() {  # $1 = "" (ungrouped) or "symbol"
+  local part="" group="" select=""
+  if [[ -n $1 ]]; then part="PARTITION BY symbol"; group="GROUP BY symbol"; select="symbol, "; fi
+  echo "SELECT ${select}max(1 - exp(cs - greatest(0, peak))) FROM (
+          SELECT symbol, cs, max(cs) OVER ($part ORDER BY id) AS peak FROM (
+            SELECT symbol, id, sum(ln(1 + r)) OVER ($part ORDER BY id) AS cs FROM bench_returns) a) b $group"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+
+echo "timing sum(float8) ..." >&2
+sum_u=$(best_ms "$SERIAL" "SELECT sum(r) FROM bench_returns")
+sum_g=$(best_ms "$SERIAL" "SELECT symbol, sum(r) FROM bench_returns GROUP BY symbol")
+
+printf '\npg_portfolio analytics benchmark: %s rows, %s symbols, best of %s runs, times in ms\n' "$ROWS" "$SYMBOLS" "$REPS"
+printf 'serial plans except the last three columns; x sum = aggregate / sum(float8) (lower is better);\n'
+printf 'plain/agg = plain-SQL equivalent / aggregate (higher is better);\nspeed-up = 1 parallel worker / 2 parallel workers (leader not participating), ungrouped\n\n'
+printf '%-22s | %9s %7s %9s %9s | %9s %7s %9s %9s | %9s %9s %8s\n' \
+  aggregate ungrouped "x sum" plain plain/agg grouped "x sum" plain plain/agg "1 worker" "2 workers" speed-up
+printf '%s\n' "$(printf '%.0s-' {1..150})"
+printf '%-22s | %9s %7s %9s %9s | %9s %7s %9s %9s | %9s %9s %8s\n' \
+  "sum(float8)" "$sum_u" "1.00" "" "" "$sum_g" "1.00" "" "" "" "" ""
+
+while IFS='|' read -r name signature expr plain parallel; do
+  [[ -n $name ]] || continue
+  expr=${expr//@HALF@/$((ROWS / 2))}   # xirr: deposits in the first half of the period, payouts after
+  exists=$("${PSQL[@]}" -At -c "SELECT to_regprocedure('$signature') IS NOT NULL")
+  if [[ $exists != t ]]; then
+    printf '%-22s | not in this build (%s)\n' "$name" "$signature"
+    continue
+  fi
+  echo "timing $name ..." >&2
+  agg_u=$(best_ms "$SERIAL" "SELECT $expr FROM bench_returns")
+  agg_g=$(best_ms "$SERIAL" "SELECT symbol, $expr FROM bench_returns GROUP BY symbol")
+  plain_u="" plain_g=""
+  if [[ $plain == DRAWDOWN ]]; then
+    plain_u=$(best_ms "$SERIAL" "$(drawdown_plain "")")
+    plain_g=$(best_ms "$SERIAL" "$(drawdown_plain symbol)")
+  elif [[ -n $plain ]]; then
+    plain_u=$(best_ms "$SERIAL" "SELECT $plain FROM bench_returns")
+    plain_g=$(best_ms "$SERIAL" "SELECT symbol, $plain FROM bench_returns GROUP BY symbol")
+  fi
+  w1="" w2=""
+  if [[ $parallel == y ]]; then
+    w1=$(best_ms "$ONE_WORKER" "SELECT $expr FROM bench_returns")
+    w2=$(best_ms "$TWO_WORKERS" "SELECT $expr FROM bench_returns")
+  fi
+  printf '%-22s | %9s %7s %9s %9s | %9s %7s %9s %9s | %9s %9s %8s\n' "$name" \
+    "$agg_u" "$(ratio "$agg_u" "$sum_u")" "${plain_u:--}" "$(ratio "$plain_u" "$agg_u")" \
+    "$agg_g" "$(ratio "$agg_g" "$sum_g")" "${plain_g:--}" "$(ratio "$plain_g" "$agg_g")" \
+    "${w1:--}" "${w2:--}" "$(ratio "$w1" "$w2")"
+done <<<"$AGGREGATES"
+echo
+echo "targets (issue 3): moment-based aggregates <= 1.2 x sum; var_historical >= 4 x faster than percentile_cont;"
+echo "2 workers >= 1.7 x faster than 1. max_drawdown/calmar are order-dependent: never parallel."

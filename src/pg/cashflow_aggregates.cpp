@@ -1,0 +1,72 @@
+// Glue for xirr(amount, at date | timestamptz): every flow in a flat growable buffer (16 bytes a
+// flow); combine concatenates (the rate does not depend on row order).
+#include <cmath>
+
+#include "pg/buffer_state.hpp"
+#include "pg/sql_function.hpp"
+#include "core/xirr.hpp"
+
+extern "C" {
+#include "utils/date.h"
+#include "utils/timestamp.h"
+}
+
+using pgp::core::CashFlow;
+using pgp::pg::BufferHeader;
+using pgp::pg::call_core;
+using Flows = pgp::pg::FlatBuffer<CashFlow>;
+
+namespace {
+constexpr const char* kWhat = "xirr";
+
+Datum xirr_add(FunctionCallInfo fcinfo, double days) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
+    BufferHeader* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    const double amount = PG_GETARG_FLOAT8(1);
+    if (!std::isfinite(amount)) call_core([&] { pgp::core::check_cash_flow(amount, days); });
+    if (state == nullptr) state = Flows::create(context, 16, kWhat);
+    state = Flows::append(state, CashFlow{amount, days}, kWhat);
+    PG_RETURN_POINTER(state);
+}
+
+bool skip_row(FunctionCallInfo fcinfo) { return PG_ARGISNULL(1) || PG_ARGISNULL(2); }
+}  // namespace
+
+PGP_FUNCTION(pgp_xirr_date_trans) {
+    if (skip_row(fcinfo)) {
+        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+    }
+    const DateADT day = PG_GETARG_DATEADT(2);
+    if (DATE_NOT_FINITE(day))
+        ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("cash flow date must be finite")));
+    return xirr_add(fcinfo, static_cast<double>(day));
+}
+
+PGP_FUNCTION(pgp_xirr_timestamptz_trans) {
+    if (skip_row(fcinfo)) {
+        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+    }
+    const TimestampTz at = PG_GETARG_TIMESTAMPTZ(2);
+    if (TIMESTAMP_NOT_FINITE(at))
+        ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("cash flow time must be finite")));
+    return xirr_add(fcinfo, static_cast<double>(at) / static_cast<double>(USECS_PER_DAY));
+}
+
+PGP_FUNCTION(pgp_xirr_combine) { return Flows::combine(fcinfo, kWhat); }
+PGP_FUNCTION(pgp_xirr_serialize) {
+    PG_RETURN_BYTEA_P(Flows::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
+}
+PGP_FUNCTION(pgp_xirr_deserialize) { PG_RETURN_POINTER(Flows::deserialize(fcinfo, "xirr state")); }
+
+PGP_FUNCTION(pgp_xirr_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* state = reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0));
+    double rate = 0.0;
+    const bool found = call_core([&] {
+        return pgp::core::xirr(Flows::elements(state), static_cast<size_t>(state->count), &rate);
+    });
+    if (!found) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(rate);
+}

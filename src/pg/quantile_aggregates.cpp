@@ -1,0 +1,269 @@
+// Glue for the historical VaR family.
+//   var_historical / cvar_historical: every value in a flat growable buffer (8 bytes a row),
+//     exact type-7 quantile by nth_element in the final function; combine = concatenation.
+//   var_historical_approx / cvar_historical_approx: a fixed 32 KiB relative-accuracy sketch.
+#include <cmath>
+#include <cstring>
+
+#include "pg/buffer_state.hpp"
+#include "pg/sql_function.hpp"
+#include "core/parameters.hpp"
+#include "core/quantile.hpp"
+#include "core/sketch.hpp"
+
+using pgp::core::QuantileSketch;
+using pgp::pg::BufferHeader;
+using pgp::pg::call_core;
+using Values = pgp::pg::FlatBuffer<double>;
+
+namespace {
+constexpr double kDefaultConfidence = 0.95;
+constexpr const char* kWhat = "var_historical";
+
+// Per-row checks stay inline: call_core is only entered to raise the error (it is not free).
+void check_return(double r) {
+    if (!std::isfinite(r)) call_core([&] { pgp::core::check_finite_return(r); });
+}
+
+// The confidence of the first row is the group's; later rows must repeat it.
+void fix_confidence(double& stored, int64_t& has, double confidence) {
+    if (has && confidence == stored) return;
+    call_core([&] { pgp::core::check_same_confidence(!has, stored, confidence); });
+    if (!has) {
+        stored = confidence;
+        has = 1;
+    }
+}
+
+Datum values_trans(FunctionCallInfo fcinfo, double confidence) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
+    BufferHeader* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) {  // a row with a NULL is skipped
+        if (state == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    const double r = PG_GETARG_FLOAT8(1);
+    check_return(r);
+    if (state == nullptr) state = Values::create(context, 64, kWhat);
+    fix_confidence(state->parameter, state->has_parameter, confidence);
+    state = Values::append(state, r, kWhat);
+    PG_RETURN_POINTER(state);
+}
+
+Datum sketch_trans(FunctionCallInfo fcinfo, double confidence) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "var_historical_approx");
+    QuantileSketch* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<QuantileSketch*>(PG_GETARG_POINTER(0));
+    if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) {
+        if (state == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    const double r = PG_GETARG_FLOAT8(1);
+    if (state == nullptr) {
+        call_core([&] { pgp::core::check_confidence(confidence); });
+        state = static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
+        state->confidence = confidence;
+    } else if (state->confidence != confidence) {
+        int64_t has = 1;
+        fix_confidence(state->confidence, has, confidence);  // raises the mismatch error
+    }
+    if (!state->try_add(r)) call_core([&] { state->add(r); });  // raises the error
+    PG_RETURN_POINTER(state);
+}
+}  // namespace
+
+// --- exact ---------------------------------------------------------------------------------------
+PGP_FUNCTION(pgp_var_historical_trans) {
+    return values_trans(fcinfo, PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2));
+}
+PGP_FUNCTION(pgp_var_historical_trans_default) { return values_trans(fcinfo, kDefaultConfidence); }
+PGP_FUNCTION(pgp_var_historical_combine) { return Values::combine(fcinfo, kWhat); }
+PGP_FUNCTION(pgp_var_historical_serialize) {
+    PG_RETURN_BYTEA_P(Values::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
+}
+PGP_FUNCTION(pgp_var_historical_deserialize) {
+    PG_RETURN_POINTER(Values::deserialize(fcinfo, "var_historical state"));
+}
+
+// The final functions reorder the buffer in place (nth_element): the multiset of values, which is
+// all the state means, is unchanged, so later transitions and other final calls stay correct.
+PGP_FUNCTION(pgp_var_historical_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    const auto tail = call_core([&] {
+        return pgp::core::historical_tail(Values::elements(state), static_cast<size_t>(state->count),
+                                          state->parameter);
+    });
+    PG_RETURN_FLOAT8(tail.var);
+}
+PGP_FUNCTION(pgp_cvar_historical_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    const auto tail = call_core([&] {
+        return pgp::core::historical_tail(Values::elements(state), static_cast<size_t>(state->count),
+                                          state->parameter);
+    });
+    PG_RETURN_FLOAT8(tail.cvar);
+}
+
+// --- approximate (sketch) ------------------------------------------------------------------------
+PGP_FUNCTION(pgp_var_approx_trans) { return sketch_trans(fcinfo, PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2)); }
+PGP_FUNCTION(pgp_var_approx_trans_default) { return sketch_trans(fcinfo, kDefaultConfidence); }
+PGP_FUNCTION(pgp_var_approx_combine) {
+    return pgp::pg::combine_fixed_states<QuantileSketch>(fcinfo, "var_historical_approx combine");
+}
+PGP_FUNCTION(pgp_var_approx_serialize) {
+    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
+    const size_t size = state->encoded_size();
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
+    call_core([&] {
+        pgp::core::ByteWriter w(bytes, size);
+        state->encode(w);
+    });
+    PG_RETURN_BYTEA_P(out);
+}
+PGP_FUNCTION(pgp_var_approx_deserialize) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "var_historical_approx deserialize");
+    bytea* in = PG_GETARG_BYTEA_PP(0);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
+    const size_t size = VARSIZE_ANY_EXHDR(in);
+    auto* state = static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
+    call_core([&] {
+        pgp::core::ByteReader r(bytes, size);
+        QuantileSketch::decode(r, *state);
+        r.expect_end("quantile sketch");
+    });
+    PG_RETURN_POINTER(state);
+}
+PGP_FUNCTION(pgp_var_approx_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(call_core([&] { return state->var(state->confidence); }));
+}
+PGP_FUNCTION(pgp_cvar_approx_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(call_core([&] { return state->cvar(state->confidence); }));
+}
+
+// --- the storable sketch: type portfolio.quantile_sketch -----------------------------------------
+// Its varlena body is the sketch's versioned little-endian encoding (the same bytes as the
+// parallel-state serialization, with the confidence field 0: a stored sketch answers any level).
+namespace {
+bytea* sketch_to_varlena(const QuantileSketch& sketch) {
+    const size_t size = sketch.encoded_size();
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
+    call_core([&] {
+        pgp::core::ByteWriter w(bytes, size);
+        sketch.encode(w);
+    });
+    return out;
+}
+
+// Decodes into a new zeroed sketch in the current memory context (or `into` when given).
+QuantileSketch* sketch_from_varlena(const bytea* in, QuantileSketch* into = nullptr) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
+    const size_t size = VARSIZE_ANY_EXHDR(in);
+    QuantileSketch* sketch =
+        into != nullptr ? into : static_cast<QuantileSketch*>(palloc0(sizeof(QuantileSketch)));
+    call_core([&] {
+        pgp::core::ByteReader r(bytes, size);
+        QuantileSketch::decode(r, *sketch);
+        r.expect_end("quantile sketch");
+    });
+    return sketch;
+}
+}  // namespace
+
+PGP_FUNCTION(pgp_quantile_sketch_in) {
+    const char* text = PG_GETARG_CSTRING(0);
+    auto* sketch = static_cast<QuantileSketch*>(palloc0(sizeof(QuantileSketch)));
+    call_core([&] { QuantileSketch::read_text(text, *sketch); });
+    PG_RETURN_BYTEA_P(sketch_to_varlena(*sketch));
+}
+
+PGP_FUNCTION(pgp_quantile_sketch_out) {
+    const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
+    char* text = static_cast<char*>(palloc(QuantileSketch::max_text_size()));
+    call_core([&] { return sketch->write_text(text, QuantileSketch::max_text_size()); });
+    PG_RETURN_CSTRING(text);
+}
+
+PGP_FUNCTION(pgp_quantile_sketch_recv) {
+    StringInfo buffer = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
+    const int size = buffer->len - buffer->cursor;
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    std::memcpy(VARDATA(out), buffer->data + buffer->cursor, size);
+    buffer->cursor = buffer->len;
+    sketch_from_varlena(out);  // validates: version, runs, counts
+    PG_RETURN_BYTEA_P(out);
+}
+
+PGP_FUNCTION(pgp_quantile_sketch_send) {
+    const bytea* in = PG_GETARG_BYTEA_PP(0);
+    const size_t size = VARSIZE_ANY_EXHDR(in);
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    std::memcpy(VARDATA(out), VARDATA_ANY(in), size);
+    PG_RETURN_BYTEA_P(out);
+}
+
+// quantile_sketch(r) and rollup(quantile_sketch) end here: the state as a stored sketch.
+PGP_FUNCTION(pgp_quantile_sketch_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    auto* copy = static_cast<QuantileSketch*>(palloc(sizeof(QuantileSketch)));
+    *copy = *state;
+    copy->confidence = 0.0;
+    PG_RETURN_BYTEA_P(sketch_to_varlena(*copy));
+}
+
+PGP_FUNCTION(pgp_sketch_rollup_trans) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "rollup(quantile_sketch)");
+    QuantileSketch* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<QuantileSketch*>(PG_GETARG_POINTER(0));
+    if (PG_ARGISNULL(1)) {
+        if (state == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    if (state == nullptr)
+        state = static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
+    const QuantileSketch* next = sketch_from_varlena(PG_GETARG_BYTEA_PP(1));
+    call_core([&] { state->merge(*next); });
+    pfree(const_cast<QuantileSketch*>(next));
+    PG_RETURN_POINTER(state);
+}
+
+PGP_FUNCTION(pgp_sketch_var) {
+    const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
+    const double confidence = PG_GETARG_FLOAT8(1);
+    PG_RETURN_FLOAT8(call_core([&] { return sketch->var(confidence); }));
+}
+
+PGP_FUNCTION(pgp_sketch_cvar) {
+    const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
+    const double confidence = PG_GETARG_FLOAT8(1);
+    PG_RETURN_FLOAT8(call_core([&] { return sketch->cvar(confidence); }));
+}
+
+PGP_FUNCTION(pgp_sketch_quantile) {
+    const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
+    const double p = PG_GETARG_FLOAT8(1);
+    if (!(p >= 0.0 && p <= 1.0))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("quantile probability must be between 0 and 1, got %g", p)));
+    PG_RETURN_FLOAT8(call_core([&] { return sketch->quantile(p); }));
+}
+
+PGP_FUNCTION(pgp_sketch_count) {
+    const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
+    PG_RETURN_INT64(static_cast<int64>(sketch->count));
+}

@@ -1,0 +1,53 @@
+-- portfolio.quantile_sketch: the approximate-VaR sketch as a storable value. Build it with
+-- quantile_sketch(r), store it (e.g. one per symbol and day in a materialized view), merge stored
+-- sketches exactly with rollup(quantile_sketch), and read VaR/ES at any confidence from it.
+-- Text form: n=<count>;zero=<count>;neg=<first bucket>:<counts...>;pos=<first bucket>:<counts...>
+CREATE TYPE portfolio.quantile_sketch;
+CREATE FUNCTION portfolio.quantile_sketch_in(cstring) RETURNS portfolio.quantile_sketch
+    AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.quantile_sketch_out(portfolio.quantile_sketch) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.quantile_sketch_recv(internal) RETURNS portfolio.quantile_sketch
+    AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.quantile_sketch_send(portfolio.quantile_sketch) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE portfolio.quantile_sketch (
+    input = portfolio.quantile_sketch_in, output = portfolio.quantile_sketch_out,
+    receive = portfolio.quantile_sketch_recv, send = portfolio.quantile_sketch_send,
+    internallength = variable, alignment = double, storage = extended
+);
+COMMENT ON TYPE portfolio.quantile_sketch IS
+    'bounded-memory (<= 32 KiB) mergeable quantile sketch of returns: each order statistic within 1 % relative';
+
+CREATE FUNCTION portfolio.quantile_sketch_final(internal) RETURNS portfolio.quantile_sketch
+    AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.quantile_sketch_rollup_trans(internal, portfolio.quantile_sketch) RETURNS internal
+    AS 'MODULE_PATHNAME', 'pgp_sketch_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE portfolio.quantile_sketch(r float8) (
+    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
+    finalfunc = portfolio.quantile_sketch_final,
+    combinefunc = portfolio.var_approx_combine,
+    serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
+    parallel = safe
+);
+COMMENT ON AGGREGATE portfolio.quantile_sketch(float8) IS
+    'builds a storable quantile_sketch of the returns (NULL when empty)';
+CREATE AGGREGATE portfolio.rollup(portfolio.quantile_sketch) (
+    sfunc = portfolio.quantile_sketch_rollup_trans, stype = internal, sspace = 32792,
+    finalfunc = portfolio.quantile_sketch_final,
+    combinefunc = portfolio.var_approx_combine,
+    serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
+    parallel = safe
+);
+COMMENT ON AGGREGATE portfolio.rollup(portfolio.quantile_sketch) IS
+    'merges stored quantile sketches exactly (bucket counts add)';
+
+CREATE FUNCTION portfolio.var_historical_approx(sketch portfolio.quantile_sketch, confidence float8 DEFAULT 0.95)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'pgp_sketch_var' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.cvar_historical_approx(sketch portfolio.quantile_sketch, confidence float8 DEFAULT 0.95)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'pgp_sketch_cvar' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.quantile(sketch portfolio.quantile_sketch, p float8)
+    RETURNS float8 AS 'MODULE_PATHNAME', 'pgp_sketch_quantile' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.num_values(sketch portfolio.quantile_sketch)
+    RETURNS bigint AS 'MODULE_PATHNAME', 'pgp_sketch_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
