@@ -23,10 +23,12 @@
 
 namespace pgp::pg {
 
+// Filled only when something was thrown: the message buffer is deliberately left uninitialised so
+// that the common, error-free call costs nothing (zero-filling 1 KiB per row was measurable).
 struct CapturedError {
     int sqlstate = 0;
     bool cancelled = false;
-    char message[1024] = {};
+    char message[1024];
 };
 
 void capture_error(CapturedError& err, int sqlstate, const char* message) noexcept;
