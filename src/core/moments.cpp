@@ -26,6 +26,7 @@ void Moments::add(double x) noexcept {
     const double delta_n2 = delta_n * delta_n;
     const double term1 = delta * delta_n * n0;
     mean += delta_n;
+    sum.add(x);
     m4 += term1 * delta_n2 * (n1 * n1 - 3 * n1 + 3) + 6 * delta_n2 * m2 - 4 * delta_n * m3;
     m3 += term1 * delta_n * (n1 - 2) - 3 * delta_n * m2;
     m2 += term1;
@@ -41,7 +42,8 @@ bool Moments::remove(double x) noexcept {
     // The state is A + {x}; recover A (na = n - 1 rows) by inverting the one-row merge.
     const double n1 = static_cast<double>(n);
     const double na = n1 - 1;
-    const double mean_a = (n1 * mean - x) / na;
+    sum.subtract(x);
+    const double mean_a = sum.value() / na;
     const double delta = x - mean_a;  // x minus the mean of A, as in the forward update
     const double delta_n = delta / n1;
     const double delta_n2 = delta_n * delta_n;
@@ -85,6 +87,7 @@ void Moments::merge(const Moments& b) noexcept {
     // mean: weighted form keeps full precision when the two means are close
     mean = mean + delta_n * nb;
     n += b.n;
+    sum.merge(b.sum);
     m2 = m2_new;
     m3 = m3_new;
     m4 = m4_new;
@@ -120,9 +123,15 @@ Moments Moments::decode(ByteReader& in) {
     m.m3 = in.f64();
     m.m4 = in.f64();
     m.check_consistent();
-    m.peak_m2 = m.m2;
-    m.peak_m4 = m.m4;
+    m.reset_bookkeeping();
     return m;
+}
+
+void Moments::reset_bookkeeping() noexcept {
+    sum = CompensatedSum{mean * static_cast<double>(n), 0.0};
+    peak_m2 = m2;
+    peak_m4 = m4;
+    removals = 0;
 }
 
 std::optional<double> stddev_sample(const Moments& m) noexcept {

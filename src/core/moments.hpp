@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "core/byte_codec.hpp"
+#include "core/compensated_sum.hpp"
 
 namespace pgp::core {
 
@@ -26,6 +27,8 @@ struct Moments {
     double m3 = 0.0;  // sum of (x - mean)^3
     double m4 = 0.0;  // sum of (x - mean)^4
     // Moving-window bookkeeping (not part of the stored summary format):
+    CompensatedSum sum;        // sum of x: a downdate takes the mean from it, so the mean does
+                               // not drift when it is small against the spread of the values
     double peak_m2 = 0.0;      // largest m2 since the state was built from scratch
     double peak_m4 = 0.0;      // largest m4 likewise
     int64_t removals = 0;      // downdates since then
@@ -50,6 +53,8 @@ struct Moments {
     void encode(ByteWriter& out) const;
     static Moments decode(ByteReader& in);  // validates: CorruptState on an impossible state
     void check_consistent() const;          // the same checks, for values built otherwise
+    // derives the bookkeeping from the stored fields (after decoding or parsing a summary)
+    void reset_bookkeeping() noexcept;
 };
 
 // --- metrics on moments; nullopt where the result is undefined ------------------------------------

@@ -22,6 +22,9 @@ void PairMoments::add(double x, double y) noexcept {
     mean_x += dx / n1;
     mean_y += dy / n1;
     mean_d += dd / n1;
+    sum_x.add(x);
+    sum_y.add(y);
+    sum_d.add(d);
     m2_x += dx * (x - mean_x);
     m2_y += dy * (y - mean_y);
     m2_d += dd * (d - mean_d);
@@ -41,9 +44,12 @@ bool PairMoments::remove(double x, double y) noexcept {
     const double na = n1 - 1;
     // inverse of add(): with a the state before x was added, mean = mean_a + (x - mean_a) / n1,
     // M2 = M2_a + (x - mean_a)(x - mean) and C = C_a + (x - mean_a)(y - mean_y).
-    const double ax = (n1 * mean_x - x) / na;
-    const double ay = (n1 * mean_y - y) / na;
-    const double ad = (n1 * mean_d - d) / na;
+    sum_x.subtract(x);
+    sum_y.subtract(y);
+    sum_d.subtract(d);
+    const double ax = sum_x.value() / na;
+    const double ay = sum_y.value() / na;
+    const double ad = sum_d.value() / na;
     m2_x -= (x - ax) * (x - mean_x);
     m2_y -= (y - ay) * (y - mean_y);
     m2_d -= (d - ad) * (d - mean_d);
@@ -83,6 +89,9 @@ void PairMoments::merge(const PairMoments& b) noexcept {
     mean_y += dy * nb / nn;
     mean_d += dd * nb / nn;
     n += b.n;
+    sum_x.merge(b.sum_x);
+    sum_y.merge(b.sum_y);
+    sum_d.merge(b.sum_d);
     peak_m2_x = std::max({peak_m2_x, b.peak_m2_x, m2_x});
     peak_m2_y = std::max({peak_m2_y, b.peak_m2_y, m2_y});
     peak_m2_d = std::max({peak_m2_d, b.peak_m2_d, m2_d});
@@ -124,10 +133,19 @@ PairMoments PairMoments::decode(ByteReader& in) {
     p.m2_d = in.f64();
     p.c_xy = in.f64();
     p.check_consistent();
-    p.peak_m2_x = p.m2_x;
-    p.peak_m2_y = p.m2_y;
-    p.peak_m2_d = p.m2_d;
+    p.reset_bookkeeping();
     return p;
+}
+
+void PairMoments::reset_bookkeeping() noexcept {
+    const double nn = static_cast<double>(n);
+    sum_x = CompensatedSum{mean_x * nn, 0.0};
+    sum_y = CompensatedSum{mean_y * nn, 0.0};
+    sum_d = CompensatedSum{mean_d * nn, 0.0};
+    peak_m2_x = m2_x;
+    peak_m2_y = m2_y;
+    peak_m2_d = m2_d;
+    removals = 0;
 }
 
 std::optional<double> beta(const PairMoments& p) noexcept {

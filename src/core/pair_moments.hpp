@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "core/byte_codec.hpp"
+#include "core/compensated_sum.hpp"
 
 namespace pgp::core {
 
@@ -21,7 +22,8 @@ struct PairMoments {
     double mean_x = 0.0, mean_y = 0.0, mean_d = 0.0;
     double m2_x = 0.0, m2_y = 0.0, m2_d = 0.0;
     double c_xy = 0.0;
-    // moving-window bookkeeping, not stored
+    // moving-window bookkeeping, not stored: compensated sums give the downdated means
+    CompensatedSum sum_x, sum_y, sum_d;
     double peak_m2_x = 0.0, peak_m2_y = 0.0, peak_m2_d = 0.0;
     int64_t removals = 0;
 
@@ -34,6 +36,8 @@ struct PairMoments {
     void encode(ByteWriter& out) const;
     static PairMoments decode(ByteReader& in);
     void check_consistent() const;
+    // derives the bookkeeping from the stored fields (after decoding or parsing a summary)
+    void reset_bookkeeping() noexcept;
 };
 
 // cov_samp(x, y) / var_samp(y); NULL for n < 2 or a constant benchmark

@@ -58,8 +58,7 @@ ReturnSummary ReturnSummary::decode(ByteReader& in) {
     s.growth.log_growth.compensation = in.f64();
     s.growth.total_losses = in.i64();
     s.check_consistent();
-    s.moments.peak_m2 = s.moments.m2;
-    s.moments.peak_m4 = s.moments.m4;
+    s.moments.reset_bookkeeping();
     return s;
 }
 
@@ -199,8 +198,7 @@ ParsedSummary<ReturnSummary> parse_return_summary(const char* text) noexcept {
         s.growth.log_growth.compensation = reals[7];
         s.growth.total_losses = ints[8];
         s.check_consistent();
-        s.moments.peak_m2 = s.moments.m2;
-        s.moments.peak_m4 = s.moments.m4;
+        s.moments.reset_bookkeeping();
         return s;
     });
 }
@@ -228,9 +226,7 @@ ParsedSummary<PairSummary> parse_pair_summary(const char* text) noexcept {
         p.m2_d = reals[7];
         p.c_xy = reals[8];
         p.check_consistent();
-        p.peak_m2_x = p.m2_x;
-        p.peak_m2_y = p.m2_y;
-        p.peak_m2_d = p.m2_d;
+        p.reset_bookkeeping();
         return s;
     });
 }
