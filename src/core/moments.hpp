@@ -20,6 +20,10 @@
 
 namespace pgp::core {
 
+// The fast test of a periodic simple return: finite and not below -100 % (NaN fails too). Glue
+// calls check_simple_return() for the error message only when this says no.
+inline bool plausible_return(double r) noexcept { return r >= -1.0 && r <= 1.7976931348623157e308; }
+
 struct Moments {
     int64_t n = 0;
     double mean = 0.0;

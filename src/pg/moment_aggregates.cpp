@@ -8,7 +8,7 @@
 // recomputes the aggregate over the current frame (see core/moments.hpp).
 #include <optional>
 
-#include "pg/aggregate_support.hpp"
+#include "pg/moment_support.hpp"
 #include "pg/sql_function.hpp"
 #include "core/moment_states.hpp"
 #include "core/parameters.hpp"
@@ -19,33 +19,25 @@ using pgp::core::MomentAggState;
 using pgp::core::SortinoState;
 using pgp::pg::call_core;
 
+using pgp::pg::any_argument_null;
+using pgp::pg::optional_float8;
+using pgp::pg::unchanged_state;
+
 namespace {
 
 constexpr double kDefaultPeriodsPerYear = 252;
 constexpr double kDefaultConfidence = 0.95;
 
-// A row with any NULL argument is skipped.
-bool any_argument_null(FunctionCallInfo fcinfo) {
-    for (int i = 1; i < PG_NARGS(); ++i)
-        if (PG_ARGISNULL(i)) return true;
-    return false;
-}
-
-Datum pass_state(FunctionCallInfo fcinfo) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-}
-
-// What the trailing argument of a shape means.
+// What the trailing arguments of a transition function mean.
 enum class Shape { Plain, Ppy, Confidence, Excess, Difference };
 
-// Reads the row's value (r, r - rf or r - rb) and parameter; validates them (inside call_core).
-struct Row {
-    double value;
-    std::optional<double> param;
-};
+const char* param_name(Shape shape) {
+    return shape == Shape::Confidence ? "confidence" : "periods per year";
+}
 
-Row read_row(FunctionCallInfo fcinfo, Shape shape) {
+// One row: read the arguments, then validate and apply them in a single call into the core.
+Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
+    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
     double other = 0.0;
     std::optional<double> param;
@@ -59,35 +51,25 @@ Row read_row(FunctionCallInfo fcinfo, Shape shape) {
             if (PG_NARGS() > 3) param = static_cast<double>(PG_GETARG_INT32(3));
             break;
     }
-    return call_core([&] {
-        pgp::core::check_simple_return(r);
+    auto* state = pgp::pg::state_or_new<MomentAggState>(fcinfo, "moment aggregate");
+    const bool accurate = call_core([&] {
+        if (!pgp::core::plausible_return(r)) pgp::core::check_simple_return(r);
         if (shape == Shape::Excess) pgp::core::check_rate(other, "rf");
-        if (shape == Shape::Difference) pgp::core::check_simple_return(other);
-        if (param) {
+        if (shape == Shape::Difference && !pgp::core::plausible_return(other))
+            pgp::core::check_simple_return(other);
+        if (param && !(state->param.set && state->param.value == *param)) {
             if (shape == Shape::Confidence)
                 pgp::core::check_confidence(*param);
             else
                 pgp::core::check_periods_per_year(*param);
+            state->param.observe(*param, param_name(shape));
         }
-        return Row{r - other, param};
-    });
-}
-
-const char* param_name(Shape shape) {
-    return shape == Shape::Confidence ? "confidence" : "periods per year";
-}
-
-Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
-    if (any_argument_null(fcinfo)) return pass_state(fcinfo);
-    const Row row = read_row(fcinfo, shape);
-    auto* state = pgp::pg::state_arg_or_new<MomentAggState>(fcinfo, 0, "moment aggregate");
-    const bool accurate = call_core([&] {
-        if (row.param) state->param.observe(*row.param, param_name(shape));
+        const double value = r - other;
         if (!inverse) {
-            state->moments.add(row.value);
+            state->moments.add(value);
             return true;
         }
-        return state->moments.remove(row.value);
+        return state->moments.remove(value);
     });
     if (!accurate) PG_RETURN_NULL();  // recompute the frame
     PG_RETURN_POINTER(state);
@@ -96,11 +78,6 @@ Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
 const MomentAggState* moment_state(FunctionCallInfo fcinfo) {
     if (PG_ARGISNULL(0)) return nullptr;
     return reinterpret_cast<const MomentAggState*>(PG_GETARG_POINTER(0));
-}
-
-Datum optional_float8(FunctionCallInfo fcinfo, std::optional<double> v) {
-    if (!v) PG_RETURN_NULL();
-    PG_RETURN_FLOAT8(*v);
 }
 
 }  // namespace
@@ -168,13 +145,13 @@ PGP_FUNCTION(pgp_var_cornish_fisher_final) {
 
 namespace {
 Datum growth_step(FunctionCallInfo fcinfo, bool inverse) {
-    if (any_argument_null(fcinfo)) return pass_state(fcinfo);
+    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
     std::optional<double> ppy;
     if (PG_NARGS() > 2) ppy = static_cast<double>(PG_GETARG_INT32(2));
-    auto* state = pgp::pg::state_arg_or_new<GrowthAggState>(fcinfo, 0, "annualized_return");
+    auto* state = pgp::pg::state_or_new<GrowthAggState>(fcinfo, "annualized_return");
     call_core([&] {
-        if (ppy) {
+        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
             pgp::core::check_periods_per_year(*ppy);
             state->ppy.observe(*ppy, "periods per year");
         }
@@ -209,16 +186,16 @@ PGP_FUNCTION(pgp_annualized_final) {
 
 namespace {
 Datum sortino_step(FunctionCallInfo fcinfo, bool inverse) {
-    if (any_argument_null(fcinfo)) return pass_state(fcinfo);
+    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
     const double mar = PG_NARGS() > 2 ? PG_GETARG_FLOAT8(2) : 0.0;
     std::optional<double> ppy;
     if (PG_NARGS() > 3) ppy = static_cast<double>(PG_GETARG_INT32(3));
-    auto* state = pgp::pg::state_arg_or_new<SortinoState>(fcinfo, 0, "sortino");
+    auto* state = pgp::pg::state_or_new<SortinoState>(fcinfo, "sortino");
     call_core([&] {
         pgp::core::check_simple_return(r);
         pgp::core::check_rate(mar, "mar");
-        if (ppy) {
+        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
             pgp::core::check_periods_per_year(*ppy);
             state->ppy.observe(*ppy, "periods per year");
         }

@@ -4,35 +4,32 @@
 // moments of r - rb and live in moment_aggregates.cpp.
 #include <optional>
 
-#include "pg/aggregate_support.hpp"
+#include "pg/moment_support.hpp"
 #include "pg/sql_function.hpp"
 #include "core/moment_states.hpp"
 #include "core/parameters.hpp"
 
 using pgp::core::PairAggState;
 using pgp::pg::call_core;
+using pgp::pg::optional_float8;
 
 namespace {
 
 constexpr double kDefaultPeriodsPerYear = 252;
 
 Datum pair_step(FunctionCallInfo fcinfo, bool inverse) {
-    for (int i = 1; i < PG_NARGS(); ++i)
-        if (PG_ARGISNULL(i)) {  // a row with any NULL argument is skipped
-            if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-            PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-        }
+    if (pgp::pg::any_argument_null(fcinfo)) return pgp::pg::unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
     const double rb = PG_GETARG_FLOAT8(2);
     const double rf = PG_NARGS() > 3 ? PG_GETARG_FLOAT8(3) : 0.0;
     std::optional<double> ppy;
     if (PG_NARGS() > 4) ppy = static_cast<double>(PG_GETARG_INT32(4));
-    auto* state = pgp::pg::state_arg_or_new<PairAggState>(fcinfo, 0, "pair aggregate");
+    auto* state = pgp::pg::state_or_new<PairAggState>(fcinfo, "pair aggregate");
     const bool accurate = call_core([&] {
         pgp::core::check_simple_return(r);
         pgp::core::check_simple_return(rb);
         pgp::core::check_rate(rf, "rf");
-        if (ppy) {
+        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
             pgp::core::check_periods_per_year(*ppy);
             state->ppy.observe(*ppy, "periods per year");
         }
@@ -44,11 +41,6 @@ Datum pair_step(FunctionCallInfo fcinfo, bool inverse) {
     });
     if (!accurate) PG_RETURN_NULL();  // recompute the frame
     PG_RETURN_POINTER(state);
-}
-
-Datum optional_float8(FunctionCallInfo fcinfo, std::optional<double> v) {
-    if (!v) PG_RETURN_NULL();
-    PG_RETURN_FLOAT8(*v);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 // binary send/recv format is the same payload. Accessors decode (and so validate) the value.
 #include <optional>
 
-#include "pg/aggregate_support.hpp"
+#include "pg/moment_support.hpp"
 #include "pg/sql_function.hpp"
 #include "core/parameters.hpp"
 #include "core/return_summary.hpp"
@@ -14,6 +14,7 @@
 using pgp::core::PairSummary;
 using pgp::core::ReturnSummary;
 using pgp::pg::call_core;
+using pgp::pg::optional_float8;
 
 namespace {
 
@@ -44,11 +45,6 @@ Summary summary_arg(FunctionCallInfo fcinfo, int argno, const char* what) {
     struct varlena* v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
     return decode_bytes<Summary>(reinterpret_cast<const uint8_t*>(VARDATA_ANY(v)),
                                  VARSIZE_ANY_EXHDR(v), what);
-}
-
-Datum optional_float8(FunctionCallInfo fcinfo, std::optional<double> v) {
-    if (!v) PG_RETURN_NULL();
-    PG_RETURN_FLOAT8(*v);
 }
 
 template <typename Summary, typename Parsed>
@@ -102,7 +98,7 @@ Datum return_stats_step(FunctionCallInfo fcinfo, bool inverse) {
         PG_RETURN_POINTER(PG_GETARG_POINTER(0));
     }
     const double r = PG_GETARG_FLOAT8(1);
-    auto* state = pgp::pg::state_arg_or_new<ReturnSummary>(fcinfo, 0, "return_stats");
+    auto* state = pgp::pg::state_or_new<ReturnSummary>(fcinfo, "return_stats");
     const bool accurate = call_core([&] {
         if (!inverse) {
             state->add(r);
@@ -125,7 +121,7 @@ PGP_FUNCTION(pgp_return_summary_rollup_trans) {
     }
     const ReturnSummary part = summary_arg<ReturnSummary>(fcinfo, 1, "return_summary");
     auto* state = pgp::pg::state_arg_or_new<ReturnSummary>(fcinfo, 0, "rollup");
-    state->merge(part);
+    call_core([&] { state->merge(part); });
     PG_RETURN_POINTER(state);
 }
 
@@ -222,7 +218,7 @@ Datum pair_stats_step(FunctionCallInfo fcinfo, bool inverse) {
     }
     const double r = PG_GETARG_FLOAT8(1);
     const double rb = PG_GETARG_FLOAT8(2);
-    auto* state = pgp::pg::state_arg_or_new<PairSummary>(fcinfo, 0, "pair_stats");
+    auto* state = pgp::pg::state_or_new<PairSummary>(fcinfo, "pair_stats");
     const bool accurate = call_core([&] {
         if (!inverse) {
             state->add(r, rb);
@@ -244,7 +240,7 @@ PGP_FUNCTION(pgp_pair_summary_rollup_trans) {
     }
     const PairSummary part = summary_arg<PairSummary>(fcinfo, 1, "pair_summary");
     auto* state = pgp::pg::state_arg_or_new<PairSummary>(fcinfo, 0, "rollup");
-    state->merge(part);
+    call_core([&] { state->merge(part); });
     PG_RETURN_POINTER(state);
 }
 PGP_FUNCTION(pgp_pair_stats_combine) {
