@@ -132,6 +132,14 @@ SELECT return_stats(r) FROM (VALUES ('NaN'::float8)) v(r);
 \echo :LAST_ERROR_SQLSTATE
 SELECT pair_stats(r, rb) FROM (VALUES (0.01, -2.0)) v(r, rb);
 \echo :LAST_ERROR_SQLSTATE
+CREATE TABLE stored (s return_summary);
+-- a binary COPY row whose summary has format version 7: refused, not misread
+COPY stored FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\1\0\0\0\101\7'; head -c 64 /dev/zero; printf '\377\377'$$ WITH (FORMAT binary);
+\echo :LAST_ERROR_SQLSTATE
+-- the same bytes with version 1 and n = 0 decode to an empty summary
+COPY stored FROM PROGRAM $$printf 'PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0\0\1\0\0\0\101\1'; head -c 64 /dev/zero; printf '\377\377'$$ WITH (FORMAT binary);
+SELECT s, n(s), stddev(s) IS NULL AS no_stddev FROM stored;
+DROP TABLE stored;
 DROP TABLE many_days;
 DROP MATERIALIZED VIEW daily;
 DROP TABLE monthly_rollup, monthly_direct, intraday, summaries_back, summaries, series;

@@ -2,7 +2,7 @@
 -- parallel safe with combine + serialize/deserialize, has a moving-window inverse, the accessors
 -- are immutable and strict, the types have binary I/O; plus a few values and SQLSTATEs.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 SELECT has_type('portfolio', 'return_summary', 'type return_summary exists');
 SELECT has_type('portfolio', 'pair_summary', 'type pair_summary exists');
@@ -43,6 +43,9 @@ SELECT is_empty($$SELECT agg FROM family WHERE aggminvtransfn = 0 AND agg::text 
                 'every aggregate but rollup has an inverse transition for moving windows');
 SELECT is_empty($$SELECT agg FROM family WHERE aggminvtransfn <> 0 AND aggmtransfn <> aggtransfn$$,
                 'moving and plain transitions are the same function (one state type)');
+
+SELECT is_empty($$SELECT agg FROM family WHERE obj_description(aggfnoid, 'pg_proc') IS NULL$$,
+                'every aggregate of the family has a comment stating its formula');
 
 -- accessors: IMMUTABLE STRICT PARALLEL SAFE
 SELECT is_empty($$

@@ -362,3 +362,37 @@ TEST(MomentStates, SortinoMovingWindowHasExactlyNoDownside) {
     EXPECT_EQ(s.downside_squares.value(), 0.0);
     EXPECT_FALSE(sortino(s, 1));  // no downside: undefined, not a huge number
 }
+
+// The pair state through a 60-row moving window across a regime change (the benchmark's
+// volatility falls 100-fold), rebuilt whenever remove() asks: beta, correlation and tracking error
+// equal a fresh computation to 1e-9 relative.
+TEST(PairMoments, MovingWindowMatchesRecomputation) {
+    std::vector<double> xs, ys;
+    for (int t = 1; t <= 3000; ++t) {
+        const double scale = t <= 1500 ? 1.0 : 0.01;
+        const double y = scale * (0.0002 + 0.008 * std::sin(t * 0.37 + 0.3));
+        ys.push_back(y);
+        xs.push_back(0.9 * y + scale * 0.002 * std::cos(t * 1.3));
+    }
+    auto fresh = [&](size_t begin, size_t end) {
+        PairMoments p;
+        for (size_t i = begin; i < end; ++i) p.add(xs[i], ys[i]);
+        return p;
+    };
+    PairMoments window;
+    int recomputations = 0;
+    for (size_t i = 0; i < xs.size(); ++i) {
+        window.add(xs[i], ys[i]);
+        if (i >= 60 && !window.remove(xs[i - 60], ys[i - 60])) {
+            ++recomputations;
+            window = fresh(i - 59, i + 1);
+        }
+        if (i < 59) continue;
+        const PairMoments f = fresh(i - 59, i + 1);
+        ASSERT_NEAR(*beta(window), *beta(f), 1e-9 * std::fabs(*beta(f))) << "row " << i;
+        ASSERT_NEAR(*correlation(window), *correlation(f), 1e-9 * std::fabs(*correlation(f))) << "row " << i;
+        ASSERT_NEAR(*tracking_error(window, 1), *tracking_error(f, 1), 1e-9 * *tracking_error(f, 1)) << "row " << i;
+    }
+    EXPECT_GT(recomputations, 0);
+    EXPECT_LT(recomputations, 30);
+}
