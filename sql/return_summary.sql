@@ -83,6 +83,35 @@ FROM monthly_rollup a JOIN monthly_direct b USING (sym, month);
 SELECT sym, abs(volatility(rollup(s)) / (SELECT volatility(r) FROM intraday i WHERE i.sym = m.sym) - 1) < 1e-12 AS all_time_volatility,
        n(rollup(s)) = (SELECT count(*) FROM intraday i WHERE i.sym = m.sym) AS all_time_count
 FROM monthly_rollup m GROUP BY sym ORDER BY sym;
+-- rollup as a moving window: rolling 7-day statistics from stored daily summaries equal the
+-- direct computation over the raw rows of those 7 days (the inverse takes a day back out)
+CREATE TABLE ticks AS
+SELECT sym, timestamp '2024-01-01' + (t * interval '3 hours') AS ts,
+       CASE WHEN t BETWEEN 400 AND 640 THEN 0.00001 * sin(t) /* a quiet stretch */ ELSE 0.0001 * sym + 0.004 * sin(t * 0.37 * sym) + 0.001 * cos(t * 1.91) END AS r,
+       0.0001 + 0.003 * sin(t * 0.37 + 0.2) AS rb
+FROM generate_series(1, 8 * 200) t, generate_series(1, 2) sym;
+CREATE TABLE day_stats AS
+SELECT sym, ts::date AS day, return_stats(r) AS s, pair_stats(r, rb) AS p FROM ticks GROUP BY sym, ts::date;
+CREATE TABLE rolling AS
+SELECT sym, day, rollup(s) OVER w AS s, rollup(p) OVER w AS p
+FROM day_stats WINDOW w AS (PARTITION BY sym ORDER BY day ROWS 6 PRECEDING);
+CREATE TABLE direct AS
+SELECT d.sym, d.day, x.* FROM day_stats d, LATERAL (
+    SELECT return_stats(r) AS s, pair_stats(r, rb) AS p FROM ticks t
+    WHERE t.sym = d.sym AND t.ts::date BETWEEN d.day - 6 AND d.day) x
+WHERE d.day - 6 >= (SELECT min(day) FROM day_stats);
+SELECT count(*) AS windows,
+       bool_and(n(a.s) = n(b.s) AND n(a.p) = n(b.p)) AS same_counts,
+       bool_and(abs(volatility(a.s) - volatility(b.s)) <= 1e-9 * volatility(b.s)) AS volatility,
+       bool_and(abs(sharpe(a.s) - sharpe(b.s)) <= 1e-9 * abs(sharpe(b.s))) AS sharpe,
+       bool_and(abs(kurtosis(a.s) - kurtosis(b.s)) <= 1e-9 * abs(kurtosis(b.s))) AS kurtosis,
+       bool_and(abs(skewness(a.s) - skewness(b.s)) <= 1e-9 * abs(skewness(b.s))) AS skewness,
+       bool_and(abs(twr(a.s) - twr(b.s)) <= 1e-9 * abs(twr(b.s))) AS twr,
+       bool_and(abs(beta(a.p) - beta(b.p)) <= 1e-9 * abs(beta(b.p))) AS beta,
+       bool_and(abs(tracking_error(a.p) - tracking_error(b.p)) <= 1e-9 * tracking_error(b.p)) AS tracking_error,
+       bool_and(abs(correlation(a.p) - correlation(b.p)) <= 1e-9 * abs(correlation(b.p))) AS correlation
+FROM rolling a JOIN direct b USING (sym, day);
+DROP TABLE direct, rolling, day_stats, ticks;
 -- rollup under a parallel plan equals the serial one
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0;

@@ -58,11 +58,47 @@ bool Moments::remove(double x) noexcept {
     m3 = m3_a;
     m4 = m4_a;
     ++removals;
+    return still_accurate();
+}
+
+bool Moments::still_accurate() const noexcept {
     if (n == 1) return false;  // one row left: recompute to get exactly zero spread
     if (removals > std::max<int64_t>(kMinRemovalLimit, 4 * n)) return false;
     if (m2 < 0 || m4 < 0) return false;
     if (m2 * kMaxShrink < peak_m2 || m4 * kMaxShrink < peak_m4) return false;
     return true;
+}
+
+bool Moments::unmerge(const Moments& b) noexcept {
+    if (b.n == 0) return true;
+    if (b.n >= n) {
+        const bool exact = b.n == n;  // everything removed: empty again
+        *this = Moments{};
+        return exact;
+    }
+    // The state is A merged with B; recover A by solving Pébay's merge formulas for it.
+    const double nn = static_cast<double>(n);
+    const double nb = static_cast<double>(b.n);
+    const double na = nn - nb;
+    sum.subtract(b.sum.sum);
+    sum.subtract(b.sum.compensation);
+    const double mean_a = sum.value() / na;
+    const double delta = b.mean - mean_a;
+    const double delta2 = delta * delta;
+    const double m2_a = m2 - b.m2 - delta2 * na * nb / nn;
+    const double m3_a = m3 - b.m3 - delta * delta2 * na * nb * (na - nb) / (nn * nn) -
+                        3 * delta * (na * b.m2 - nb * m2_a) / nn;
+    const double m4_a = m4 - b.m4 -
+                        delta2 * delta2 * na * nb * (na * na - na * nb + nb * nb) / (nn * nn * nn) -
+                        6 * delta2 * (na * na * b.m2 + nb * nb * m2_a) / (nn * nn) -
+                        4 * delta * (na * b.m3 - nb * m3_a) / nn;
+    n -= b.n;
+    mean = mean_a;
+    m2 = m2_a;
+    m3 = m3_a;
+    m4 = m4_a;
+    ++removals;
+    return still_accurate();
 }
 
 void Moments::merge(const Moments& b) noexcept {

@@ -43,6 +43,10 @@ struct Moments {
     // and should be recomputed from the remaining rows.
     [[nodiscard]] bool remove(double x) noexcept;
     void merge(const Moments& other) noexcept;
+    // The inverse of merge(other) (a moving window over stored summaries); false as remove().
+    [[nodiscard]] bool unmerge(const Moments& other) noexcept;
+    // The accuracy guard after a downdate (see the file comment).
+    bool still_accurate() const noexcept;
 
     // Sample variance (n - 1); only meaningful for n >= 2.
     double variance_sample() const noexcept { return m2 / static_cast<double>(n - 1); }

@@ -59,6 +59,10 @@ bool PairMoments::remove(double x, double y) noexcept {
     mean_d = ad;
     --n;
     ++removals;
+    return still_accurate();
+}
+
+bool PairMoments::still_accurate() const noexcept {
     if (n == 1) return false;
     if (removals > std::max<int64_t>(kMinRemovalLimit, 4 * n)) return false;
     if (m2_x < 0 || m2_y < 0 || m2_d < 0) return false;
@@ -66,6 +70,42 @@ bool PairMoments::remove(double x, double y) noexcept {
         m2_d * kMaxShrink < peak_m2_d)
         return false;
     return true;
+}
+
+bool PairMoments::unmerge(const PairMoments& b) noexcept {
+    if (b.n == 0) return true;
+    if (b.n >= n) {
+        const bool exact = b.n == n;
+        *this = PairMoments{};
+        return exact;
+    }
+    // inverse of merge(): C = A + B with the co-moment correction dx dy na nb / n
+    const double nn = static_cast<double>(n);
+    const double nb = static_cast<double>(b.n);
+    const double na = nn - nb;
+    const double w = na * nb / nn;
+    sum_x.subtract(b.sum_x.sum);
+    sum_x.subtract(b.sum_x.compensation);
+    sum_y.subtract(b.sum_y.sum);
+    sum_y.subtract(b.sum_y.compensation);
+    sum_d.subtract(b.sum_d.sum);
+    sum_d.subtract(b.sum_d.compensation);
+    const double ax = sum_x.value() / na;
+    const double ay = sum_y.value() / na;
+    const double ad = sum_d.value() / na;
+    const double dx = b.mean_x - ax;
+    const double dy = b.mean_y - ay;
+    const double dd = b.mean_d - ad;
+    m2_x -= b.m2_x + dx * dx * w;
+    m2_y -= b.m2_y + dy * dy * w;
+    m2_d -= b.m2_d + dd * dd * w;
+    c_xy -= b.c_xy + dx * dy * w;
+    mean_x = ax;
+    mean_y = ay;
+    mean_d = ad;
+    n -= b.n;
+    ++removals;
+    return still_accurate();
 }
 
 void PairMoments::merge(const PairMoments& b) noexcept {

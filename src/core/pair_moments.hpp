@@ -30,6 +30,8 @@ struct PairMoments {
     void add(double x, double y) noexcept;
     [[nodiscard]] bool remove(double x, double y) noexcept;
     void merge(const PairMoments& other) noexcept;
+    [[nodiscard]] bool unmerge(const PairMoments& other) noexcept;  // inverse of merge
+    bool still_accurate() const noexcept;
 
     static constexpr uint8_t kFormatVersion = 1;
     static constexpr size_t kEncodedSize = 1 + 8 * 8;

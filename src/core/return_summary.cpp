@@ -26,6 +26,19 @@ void ReturnSummary::merge(const ReturnSummary& other) noexcept {
     growth.merge(other.growth);
 }
 
+bool ReturnSummary::unmerge(const ReturnSummary& other) noexcept {
+    growth.n -= other.growth.n;
+    growth.total_losses -= other.growth.total_losses;
+    growth.log_growth.subtract(other.growth.log_growth.sum);
+    growth.log_growth.subtract(other.growth.log_growth.compensation);
+    if (growth.n <= 0 || growth.total_losses < 0) {
+        const bool exact = growth.n == 0 && growth.total_losses == 0;
+        *this = ReturnSummary{};  // all removed (or an impossible removal: recompute)
+        return exact;
+    }
+    return moments.unmerge(other.moments);
+}
+
 void ReturnSummary::encode(ByteWriter& out) const {
     out.u8(kFormatVersion);
     out.i64(moments.n);

@@ -125,6 +125,15 @@ PGP_FUNCTION(pgp_return_summary_rollup_trans) {
     PG_RETURN_POINTER(state);
 }
 
+// rollup over a moving window: take a summary that left the frame back out
+PGP_FUNCTION(pgp_return_summary_rollup_inv) {
+    if (PG_ARGISNULL(1)) return pgp::pg::unchanged_state(fcinfo);
+    const ReturnSummary part = summary_arg<ReturnSummary>(fcinfo, 1, "return_summary");
+    auto* state = pgp::pg::state_or_new<ReturnSummary>(fcinfo, "rollup");
+    if (!call_core([&] { return state->unmerge(part); })) PG_RETURN_NULL();  // recompute the frame
+    PG_RETURN_POINTER(state);
+}
+
 PGP_FUNCTION(pgp_return_stats_combine) {
     return pgp::pg::combine_fixed_states<ReturnSummary>(fcinfo, "return_stats_combine");
 }
@@ -243,6 +252,14 @@ PGP_FUNCTION(pgp_pair_summary_rollup_trans) {
     call_core([&] { state->merge(part); });
     PG_RETURN_POINTER(state);
 }
+PGP_FUNCTION(pgp_pair_summary_rollup_inv) {
+    if (PG_ARGISNULL(1)) return pgp::pg::unchanged_state(fcinfo);
+    const PairSummary part = summary_arg<PairSummary>(fcinfo, 1, "pair_summary");
+    auto* state = pgp::pg::state_or_new<PairSummary>(fcinfo, "rollup");
+    if (!call_core([&] { return state->unmerge(part); })) PG_RETURN_NULL();
+    PG_RETURN_POINTER(state);
+}
+
 PGP_FUNCTION(pgp_pair_stats_combine) {
     return pgp::pg::combine_fixed_states<PairSummary>(fcinfo, "pair_stats_combine");
 }

@@ -1,6 +1,7 @@
 -- Two-step summaries of one series: portfolio.return_summary, built by return_stats(r) (also as a
 -- moving window: OVER (... ROWS n PRECEDING) costs O(1) a row), combined exactly by
--- rollup(return_summary), read by accessors taking the one-step aggregates' trailing parameters.
+-- rollup(return_summary) (a moving window too: rolling 30 days from daily summaries), read by
+-- accessors taking the one-step aggregates' trailing parameters.
 -- Storage: a varlena holding a versioned little-endian encoding (65 bytes); text form
 -- (version:1,n:...,mean:...,m2:...,m3:...,m4:...,log_growth:...,log_growth_error:...,total_losses:...)
 -- with 17 significant digits, so text round trips are exact.
@@ -28,6 +29,8 @@ CREATE FUNCTION portfolio.return_stats_inv(internal, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_return_stats_inv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.return_summary_rollup_trans(internal, portfolio.return_summary) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_return_summary_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.return_summary_rollup_inv(internal, portfolio.return_summary) RETURNS internal
+    AS 'MODULE_PATHNAME', 'pgp_return_summary_rollup_inv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.return_stats_combine(internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_return_stats_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.return_stats_serialize(internal) RETURNS bytea
@@ -50,10 +53,12 @@ CREATE AGGREGATE portfolio.rollup(portfolio.return_summary) (
     sfunc = portfolio.return_summary_rollup_trans, stype = internal, finalfunc = portfolio.return_stats_final,
     combinefunc = portfolio.return_stats_combine,
     serialfunc = portfolio.return_stats_serialize, deserialfunc = portfolio.return_stats_deserialize,
+    msfunc = portfolio.return_summary_rollup_trans, minvfunc = portfolio.return_summary_rollup_inv, mstype = internal,
+    mfinalfunc = portfolio.return_stats_final,
     parallel = safe
 );
 COMMENT ON AGGREGATE portfolio.rollup(portfolio.return_summary) IS
-    'combines stored return summaries exactly (as if return_stats had seen all their rows); NULL when empty';
+    'combines stored return summaries exactly (as if return_stats had seen all their rows), also over a moving window; NULL when empty';
 
 -- accessors
 CREATE FUNCTION portfolio.n(s portfolio.return_summary) RETURNS bigint

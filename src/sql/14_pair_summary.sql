@@ -26,6 +26,8 @@ CREATE FUNCTION portfolio.pair_stats_inv(internal, float8, float8) RETURNS inter
     AS 'MODULE_PATHNAME', 'pgp_pair_stats_inv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.pair_summary_rollup_trans(internal, portfolio.pair_summary) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_pair_summary_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.pair_summary_rollup_inv(internal, portfolio.pair_summary) RETURNS internal
+    AS 'MODULE_PATHNAME', 'pgp_pair_summary_rollup_inv' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.pair_stats_combine(internal, internal) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_pair_stats_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.pair_stats_serialize(internal) RETURNS bytea
@@ -48,6 +50,8 @@ CREATE AGGREGATE portfolio.rollup(portfolio.pair_summary) (
     sfunc = portfolio.pair_summary_rollup_trans, stype = internal, finalfunc = portfolio.pair_stats_final,
     combinefunc = portfolio.pair_stats_combine,
     serialfunc = portfolio.pair_stats_serialize, deserialfunc = portfolio.pair_stats_deserialize,
+    msfunc = portfolio.pair_summary_rollup_trans, minvfunc = portfolio.pair_summary_rollup_inv, mstype = internal,
+    mfinalfunc = portfolio.pair_stats_final,
     parallel = safe
 );
 COMMENT ON AGGREGATE portfolio.rollup(portfolio.pair_summary) IS

@@ -396,3 +396,31 @@ TEST(PairMoments, MovingWindowMatchesRecomputation) {
     EXPECT_GT(recomputations, 0);
     EXPECT_LT(recomputations, 30);
 }
+
+// rollup over a moving window: unmerge() takes a stored summary back out exactly, so a rolling
+// combination of daily summaries equals the summary of the raw rows of the days in the window.
+TEST(ReturnSummary, UnmergeInvertsMerge) {
+    const auto xs = synthetic(700);
+    std::vector<ReturnSummary> days(70);
+    for (size_t i = 0; i < xs.size(); ++i) days[i / 10].add(xs[i]);
+    ReturnSummary window;
+    for (size_t d = 0; d < days.size(); ++d) {
+        window.merge(days[d]);
+        if (d >= 7 && !window.unmerge(days[d - 7])) {
+            window = ReturnSummary{};
+            for (size_t k = d - 6; k <= d; ++k) window.merge(days[k]);
+        }
+        if (d < 6) continue;
+        ReturnSummary fresh;
+        for (size_t i = (d - 6) * 10; i < (d + 1) * 10; ++i) fresh.add(xs[i]);
+        ASSERT_EQ(window.moments.n, 70);
+        ASSERT_NEAR(window.moments.m2, fresh.moments.m2, 1e-12 * fresh.moments.m2);
+        ASSERT_NEAR(window.moments.m4, fresh.moments.m4, 1e-11 * fresh.moments.m4);
+        ASSERT_NEAR(*skewness(window.moments), *skewness(fresh.moments), 1e-11);
+        ASSERT_NEAR(*twr(window), *twr(fresh), 1e-13);
+    }
+    ReturnSummary all = days[0];
+    EXPECT_TRUE(all.unmerge(days[0]));  // everything out: exactly empty
+    EXPECT_EQ(all.moments.n, 0);
+    EXPECT_EQ(all.moments.m2, 0.0);
+}
