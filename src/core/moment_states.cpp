@@ -13,7 +13,8 @@ void FixedParameter::observe(double v, const char* name) {
         value = v;
         set = true;
     } else if (v != value) {
-        fail(ErrorCode::InvalidParameter, std::string(name) + " must be the same in every row of a group, got " +
+        fail(ErrorCode::InvalidParameter, std::string(name) +
+                                              " must be the same in every row of a group, got " +
                                               show(value) + " and " + show(v));
     }
 }

@@ -48,7 +48,8 @@ struct GrowthAggState {
     void merge(const GrowthAggState& other);
 
     static constexpr uint8_t kFormatVersion = 1;
-    static constexpr size_t kEncodedSize = 1 + GrowthState::kEncodedSize + FixedParameter::kEncodedSize;
+    static constexpr size_t kEncodedSize =
+        1 + GrowthState::kEncodedSize + FixedParameter::kEncodedSize;
     void encode(ByteWriter& out) const;
     static GrowthAggState decode(ByteReader& in);
 };
@@ -81,10 +82,10 @@ struct PairAggState {
     void merge(const PairAggState& other);
 
     static constexpr uint8_t kFormatVersion = 1;
-    static constexpr size_t kEncodedSize = 1 + PairMoments::kEncodedSize + FixedParameter::kEncodedSize;
+    static constexpr size_t kEncodedSize =
+        1 + PairMoments::kEncodedSize + FixedParameter::kEncodedSize;
     void encode(ByteWriter& out) const;
     static PairAggState decode(ByteReader& in);
 };
-
 
 }  // namespace pgp::core

@@ -116,10 +116,10 @@ void Moments::merge(const Moments& b) noexcept {
     const double m2_new = m2 + b.m2 + delta2 * na * nb / nn;
     const double m3_new = m3 + b.m3 + delta * delta2 * na * nb * (na - nb) / (nn * nn) +
                           3 * delta * (na * b.m2 - nb * m2) / nn;
-    const double m4_new = m4 + b.m4 +
-                          delta2 * delta2 * na * nb * (na * na - na * nb + nb * nb) / (nn * nn * nn) +
-                          6 * delta2 * (na * na * b.m2 + nb * nb * m2) / (nn * nn) +
-                          4 * delta * (na * b.m3 - nb * m3) / nn;
+    const double m4_new =
+        m4 + b.m4 + delta2 * delta2 * na * nb * (na * na - na * nb + nb * nb) / (nn * nn * nn) +
+        6 * delta2 * (na * na * b.m2 + nb * nb * m2) / (nn * nn) +
+        4 * delta * (na * b.m3 - nb * m3) / nn;
     // mean: weighted form keeps full precision when the two means are close
     mean = mean + delta_n * nb;
     n += b.n;
@@ -142,10 +142,11 @@ void Moments::encode(ByteWriter& out) const {
 }
 
 void Moments::check_consistent() const {
-    const bool finite = std::isfinite(mean) && std::isfinite(m2) && std::isfinite(m3) &&
-                        std::isfinite(m4);
+    const bool finite =
+        std::isfinite(mean) && std::isfinite(m2) && std::isfinite(m3) && std::isfinite(m4);
     if (n < 0 || !finite || m2 < 0 || m4 < 0)
-        fail(ErrorCode::CorruptState, "moments are inconsistent (negative count or moment, or not finite)");
+        fail(ErrorCode::CorruptState,
+             "moments are inconsistent (negative count or moment, or not finite)");
     if (n == 0 && (mean != 0 || m2 != 0 || m3 != 0 || m4 != 0))
         fail(ErrorCode::CorruptState, "moments of an empty series must be zero");
 }
@@ -221,8 +222,8 @@ std::optional<double> var_cornish_fisher(const Moments& m, double confidence) {
     const double z = normal_quantile(1.0 - confidence);
     const double z2 = z * z;
     const double z3 = z2 * z;
-    const double zcf = z + (z2 - 1) * *s / 6 + (z3 - 3 * z) * *k / 24 -
-                       (2 * z3 - 5 * z) * *s * *s / 36;
+    const double zcf =
+        z + (z2 - 1) * *s / 6 + (z3 - 3 * z) * *k / 24 - (2 * z3 - 5 * z) * *s * *s / 36;
     return -(m.mean + zcf * std::sqrt(m.central2()));
 }
 

@@ -1,4 +1,5 @@
-// Central moments of one series (count, mean, M2, M3, M4) and the return/risk metrics built on them.
+// Central moments of one series (count, mean, M2, M3, M4) and the return/risk metrics built on
+// them.
 //
 // Rows are added with Welford's update generalised to the fourth moment (Pébay 2008, the merge
 // formula with a one-row right-hand side); two states merge exactly with Pébay's pairwise formulas
@@ -31,11 +32,11 @@ struct Moments {
     double m3 = 0.0;  // sum of (x - mean)^3
     double m4 = 0.0;  // sum of (x - mean)^4
     // Moving-window bookkeeping (not part of the stored summary format):
-    CompensatedSum sum;        // sum of x: a downdate takes the mean from it, so the mean does
-                               // not drift when it is small against the spread of the values
-    double peak_m2 = 0.0;      // largest m2 since the state was built from scratch
-    double peak_m4 = 0.0;      // largest m4 likewise
-    int64_t removals = 0;      // downdates since then
+    CompensatedSum sum;    // sum of x: a downdate takes the mean from it, so the mean does
+                           // not drift when it is small against the spread of the values
+    double peak_m2 = 0.0;  // largest m2 since the state was built from scratch
+    double peak_m4 = 0.0;  // largest m4 likewise
+    int64_t removals = 0;  // downdates since then
 
     // x must be finite (the caller validates the domain).
     void add(double x) noexcept;
@@ -65,7 +66,7 @@ struct Moments {
     void reset_bookkeeping() noexcept;
 };
 
-// --- metrics on moments; nullopt where the result is undefined ------------------------------------
+// --- metrics on moments; nullopt where the result is undefined ---------------------------------
 // sample standard deviation, needs n >= 2
 std::optional<double> stddev_sample(const Moments& m) noexcept;
 // sample stddev * sqrt(ppy)

@@ -158,7 +158,8 @@ void PairMoments::check_consistent() const {
         fail(ErrorCode::CorruptState, "pair moments are inconsistent (negative count or moment)");
     if (n == 0)
         for (double x : v)
-            if (x != 0) fail(ErrorCode::CorruptState, "pair moments of an empty series must be zero");
+            if (x != 0)
+                fail(ErrorCode::CorruptState, "pair moments of an empty series must be zero");
 }
 
 PairMoments PairMoments::decode(ByteReader& in) {

@@ -55,7 +55,8 @@ void ReturnSummary::check_consistent() const {
     moments.check_consistent();
     if (growth.n != moments.n || growth.total_losses < 0 || growth.total_losses > growth.n ||
         !std::isfinite(growth.log_growth.sum) || !std::isfinite(growth.log_growth.compensation))
-        fail(ErrorCode::CorruptState, "return summary is inconsistent (growth and moments disagree)");
+        fail(ErrorCode::CorruptState,
+             "return summary is inconsistent (growth and moments disagree)");
 }
 
 ReturnSummary ReturnSummary::decode(ByteReader& in) {
@@ -109,7 +110,8 @@ struct Field {
 
 // Parses "(k1:v1,k2:v2,...)" with exactly the given keys in order; whitespace allowed around
 // tokens. Integers go to ints[i], doubles to reals[i]. Throws Error on any mismatch.
-void parse_fields(const char* text, const Field* fields, size_t count, int64_t* ints, double* reals) {
+void parse_fields(const char* text, const Field* fields, size_t count, int64_t* ints,
+                  double* reals) {
     const char* p = text;
     auto skip = [&] {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') ++p;
@@ -138,10 +140,12 @@ void parse_fields(const char* text, const Field* fields, size_t count, int64_t* 
         } else {
             reals[i] = std::strtod(p, &end);
             if (end != p && !std::isfinite(reals[i]))
-                fail(ErrorCode::DataException, std::string("field \"") + fields[i].key + "\" is not finite");
+                fail(ErrorCode::DataException,
+                     std::string("field \"") + fields[i].key + "\" is not finite");
         }
         if (end == p || errno == ERANGE)
-            fail(ErrorCode::DataException, std::string("invalid number for field \"") + fields[i].key + "\"");
+            fail(ErrorCode::DataException,
+                 std::string("invalid number for field \"") + fields[i].key + "\"");
         p = end;
     }
     expect(')');
@@ -171,9 +175,8 @@ SummaryText to_text(const ReturnSummary& s) noexcept {
                   "(version:%d,n:%lld,mean:%.17g,m2:%.17g,m3:%.17g,m4:%.17g,log_growth:%.17g,"
                   "log_growth_error:%.17g,total_losses:%lld)",
                   int(ReturnSummary::kFormatVersion), static_cast<long long>(s.moments.n),
-                  s.moments.mean, s.moments.m2, s.moments.m3, s.moments.m4,
-                  s.growth.log_growth.sum, s.growth.log_growth.compensation,
-                  static_cast<long long>(s.growth.total_losses));
+                  s.moments.mean, s.moments.m2, s.moments.m3, s.moments.m4, s.growth.log_growth.sum,
+                  s.growth.log_growth.compensation, static_cast<long long>(s.growth.total_losses));
     return out;
 }
 
@@ -183,16 +186,16 @@ SummaryText to_text(const PairSummary& s) noexcept {
     std::snprintf(out.text, sizeof out.text,
                   "(version:%d,n:%lld,mean_r:%.17g,mean_rb:%.17g,mean_diff:%.17g,m2_r:%.17g,"
                   "m2_rb:%.17g,m2_diff:%.17g,c_r_rb:%.17g)",
-                  int(PairSummary::kFormatVersion), static_cast<long long>(p.n), p.mean_x,
-                  p.mean_y, p.mean_d, p.m2_x, p.m2_y, p.m2_d, p.c_xy);
+                  int(PairSummary::kFormatVersion), static_cast<long long>(p.n), p.mean_x, p.mean_y,
+                  p.mean_d, p.m2_x, p.m2_y, p.m2_d, p.c_xy);
     return out;
 }
 
 ParsedSummary<ReturnSummary> parse_return_summary(const char* text) noexcept {
     return guarded_parse<ReturnSummary>("return_summary", [&] {
-        static constexpr Field fields[] = {{"version", true},    {"n", true},
-                                           {"mean", false},      {"m2", false},
-                                           {"m3", false},        {"m4", false},
+        static constexpr Field fields[] = {{"version", true},     {"n", true},
+                                           {"mean", false},       {"m2", false},
+                                           {"m3", false},         {"m4", false},
                                            {"log_growth", false}, {"log_growth_error", false},
                                            {"total_losses", true}};
         int64_t ints[9] = {};
@@ -218,11 +221,10 @@ ParsedSummary<ReturnSummary> parse_return_summary(const char* text) noexcept {
 
 ParsedSummary<PairSummary> parse_pair_summary(const char* text) noexcept {
     return guarded_parse<PairSummary>("pair_summary", [&] {
-        static constexpr Field fields[] = {{"version", true},    {"n", true},
-                                           {"mean_r", false},    {"mean_rb", false},
-                                           {"mean_diff", false}, {"m2_r", false},
-                                           {"m2_rb", false},     {"m2_diff", false},
-                                           {"c_r_rb", false}};
+        static constexpr Field fields[] = {
+            {"version", true},  {"n", true},          {"mean_r", false},
+            {"mean_rb", false}, {"mean_diff", false}, {"m2_r", false},
+            {"m2_rb", false},   {"m2_diff", false},   {"c_r_rb", false}};
         int64_t ints[9] = {};
         double reals[9] = {};
         parse_fields(text, fields, 9, ints, reals);

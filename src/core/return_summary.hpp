@@ -20,7 +20,7 @@ struct ReturnSummary {
     Moments moments;
     GrowthState growth;
 
-    void add(double r);                 // validates r (finite, >= -1)
+    void add(double r);                   // validates r (finite, >= -1)
     [[nodiscard]] bool remove(double r);  // false: recompute the frame (see Moments::remove)
     void merge(const ReturnSummary& other) noexcept;
     // inverse of merge (rollup over a moving window); false: recompute the frame
@@ -45,7 +45,9 @@ struct PairSummary {
     void add(double r, double rb);  // validates both returns
     [[nodiscard]] bool remove(double r, double rb);
     void merge(const PairSummary& other) noexcept { moments.merge(other.moments); }
-    [[nodiscard]] bool unmerge(const PairSummary& other) noexcept { return moments.unmerge(other.moments); }
+    [[nodiscard]] bool unmerge(const PairSummary& other) noexcept {
+        return moments.unmerge(other.moments);
+    }
 
     static constexpr uint8_t kFormatVersion = 1;
     static constexpr size_t kEncodedSize = PairMoments::kEncodedSize;

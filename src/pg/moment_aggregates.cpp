@@ -42,9 +42,14 @@ Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
     double other = 0.0;
     std::optional<double> param;
     switch (shape) {
-        case Shape::Plain: break;
-        case Shape::Ppy: param = static_cast<double>(PG_GETARG_INT32(2)); break;
-        case Shape::Confidence: param = PG_GETARG_FLOAT8(2); break;
+        case Shape::Plain:
+            break;
+        case Shape::Ppy:
+            param = static_cast<double>(PG_GETARG_INT32(2));
+            break;
+        case Shape::Confidence:
+            param = PG_GETARG_FLOAT8(2);
+            break;
         case Shape::Excess:
         case Shape::Difference:
             other = PG_GETARG_FLOAT8(2);
@@ -100,45 +105,51 @@ PGP_FUNCTION(pgp_moment_serialize) {
     PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*moment_state(fcinfo)));
 }
 PGP_FUNCTION(pgp_moment_deserialize) {
-    PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<MomentAggState>(fcinfo, "moment_deserialize"));
+    PG_RETURN_POINTER(
+        pgp::pg::deserialize_fixed_state<MomentAggState>(fcinfo, "moment_deserialize"));
 }
 
 // volatility and tracking_error: sample stddev * sqrt(ppy)
 PGP_FUNCTION(pgp_volatility_final) {
     const MomentAggState* s = moment_state(fcinfo);
     if (!s) PG_RETURN_NULL();
-    return optional_float8(fcinfo, pgp::core::volatility(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
+    return optional_float8(
+        fcinfo, pgp::core::volatility(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
 }
 
 // sharpe and information_ratio: mean / sample stddev * sqrt(ppy) of the excess or active return
 PGP_FUNCTION(pgp_mean_ratio_final) {
     const MomentAggState* s = moment_state(fcinfo);
     if (!s) PG_RETURN_NULL();
-    return optional_float8(fcinfo, pgp::core::mean_over_stddev(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
+    return optional_float8(
+        fcinfo, pgp::core::mean_over_stddev(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
 }
 
 PGP_FUNCTION(pgp_var_gaussian_final) {
     const MomentAggState* s = moment_state(fcinfo);
     if (!s) PG_RETURN_NULL();
     return optional_float8(fcinfo, call_core([&] {
-        return pgp::core::var_gaussian(s->moments, s->param.value_or(kDefaultConfidence));
-    }));
+                               return pgp::core::var_gaussian(
+                                   s->moments, s->param.value_or(kDefaultConfidence));
+                           }));
 }
 
 PGP_FUNCTION(pgp_cvar_gaussian_final) {
     const MomentAggState* s = moment_state(fcinfo);
     if (!s) PG_RETURN_NULL();
     return optional_float8(fcinfo, call_core([&] {
-        return pgp::core::cvar_gaussian(s->moments, s->param.value_or(kDefaultConfidence));
-    }));
+                               return pgp::core::cvar_gaussian(
+                                   s->moments, s->param.value_or(kDefaultConfidence));
+                           }));
 }
 
 PGP_FUNCTION(pgp_var_cornish_fisher_final) {
     const MomentAggState* s = moment_state(fcinfo);
     if (!s) PG_RETURN_NULL();
     return optional_float8(fcinfo, call_core([&] {
-        return pgp::core::var_cornish_fisher(s->moments, s->param.value_or(kDefaultConfidence));
-    }));
+                               return pgp::core::var_cornish_fisher(
+                                   s->moments, s->param.value_or(kDefaultConfidence));
+                           }));
 }
 
 // --- annualized_return(r [, ppy]) -------------------------------------------------------------
@@ -174,12 +185,14 @@ PGP_FUNCTION(pgp_annualized_serialize) {
     PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
 }
 PGP_FUNCTION(pgp_annualized_deserialize) {
-    PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<GrowthAggState>(fcinfo, "annualized_deserialize"));
+    PG_RETURN_POINTER(
+        pgp::pg::deserialize_fixed_state<GrowthAggState>(fcinfo, "annualized_deserialize"));
 }
 PGP_FUNCTION(pgp_annualized_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* s = reinterpret_cast<const GrowthAggState*>(PG_GETARG_POINTER(0));
-    return optional_float8(fcinfo, pgp::core::annualized_return(s->growth, s->ppy.value_or(kDefaultPeriodsPerYear)));
+    return optional_float8(
+        fcinfo, pgp::core::annualized_return(s->growth, s->ppy.value_or(kDefaultPeriodsPerYear)));
 }
 
 // --- sortino(r [, mar [, ppy]]) ---------------------------------------------------------------
@@ -218,7 +231,8 @@ PGP_FUNCTION(pgp_sortino_serialize) {
     PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
 }
 PGP_FUNCTION(pgp_sortino_deserialize) {
-    PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<SortinoState>(fcinfo, "sortino_deserialize"));
+    PG_RETURN_POINTER(
+        pgp::pg::deserialize_fixed_state<SortinoState>(fcinfo, "sortino_deserialize"));
 }
 PGP_FUNCTION(pgp_sortino_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();

@@ -68,5 +68,6 @@ PGP_FUNCTION(pgp_beta_final) {
 PGP_FUNCTION(pgp_alpha_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* s = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
-    return optional_float8(fcinfo, pgp::core::alpha(s->pair, 0.0, s->ppy.value_or(kDefaultPeriodsPerYear)));
+    return optional_float8(fcinfo,
+                           pgp::core::alpha(s->pair, 0.0, s->ppy.value_or(kDefaultPeriodsPerYear)));
 }

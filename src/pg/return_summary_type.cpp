@@ -52,7 +52,8 @@ Datum summary_in(FunctionCallInfo fcinfo, Parsed (*parse)(const char*) noexcept)
     const char* text = PG_GETARG_CSTRING(0);
     const Parsed parsed = parse(text);
     if (!parsed.ok)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION), errmsg("%s", parsed.message)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION), errmsg("%s", parsed.message)));
     PG_RETURN_POINTER(to_varlena(parsed.value));
 }
 
@@ -86,8 +87,12 @@ Datum summary_send(FunctionCallInfo fcinfo) {
 PGP_FUNCTION(pgp_return_summary_in) {
     return summary_in<ReturnSummary>(fcinfo, &pgp::core::parse_return_summary);
 }
-PGP_FUNCTION(pgp_return_summary_out) { return summary_out<ReturnSummary>(fcinfo, "return_summary"); }
-PGP_FUNCTION(pgp_return_summary_recv) { return summary_recv<ReturnSummary>(fcinfo, "return_summary"); }
+PGP_FUNCTION(pgp_return_summary_out) {
+    return summary_out<ReturnSummary>(fcinfo, "return_summary");
+}
+PGP_FUNCTION(pgp_return_summary_recv) {
+    return summary_recv<ReturnSummary>(fcinfo, "return_summary");
+}
 PGP_FUNCTION(pgp_return_summary_send) { return summary_send(fcinfo); }
 
 // --- return_stats(r) and rollup(return_summary) -------------------------------------------------
@@ -142,7 +147,8 @@ PGP_FUNCTION(pgp_return_stats_serialize) {
     PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
 }
 PGP_FUNCTION(pgp_return_stats_deserialize) {
-    PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<ReturnSummary>(fcinfo, "return_stats_deserialize"));
+    PG_RETURN_POINTER(
+        pgp::pg::deserialize_fixed_state<ReturnSummary>(fcinfo, "return_stats_deserialize"));
 }
 // An empty set gives NULL, as every aggregate here.
 PGP_FUNCTION(pgp_return_stats_final) {
@@ -152,9 +158,11 @@ PGP_FUNCTION(pgp_return_stats_final) {
     PG_RETURN_POINTER(to_varlena(*state));
 }
 
-// --- return_summary accessors ---------------------------------------------------------------------
+// --- return_summary accessors ------------------------------------------------------------------
 namespace {
-ReturnSummary rs(FunctionCallInfo fcinfo) { return summary_arg<ReturnSummary>(fcinfo, 0, "return_summary"); }
+ReturnSummary rs(FunctionCallInfo fcinfo) {
+    return summary_arg<ReturnSummary>(fcinfo, 0, "return_summary");
+}
 double ppy_arg(FunctionCallInfo fcinfo, int argno) {
     const double ppy = static_cast<double>(PG_GETARG_INT32(argno));
     call_core([&] { pgp::core::check_periods_per_year(ppy); });
@@ -198,20 +206,23 @@ PGP_FUNCTION(pgp_return_summary_sharpe) {
 PGP_FUNCTION(pgp_return_summary_var_gaussian) {
     const ReturnSummary s = rs(fcinfo);
     const double c = PG_GETARG_FLOAT8(1);
-    return optional_float8(fcinfo, call_core([&] { return pgp::core::var_gaussian(s.moments, c); }));
+    return optional_float8(fcinfo,
+                           call_core([&] { return pgp::core::var_gaussian(s.moments, c); }));
 }
 PGP_FUNCTION(pgp_return_summary_cvar_gaussian) {
     const ReturnSummary s = rs(fcinfo);
     const double c = PG_GETARG_FLOAT8(1);
-    return optional_float8(fcinfo, call_core([&] { return pgp::core::cvar_gaussian(s.moments, c); }));
+    return optional_float8(fcinfo,
+                           call_core([&] { return pgp::core::cvar_gaussian(s.moments, c); }));
 }
 PGP_FUNCTION(pgp_return_summary_var_cornish_fisher) {
     const ReturnSummary s = rs(fcinfo);
     const double c = PG_GETARG_FLOAT8(1);
-    return optional_float8(fcinfo, call_core([&] { return pgp::core::var_cornish_fisher(s.moments, c); }));
+    return optional_float8(fcinfo,
+                           call_core([&] { return pgp::core::var_cornish_fisher(s.moments, c); }));
 }
 
-// --- pair_summary ---------------------------------------------------------------------------------
+// --- pair_summary ----------------------------------------------------------------------------
 PGP_FUNCTION(pgp_pair_summary_in) {
     return summary_in<PairSummary>(fcinfo, &pgp::core::parse_pair_summary);
 }
@@ -268,7 +279,8 @@ PGP_FUNCTION(pgp_pair_stats_serialize) {
     PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
 }
 PGP_FUNCTION(pgp_pair_stats_deserialize) {
-    PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<PairSummary>(fcinfo, "pair_stats_deserialize"));
+    PG_RETURN_POINTER(
+        pgp::pg::deserialize_fixed_state<PairSummary>(fcinfo, "pair_stats_deserialize"));
 }
 PGP_FUNCTION(pgp_pair_stats_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
@@ -278,11 +290,15 @@ PGP_FUNCTION(pgp_pair_stats_final) {
 }
 
 namespace {
-PairSummary ps(FunctionCallInfo fcinfo) { return summary_arg<PairSummary>(fcinfo, 0, "pair_summary"); }
+PairSummary ps(FunctionCallInfo fcinfo) {
+    return summary_arg<PairSummary>(fcinfo, 0, "pair_summary");
+}
 }  // namespace
 
 PGP_FUNCTION(pgp_pair_summary_n) { PG_RETURN_INT64(ps(fcinfo).moments.n); }
-PGP_FUNCTION(pgp_pair_summary_beta) { return optional_float8(fcinfo, pgp::core::beta(ps(fcinfo).moments)); }
+PGP_FUNCTION(pgp_pair_summary_beta) {
+    return optional_float8(fcinfo, pgp::core::beta(ps(fcinfo).moments));
+}
 PGP_FUNCTION(pgp_pair_summary_correlation) {
     return optional_float8(fcinfo, pgp::core::correlation(ps(fcinfo).moments));
 }

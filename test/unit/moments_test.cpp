@@ -81,8 +81,10 @@ TEST(Moments, MatchTwoPassLongDouble) {
     EXPECT_EQ(m.n, 100000);
     expect_rel(m.mean, static_cast<double>(t.mean), 1e-12);
     expect_rel(m.m2, static_cast<double>(t.m2), 1e-12);
-    expect_rel(m.m3, static_cast<double>(t.m3), 1e-9);  // m3 is small against m2^1.5: absolute check below
-    EXPECT_NEAR(m.m3 / std::pow(m.m2, 1.5), static_cast<double>(t.m3 / std::pow(t.m2, 1.5L)), 1e-13);
+    expect_rel(m.m3, static_cast<double>(t.m3),
+               1e-9);  // m3 is small against m2^1.5: absolute check below
+    EXPECT_NEAR(m.m3 / std::pow(m.m2, 1.5), static_cast<double>(t.m3 / std::pow(t.m2, 1.5L)),
+                1e-13);
     expect_rel(m.m4, static_cast<double>(t.m4), 1e-12);
 }
 
@@ -144,7 +146,7 @@ TEST(Moments, UndefinedResultsAreEmpty) {
     m.add(0.01);
     EXPECT_FALSE(volatility(m, 252));
     EXPECT_DOUBLE_EQ(*var_gaussian(m, 0.95), -0.01);  // sigma 0: the loss is -mean
-    EXPECT_FALSE(var_cornish_fisher(m, 0.95));      // skewness undefined
+    EXPECT_FALSE(var_cornish_fisher(m, 0.95));        // skewness undefined
     m.add(0.01);
     EXPECT_EQ(*stddev_sample(m), 0.0);
     EXPECT_FALSE(mean_over_stddev(m, 252));
@@ -176,11 +178,16 @@ TEST(Moments, MovingWindowMatchesRecomputation) {
     std::vector<double> xs;
     for (int t = 1; t <= 5000; ++t) {
         double r;
-        if (t <= 1500) r = 0.0005 + 0.01 * std::sin(t * 0.37) + 0.003 * std::cos(t * 1.91);
-        else if (t <= 2500) r = 0.0002 + 0.0001 * std::sin(t * 0.37);  // volatility / 100
-        else if (t <= 2700) r = 0.001;                                  // zero variance
-        else if (t == 3000) r = 0.5;                                    // an outlier
-        else r = -0.0003 + 0.02 * std::sin(t * 0.73) + 0.01 * std::cos(t * 2.3);
+        if (t <= 1500)
+            r = 0.0005 + 0.01 * std::sin(t * 0.37) + 0.003 * std::cos(t * 1.91);
+        else if (t <= 2500)
+            r = 0.0002 + 0.0001 * std::sin(t * 0.37);  // volatility / 100
+        else if (t <= 2700)
+            r = 0.001;  // zero variance
+        else if (t == 3000)
+            r = 0.5;  // an outlier
+        else
+            r = -0.0003 + 0.02 * std::sin(t * 0.73) + 0.01 * std::cos(t * 2.3);
         xs.push_back(r);
     }
     const size_t width = 60;
@@ -195,12 +202,16 @@ TEST(Moments, MovingWindowMatchesRecomputation) {
         if (i + 1 < width) continue;
         const TwoPass t = two_pass(xs, i + 1 - width, i + 1);
         ASSERT_EQ(window.n, static_cast<int64_t>(width));
-        ASSERT_NEAR(window.mean, static_cast<double>(t.mean), 1e-9 * std::fabs(static_cast<double>(t.mean)));
-        ASSERT_NEAR(window.m2, static_cast<double>(t.m2), 1e-9 * static_cast<double>(t.m2)) << "row " << i;
-        ASSERT_NEAR(window.m4, static_cast<double>(t.m4), 1e-9 * static_cast<double>(t.m4)) << "row " << i;
+        ASSERT_NEAR(window.mean, static_cast<double>(t.mean),
+                    1e-9 * std::fabs(static_cast<double>(t.mean)));
+        ASSERT_NEAR(window.m2, static_cast<double>(t.m2), 1e-9 * static_cast<double>(t.m2))
+            << "row " << i;
+        ASSERT_NEAR(window.m4, static_cast<double>(t.m4), 1e-9 * static_cast<double>(t.m4))
+            << "row " << i;
         if (t.m2 > 0) {
             const double skew = static_cast<double>(t.m3 / t.n / std::pow(t.m2 / t.n, 1.5L));
-            ASSERT_NEAR(*skewness(window), skew, 1e-9 * std::max(1.0, std::fabs(skew))) << "row " << i;
+            ASSERT_NEAR(*skewness(window), skew, 1e-9 * std::max(1.0, std::fabs(skew)))
+                << "row " << i;
         } else {
             ASSERT_EQ(window.m2, 0.0) << "a constant window has exactly zero variance, row " << i;
         }
@@ -263,12 +274,15 @@ TEST(ReturnSummary, TextRoundTripIsExact) {
 }
 
 TEST(ReturnSummary, ParseErrorsCarryAMessage) {
-    for (const char* bad : {"", "()", "(version:1)", "(version:1,n:x,mean:0,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0)",
-                            "(version:1,n:1,mean:0,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0) x",
-                            "(version:1,n:0,mean:1,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0)"}) {
+    for (const char* bad :
+         {"", "()", "(version:1)",
+          "(version:1,n:x,mean:0,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0)",
+          "(version:1,n:1,mean:0,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0) x",
+          "(version:1,n:0,mean:1,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0)"}) {
         const auto parsed = parse_return_summary(bad);
         EXPECT_FALSE(parsed.ok) << bad;
-        EXPECT_NE(std::strstr(parsed.message, "invalid input syntax for type return_summary"), nullptr);
+        EXPECT_NE(std::strstr(parsed.message, "invalid input syntax for type return_summary"),
+                  nullptr);
     }
 }
 
@@ -390,8 +404,10 @@ TEST(PairMoments, MovingWindowMatchesRecomputation) {
         if (i < 59) continue;
         const PairMoments f = fresh(i - 59, i + 1);
         ASSERT_NEAR(*beta(window), *beta(f), 1e-9 * std::fabs(*beta(f))) << "row " << i;
-        ASSERT_NEAR(*correlation(window), *correlation(f), 1e-9 * std::fabs(*correlation(f))) << "row " << i;
-        ASSERT_NEAR(*tracking_error(window, 1), *tracking_error(f, 1), 1e-9 * *tracking_error(f, 1)) << "row " << i;
+        ASSERT_NEAR(*correlation(window), *correlation(f), 1e-9 * std::fabs(*correlation(f)))
+            << "row " << i;
+        ASSERT_NEAR(*tracking_error(window, 1), *tracking_error(f, 1), 1e-9 * *tracking_error(f, 1))
+            << "row " << i;
     }
     EXPECT_GT(recomputations, 0);
     EXPECT_LT(recomputations, 30);
