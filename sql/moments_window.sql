@@ -53,4 +53,14 @@ SELECT t, metric, a, b FROM compared WHERE NOT ok OR ok IS NULL ORDER BY t, metr
 -- the zero-variance stretch really is zero (not a cancellation residue) and gives NULL ratios
 SELECT count(*) FILTER (WHERE vol = 0) AS constant_windows, count(*) FILTER (WHERE sharpe(s) IS NULL) AS null_summary_sharpe
 FROM moving WHERE t BETWEEN 2560 AND 2700;
-DROP TABLE compared, fresh, moving, w;
+-- a RANGE frame over dates with gaps (several rows enter and leave at once) and a partition
+CREATE TABLE dated AS
+SELECT sym, date '2024-01-01' + (t * 7 / 5) AS day, r FROM w, generate_series(1, 2) sym WHERE t <= 1500;
+SELECT count(*) AS range_rows,
+       bool_and((a IS NULL AND b IS NULL) OR abs(a - b) <= 1e-9 * abs(b)) AS range_frames_equal
+FROM (SELECT d.sym, d.day,
+             kurtosis(return_stats(d.r * d.sym) OVER (PARTITION BY d.sym ORDER BY d.day RANGE BETWEEN '30 days' PRECEDING AND CURRENT ROW)) AS a,
+             (SELECT kurtosis(return_stats(e.r * e.sym)) FROM dated e
+              WHERE e.sym = d.sym AND e.day BETWEEN d.day - 30 AND d.day) AS b
+      FROM dated d) x;
+DROP TABLE dated, compared, fresh, moving, w;
