@@ -18,7 +18,7 @@ CREATE FUNCTION portfolio.return_summary_send(portfolio.return_summary) RETURNS 
 CREATE TYPE portfolio.return_summary (
     input = portfolio.return_summary_in, output = portfolio.return_summary_out,
     receive = portfolio.return_summary_recv, send = portfolio.return_summary_send,
-    internallength = variable, alignment = double, storage = main
+    internallength = variable, alignment = int4, storage = main  -- payload read with memcpy
 );
 COMMENT ON TYPE portfolio.return_summary IS
     'moments (n, mean, M2, M3, M4) and compounded growth of a return series: build with return_stats(r), combine with rollup()';

@@ -15,7 +15,7 @@ CREATE FUNCTION portfolio.pair_summary_send(portfolio.pair_summary) RETURNS byte
 CREATE TYPE portfolio.pair_summary (
     input = portfolio.pair_summary_in, output = portfolio.pair_summary_out,
     receive = portfolio.pair_summary_recv, send = portfolio.pair_summary_send,
-    internallength = variable, alignment = double, storage = main
+    internallength = variable, alignment = int4, storage = main  -- payload read with memcpy
 );
 COMMENT ON TYPE portfolio.pair_summary IS
     'co-moments of a return series r and a benchmark rb (and of r - rb): build with pair_stats(r, rb), combine with rollup()';
