@@ -1,0 +1,166 @@
+#include "core/moment_states.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "core/format.hpp"
+
+namespace pgp::core {
+
+void FixedParameter::observe(double v, const char* name) {
+    if (!set) {
+        value = v;
+        set = true;
+    } else if (v != value) {
+        fail(ErrorCode::InvalidParameter, std::string(name) +
+                                              " must be the same in every row of a group, got " +
+                                              show(value) + " and " + show(v));
+    }
+}
+
+void FixedParameter::merge(const FixedParameter& other, const char* name) {
+    if (other.set) observe(other.value, name);
+}
+
+void FixedParameter::encode(ByteWriter& out) const {
+    out.u8(set ? 1 : 0);
+    out.f64(value);
+}
+
+FixedParameter FixedParameter::decode(ByteReader& in) {
+    FixedParameter p;
+    const uint8_t flag = in.u8();
+    if (flag > 1) fail(ErrorCode::CorruptState, "corrupt parameter flag");
+    p.set = flag == 1;
+    p.value = in.f64();
+    return p;
+}
+
+void MomentAggState::merge(const MomentAggState& other, const char* param_name) {
+    param.merge(other.param, param_name);
+    moments.merge(other.moments);
+}
+
+void MomentAggState::encode(ByteWriter& out) const {
+    out.u8(kFormatVersion);
+    moments.encode(out);
+    param.encode(out);
+}
+
+MomentAggState MomentAggState::decode(ByteReader& in) {
+    in.expect_version(kFormatVersion, "moment aggregate state");
+    MomentAggState s;
+    s.moments = Moments::decode(in);
+    s.param = FixedParameter::decode(in);
+    return s;
+}
+
+void GrowthAggState::merge(const GrowthAggState& other) {
+    ppy.merge(other.ppy, "periods per year");
+    growth.merge(other.growth);
+}
+
+void GrowthAggState::encode(ByteWriter& out) const {
+    out.u8(kFormatVersion);
+    growth.encode(out);
+    ppy.encode(out);
+}
+
+GrowthAggState GrowthAggState::decode(ByteReader& in) {
+    in.expect_version(kFormatVersion, "growth aggregate state");
+    GrowthAggState s;
+    s.growth = GrowthState::decode(in);
+    s.ppy = FixedParameter::decode(in);
+    return s;
+}
+
+void SortinoState::add(double e) noexcept {
+    ++n;
+    excess.add(e);
+    if (e < 0) {
+        ++n_down;
+        downside_squares.add(e * e);
+    }
+}
+
+void SortinoState::remove(double e) noexcept {
+    if (n <= 1) {
+        const FixedParameter keep = ppy;
+        *this = SortinoState{};
+        ppy = keep;
+        return;
+    }
+    --n;
+    excess.subtract(e);
+    if (e < 0) {
+        --n_down;
+        if (n_down == 0)
+            downside_squares = CompensatedSum{};  // exactly no downside, not a residue
+        else
+            downside_squares.subtract(e * e);
+    }
+}
+
+void SortinoState::merge(const SortinoState& other) {
+    ppy.merge(other.ppy, "periods per year");
+    n += other.n;
+    n_down += other.n_down;
+    excess.merge(other.excess);
+    downside_squares.merge(other.downside_squares);
+}
+
+void SortinoState::encode(ByteWriter& out) const {
+    out.u8(kFormatVersion);
+    out.i64(n);
+    out.i64(n_down);
+    out.f64(excess.sum);
+    out.f64(excess.compensation);
+    out.f64(downside_squares.sum);
+    out.f64(downside_squares.compensation);
+    ppy.encode(out);
+}
+
+SortinoState SortinoState::decode(ByteReader& in) {
+    in.expect_version(kFormatVersion, "sortino state");
+    SortinoState s;
+    s.n = in.i64();
+    s.n_down = in.i64();
+    s.excess.sum = in.f64();
+    s.excess.compensation = in.f64();
+    s.downside_squares.sum = in.f64();
+    s.downside_squares.compensation = in.f64();
+    s.ppy = FixedParameter::decode(in);
+    if (s.n < 0 || s.n_down < 0 || s.n_down > s.n)
+        fail(ErrorCode::CorruptState, "sortino state has inconsistent counts");
+    return s;
+}
+
+std::optional<double> sortino(const SortinoState& s, double ppy) noexcept {
+    if (s.n == 0 || s.n_down == 0) return std::nullopt;
+    const double n = static_cast<double>(s.n);
+    const double downside = s.downside_squares.value();
+    if (!(downside > 0)) return std::nullopt;
+    return (s.excess.value() / n) / std::sqrt(downside / n) * std::sqrt(ppy);
+}
+
+void PairAggState::merge(const PairAggState& other) {
+    ppy.merge(other.ppy, "periods per year");
+    pair.merge(other.pair);
+}
+
+void PairAggState::encode(ByteWriter& out) const {
+    out.u8(kFormatVersion);
+    pair.encode(out);
+    ppy.encode(out);
+}
+
+PairAggState PairAggState::decode(ByteReader& in) {
+    in.expect_version(kFormatVersion, "pair aggregate state");
+    PairAggState s;
+    s.pair = PairMoments::decode(in);
+    s.ppy = FixedParameter::decode(in);
+    return s;
+}
+
+}  // namespace pgp::core

@@ -1,0 +1,91 @@
+// Aggregate states of the one-step moment aggregates (volatility, sharpe, var_gaussian, ...,
+// annualized_return, sortino, beta, alpha, tracking_error, information_ratio): the math state plus
+// the aggregate's constant parameter (ppy or confidence), which must be the same in every row.
+// All flat, with fixed-size versioned encodings for parallel workers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "core/byte_codec.hpp"
+#include "core/compensated_sum.hpp"
+#include "core/growth.hpp"
+#include "core/moments.hpp"
+#include "core/pair_moments.hpp"
+
+namespace pgp::core {
+
+// A per-group constant given as an aggregate argument: the first row fixes it, every later row
+// (and every merged partial state) must agree, else InvalidParameter.
+struct FixedParameter {
+    double value = 0.0;
+    bool set = false;
+
+    void observe(double v, const char* name);
+    void merge(const FixedParameter& other, const char* name);
+    double value_or(double fallback) const noexcept { return set ? value : fallback; }
+
+    static constexpr size_t kEncodedSize = 1 + 8;
+    void encode(ByteWriter& out) const;
+    static FixedParameter decode(ByteReader& in);
+};
+
+struct MomentAggState {
+    Moments moments;
+    FixedParameter param;
+    void merge(const MomentAggState& other, const char* param_name);
+    void merge(const MomentAggState& other) { merge(other, "the aggregate's ppy or confidence"); }
+
+    static constexpr uint8_t kFormatVersion = 1;
+    static constexpr size_t kEncodedSize = 1 + Moments::kEncodedSize + FixedParameter::kEncodedSize;
+    void encode(ByteWriter& out) const;
+    static MomentAggState decode(ByteReader& in);
+};
+
+struct GrowthAggState {
+    GrowthState growth;
+    FixedParameter ppy;
+    void merge(const GrowthAggState& other);
+
+    static constexpr uint8_t kFormatVersion = 1;
+    static constexpr size_t kEncodedSize =
+        1 + GrowthState::kEncodedSize + FixedParameter::kEncodedSize;
+    void encode(ByteWriter& out) const;
+    static GrowthAggState decode(ByteReader& in);
+};
+
+// sortino: the sum of excess returns e = r - mar and of min(e, 0)^2, both compensated so that a
+// moving window can subtract rows without drift; the count of negative e makes "no downside"
+// exact (a zero downside deviation: NULL).
+struct SortinoState {
+    int64_t n = 0;
+    int64_t n_down = 0;
+    CompensatedSum excess;
+    CompensatedSum downside_squares;
+    FixedParameter ppy;
+
+    void add(double e) noexcept;
+    void remove(double e) noexcept;
+    void merge(const SortinoState& other);
+
+    static constexpr uint8_t kFormatVersion = 1;
+    static constexpr size_t kEncodedSize = 1 + 8 + 8 + 16 + 16 + FixedParameter::kEncodedSize;
+    void encode(ByteWriter& out) const;
+    static SortinoState decode(ByteReader& in);
+};
+// mean(e) / sqrt(mean(min(e,0)^2)) * sqrt(ppy); NULL when empty or without downside
+std::optional<double> sortino(const SortinoState& s, double ppy) noexcept;
+
+struct PairAggState {
+    PairMoments pair;
+    FixedParameter ppy;
+    void merge(const PairAggState& other);
+
+    static constexpr uint8_t kFormatVersion = 1;
+    static constexpr size_t kEncodedSize =
+        1 + PairMoments::kEncodedSize + FixedParameter::kEncodedSize;
+    void encode(ByteWriter& out) const;
+    static PairAggState decode(ByteReader& in);
+};
+
+}  // namespace pgp::core

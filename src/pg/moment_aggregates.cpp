@@ -1,0 +1,241 @@
+// Glue for the one-step moment aggregates of one series: volatility, sharpe, var_gaussian,
+// cvar_gaussian, var_cornish_fisher, tracking_error, information_ratio (state: MomentAggState),
+// annualized_return (GrowthAggState) and sortino (SortinoState).
+//
+// Transition functions come in shapes by their trailing arguments (plain r; r with ppy; r with a
+// confidence; r with a per-row rate rf; r with a benchmark rb), each with its inverse for moving
+// windows. An inverse returns NULL when the downdated state may have lost accuracy: PostgreSQL then
+// recomputes the aggregate over the current frame (see core/moments.hpp).
+#include <optional>
+
+#include "pg/moment_support.hpp"
+#include "pg/sql_function.hpp"
+#include "core/moment_states.hpp"
+#include "core/parameters.hpp"
+#include "core/return_summary.hpp"
+
+using pgp::core::GrowthAggState;
+using pgp::core::MomentAggState;
+using pgp::core::SortinoState;
+using pgp::pg::call_core;
+
+using pgp::pg::any_argument_null;
+using pgp::pg::optional_float8;
+using pgp::pg::unchanged_state;
+
+namespace {
+
+constexpr double kDefaultPeriodsPerYear = 252;
+constexpr double kDefaultConfidence = 0.95;
+
+// What the trailing arguments of a transition function mean.
+enum class Shape { Plain, Ppy, Confidence, Excess, Difference };
+
+const char* param_name(Shape shape) {
+    return shape == Shape::Confidence ? "confidence" : "periods per year";
+}
+
+// One row: read the arguments, then validate and apply them in a single call into the core.
+Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
+    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
+    const double r = PG_GETARG_FLOAT8(1);
+    double other = 0.0;
+    std::optional<double> param;
+    switch (shape) {
+        case Shape::Plain:
+            break;
+        case Shape::Ppy:
+            param = static_cast<double>(PG_GETARG_INT32(2));
+            break;
+        case Shape::Confidence:
+            param = PG_GETARG_FLOAT8(2);
+            break;
+        case Shape::Excess:
+        case Shape::Difference:
+            other = PG_GETARG_FLOAT8(2);
+            if (PG_NARGS() > 3) param = static_cast<double>(PG_GETARG_INT32(3));
+            break;
+    }
+    auto* state = pgp::pg::state_or_new<MomentAggState>(fcinfo, "moment aggregate");
+    const bool accurate = call_core([&] {
+        if (!pgp::core::plausible_return(r)) pgp::core::check_simple_return(r);
+        if (shape == Shape::Excess) pgp::core::check_rate(other, "rf");
+        if (shape == Shape::Difference && !pgp::core::plausible_return(other))
+            pgp::core::check_simple_return(other);
+        if (param && !(state->param.set && state->param.value == *param)) {
+            if (shape == Shape::Confidence)
+                pgp::core::check_confidence(*param);
+            else
+                pgp::core::check_periods_per_year(*param);
+            state->param.observe(*param, param_name(shape));
+        }
+        const double value = r - other;
+        if (!inverse) {
+            state->moments.add(value);
+            return true;
+        }
+        return state->moments.remove(value);
+    });
+    if (!accurate) PG_RETURN_NULL();  // recompute the frame
+    PG_RETURN_POINTER(state);
+}
+
+const MomentAggState* moment_state(FunctionCallInfo fcinfo) {
+    if (PG_ARGISNULL(0)) return nullptr;
+    return reinterpret_cast<const MomentAggState*>(PG_GETARG_POINTER(0));
+}
+
+}  // namespace
+
+PGP_FUNCTION(pgp_moment_trans) { return moment_step(fcinfo, Shape::Plain, false); }
+PGP_FUNCTION(pgp_moment_inv) { return moment_step(fcinfo, Shape::Plain, true); }
+PGP_FUNCTION(pgp_moment_trans_ppy) { return moment_step(fcinfo, Shape::Ppy, false); }
+PGP_FUNCTION(pgp_moment_inv_ppy) { return moment_step(fcinfo, Shape::Ppy, true); }
+PGP_FUNCTION(pgp_moment_trans_conf) { return moment_step(fcinfo, Shape::Confidence, false); }
+PGP_FUNCTION(pgp_moment_inv_conf) { return moment_step(fcinfo, Shape::Confidence, true); }
+PGP_FUNCTION(pgp_moment_trans_excess) { return moment_step(fcinfo, Shape::Excess, false); }
+PGP_FUNCTION(pgp_moment_inv_excess) { return moment_step(fcinfo, Shape::Excess, true); }
+PGP_FUNCTION(pgp_moment_trans_diff) { return moment_step(fcinfo, Shape::Difference, false); }
+PGP_FUNCTION(pgp_moment_inv_diff) { return moment_step(fcinfo, Shape::Difference, true); }
+
+PGP_FUNCTION(pgp_moment_combine) {
+    return pgp::pg::combine_fixed_states<MomentAggState>(fcinfo, "moment_combine");
+}
+PGP_FUNCTION(pgp_moment_serialize) {
+    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*moment_state(fcinfo)));
+}
+PGP_FUNCTION(pgp_moment_deserialize) {
+    PG_RETURN_POINTER(
+        pgp::pg::deserialize_fixed_state<MomentAggState>(fcinfo, "moment_deserialize"));
+}
+
+// volatility and tracking_error: sample stddev * sqrt(ppy)
+PGP_FUNCTION(pgp_volatility_final) {
+    const MomentAggState* s = moment_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
+    return optional_float8(
+        fcinfo, pgp::core::volatility(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
+}
+
+// sharpe and information_ratio: mean / sample stddev * sqrt(ppy) of the excess or active return
+PGP_FUNCTION(pgp_mean_ratio_final) {
+    const MomentAggState* s = moment_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
+    return optional_float8(
+        fcinfo, pgp::core::mean_over_stddev(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
+}
+
+PGP_FUNCTION(pgp_var_gaussian_final) {
+    const MomentAggState* s = moment_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
+    return optional_float8(fcinfo, call_core([&] {
+                               return pgp::core::var_gaussian(
+                                   s->moments, s->param.value_or(kDefaultConfidence));
+                           }));
+}
+
+PGP_FUNCTION(pgp_cvar_gaussian_final) {
+    const MomentAggState* s = moment_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
+    return optional_float8(fcinfo, call_core([&] {
+                               return pgp::core::cvar_gaussian(
+                                   s->moments, s->param.value_or(kDefaultConfidence));
+                           }));
+}
+
+PGP_FUNCTION(pgp_var_cornish_fisher_final) {
+    const MomentAggState* s = moment_state(fcinfo);
+    if (!s) PG_RETURN_NULL();
+    return optional_float8(fcinfo, call_core([&] {
+                               return pgp::core::var_cornish_fisher(
+                                   s->moments, s->param.value_or(kDefaultConfidence));
+                           }));
+}
+
+// --- annualized_return(r [, ppy]) -------------------------------------------------------------
+
+namespace {
+Datum growth_step(FunctionCallInfo fcinfo, bool inverse) {
+    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
+    const double r = PG_GETARG_FLOAT8(1);
+    std::optional<double> ppy;
+    if (PG_NARGS() > 2) ppy = static_cast<double>(PG_GETARG_INT32(2));
+    auto* state = pgp::pg::state_or_new<GrowthAggState>(fcinfo, "annualized_return");
+    call_core([&] {
+        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
+            pgp::core::check_periods_per_year(*ppy);
+            state->ppy.observe(*ppy, "periods per year");
+        }
+        if (inverse)
+            state->growth.remove(r);
+        else
+            state->growth.add(r);
+    });
+    PG_RETURN_POINTER(state);
+}
+}  // namespace
+
+PGP_FUNCTION(pgp_annualized_trans) { return growth_step(fcinfo, false); }
+PGP_FUNCTION(pgp_annualized_inv) { return growth_step(fcinfo, true); }
+PGP_FUNCTION(pgp_annualized_combine) {
+    return pgp::pg::combine_fixed_states<GrowthAggState>(fcinfo, "annualized_combine");
+}
+PGP_FUNCTION(pgp_annualized_serialize) {
+    const auto* state = reinterpret_cast<const GrowthAggState*>(PG_GETARG_POINTER(0));
+    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
+}
+PGP_FUNCTION(pgp_annualized_deserialize) {
+    PG_RETURN_POINTER(
+        pgp::pg::deserialize_fixed_state<GrowthAggState>(fcinfo, "annualized_deserialize"));
+}
+PGP_FUNCTION(pgp_annualized_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* s = reinterpret_cast<const GrowthAggState*>(PG_GETARG_POINTER(0));
+    return optional_float8(
+        fcinfo, pgp::core::annualized_return(s->growth, s->ppy.value_or(kDefaultPeriodsPerYear)));
+}
+
+// --- sortino(r [, mar [, ppy]]) ---------------------------------------------------------------
+
+namespace {
+Datum sortino_step(FunctionCallInfo fcinfo, bool inverse) {
+    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
+    const double r = PG_GETARG_FLOAT8(1);
+    const double mar = PG_NARGS() > 2 ? PG_GETARG_FLOAT8(2) : 0.0;
+    std::optional<double> ppy;
+    if (PG_NARGS() > 3) ppy = static_cast<double>(PG_GETARG_INT32(3));
+    auto* state = pgp::pg::state_or_new<SortinoState>(fcinfo, "sortino");
+    call_core([&] {
+        pgp::core::check_simple_return(r);
+        pgp::core::check_rate(mar, "mar");
+        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
+            pgp::core::check_periods_per_year(*ppy);
+            state->ppy.observe(*ppy, "periods per year");
+        }
+        if (inverse)
+            state->remove(r - mar);
+        else
+            state->add(r - mar);
+    });
+    PG_RETURN_POINTER(state);
+}
+}  // namespace
+
+PGP_FUNCTION(pgp_sortino_trans) { return sortino_step(fcinfo, false); }
+PGP_FUNCTION(pgp_sortino_inv) { return sortino_step(fcinfo, true); }
+PGP_FUNCTION(pgp_sortino_combine) {
+    return pgp::pg::combine_fixed_states<SortinoState>(fcinfo, "sortino_combine");
+}
+PGP_FUNCTION(pgp_sortino_serialize) {
+    const auto* state = reinterpret_cast<const SortinoState*>(PG_GETARG_POINTER(0));
+    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
+}
+PGP_FUNCTION(pgp_sortino_deserialize) {
+    PG_RETURN_POINTER(
+        pgp::pg::deserialize_fixed_state<SortinoState>(fcinfo, "sortino_deserialize"));
+}
+PGP_FUNCTION(pgp_sortino_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* s = reinterpret_cast<const SortinoState*>(PG_GETARG_POINTER(0));
+    return optional_float8(fcinfo, pgp::core::sortino(*s, s->ppy.value_or(kDefaultPeriodsPerYear)));
+}

@@ -1,0 +1,37 @@
+// Small helpers shared by the moment-family glue (moment_aggregates, pair_aggregates,
+// return_summary_type).
+#pragma once
+
+#include <optional>
+
+#include "pg/aggregate_support.hpp"
+
+namespace pgp::pg {
+
+// The transition state: the existing one without further checks (the per-row hot path), or a new
+// one allocated in the aggregate context (which checks we are called as an aggregate).
+template <typename State>
+State* state_or_new(FunctionCallInfo fcinfo, const char* function_name) {
+    if (!PG_ARGISNULL(0)) return reinterpret_cast<State*>(PG_GETARG_POINTER(0));
+    return state_arg_or_new<State>(fcinfo, 0, function_name);
+}
+
+// A row with any NULL argument (after the state) is skipped.
+inline bool any_argument_null(FunctionCallInfo fcinfo) {
+    for (int i = 1; i < PG_NARGS(); ++i)
+        if (PG_ARGISNULL(i)) return true;
+    return false;
+}
+
+// The state unchanged (NULL while no row was accepted): what a skipped row returns.
+inline Datum unchanged_state(FunctionCallInfo fcinfo) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+}
+
+inline Datum optional_float8(FunctionCallInfo fcinfo, std::optional<double> v) {
+    if (!v) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(*v);
+}
+
+}  // namespace pgp::pg

@@ -1,0 +1,73 @@
+// Glue for the one-step aggregates of a series against a benchmark: beta(r, rb) and
+// alpha(r, rb [, rf [, ppy]]). State: PairAggState (co-moments of the excess returns r - rf and
+// rb - rf, and the ppy every row must agree on). tracking_error and information_ratio only need the
+// moments of r - rb and live in moment_aggregates.cpp.
+#include <optional>
+
+#include "pg/moment_support.hpp"
+#include "pg/sql_function.hpp"
+#include "core/moment_states.hpp"
+#include "core/parameters.hpp"
+
+using pgp::core::PairAggState;
+using pgp::pg::call_core;
+using pgp::pg::optional_float8;
+
+namespace {
+
+constexpr double kDefaultPeriodsPerYear = 252;
+
+Datum pair_step(FunctionCallInfo fcinfo, bool inverse) {
+    if (pgp::pg::any_argument_null(fcinfo)) return pgp::pg::unchanged_state(fcinfo);
+    const double r = PG_GETARG_FLOAT8(1);
+    const double rb = PG_GETARG_FLOAT8(2);
+    const double rf = PG_NARGS() > 3 ? PG_GETARG_FLOAT8(3) : 0.0;
+    std::optional<double> ppy;
+    if (PG_NARGS() > 4) ppy = static_cast<double>(PG_GETARG_INT32(4));
+    auto* state = pgp::pg::state_or_new<PairAggState>(fcinfo, "pair aggregate");
+    const bool accurate = call_core([&] {
+        pgp::core::check_simple_return(r);
+        pgp::core::check_simple_return(rb);
+        pgp::core::check_rate(rf, "rf");
+        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
+            pgp::core::check_periods_per_year(*ppy);
+            state->ppy.observe(*ppy, "periods per year");
+        }
+        if (!inverse) {
+            state->pair.add(r - rf, rb - rf);
+            return true;
+        }
+        return state->pair.remove(r - rf, rb - rf);
+    });
+    if (!accurate) PG_RETURN_NULL();  // recompute the frame
+    PG_RETURN_POINTER(state);
+}
+
+}  // namespace
+
+PGP_FUNCTION(pgp_pair_trans) { return pair_step(fcinfo, false); }
+PGP_FUNCTION(pgp_pair_inv) { return pair_step(fcinfo, true); }
+PGP_FUNCTION(pgp_pair_combine) {
+    return pgp::pg::combine_fixed_states<PairAggState>(fcinfo, "pair_combine");
+}
+PGP_FUNCTION(pgp_pair_serialize) {
+    const auto* state = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
+    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
+}
+PGP_FUNCTION(pgp_pair_deserialize) {
+    PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<PairAggState>(fcinfo, "pair_deserialize"));
+}
+
+PGP_FUNCTION(pgp_beta_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* s = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
+    return optional_float8(fcinfo, pgp::core::beta(s->pair));
+}
+
+// rf was subtracted row by row already, so the constant-rf formula runs with rf = 0
+PGP_FUNCTION(pgp_alpha_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* s = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
+    return optional_float8(fcinfo,
+                           pgp::core::alpha(s->pair, 0.0, s->ppy.value_or(kDefaultPeriodsPerYear)));
+}
