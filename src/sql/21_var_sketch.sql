@@ -1,6 +1,6 @@
 -- var_historical_approx / cvar_historical_approx: bounded memory (a fixed 32 KiB sketch per group,
 -- whatever the row count), mergeable across workers and partitions. Each order statistic is
--- estimated within 1 % of its value (plus 1e-9 absolute); see docs/metrics-risk.md.
+-- estimated within 1 % of its value (plus 1e-9 absolute); see docs/metrics.md.
 CREATE FUNCTION portfolio.var_approx_trans(internal, float8, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_var_approx_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.var_approx_trans(internal, float8) RETURNS internal
