@@ -46,7 +46,7 @@ CREATE TABLE portfolio.transactions (
     external_id  text,       -- the importer's id: unique per portfolio, so imports are idempotent
     note         text,
     UNIQUE (portfolio_id, external_id),
-    CONSTRAINT transactions_shape CHECK (CASE kind
+    CONSTRAINT transactions_shape CHECK (coalesce(CASE kind
         WHEN 'buy'          THEN instrument IS NOT NULL AND quantity > 0 AND price >= 0
         WHEN 'sell'         THEN instrument IS NOT NULL AND quantity > 0 AND price >= 0
         WHEN 'transfer_in'  THEN instrument IS NOT NULL AND quantity > 0 AND price >= 0
@@ -57,7 +57,7 @@ CREATE TABLE portfolio.transactions (
         WHEN 'fee'          THEN fees > 0
         WHEN 'deposit'      THEN instrument IS NULL AND amount > 0
         WHEN 'withdrawal'   THEN instrument IS NULL AND amount > 0
-    END)
+    END, false))
 );
 CREATE INDEX transactions_position ON portfolio.transactions (portfolio_id, instrument, executed_at, id);
 COMMENT ON TABLE portfolio.transactions IS
