@@ -93,18 +93,20 @@ CREATE TRIGGER transactions_currency BEFORE INSERT OR UPDATE ON portfolio.transa
 
 -- Settings: an empty table means every default. Values are validated by the CHECK.
 CREATE TABLE portfolio.settings (
-    key   text PRIMARY KEY CHECK (key IN ('stale_quote_days', 'fx_max_staleness_days')),
+    key   text PRIMARY KEY CHECK (key IN ('stale_quote_days', 'fx_max_staleness_days', 'refresh_work_mem_mb')),
     value integer NOT NULL CHECK (value >= 0)
 );
 COMMENT ON TABLE portfolio.settings IS
     'stale_quote_days (default 5): positions flag a quote older than this; '
-    'fx_max_staleness_days (default 7): how long an FX rate is carried forward over gaps';
+    'fx_max_staleness_days (default 7): how long an FX rate is carried forward over gaps; '
+    'refresh_work_mem_mb (default 256): work_mem for portfolio.refresh()';
 
 CREATE FUNCTION portfolio.setting(key text) RETURNS integer
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     RETURN coalesce((SELECT s.value FROM portfolio.settings s WHERE s.key = setting.key),
-                    CASE key WHEN 'stale_quote_days' THEN 5 WHEN 'fx_max_staleness_days' THEN 7 END);
+                    CASE key WHEN 'stale_quote_days' THEN 5 WHEN 'fx_max_staleness_days' THEN 7
+                             WHEN 'refresh_work_mem_mb' THEN 256 END);
 COMMENT ON FUNCTION portfolio.setting(text) IS 'the value of a setting, or its default';
 
 SELECT pg_catalog.pg_extension_config_dump('portfolio.portfolios', '');

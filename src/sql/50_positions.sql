@@ -99,8 +99,7 @@ WITH held AS (
            portfolio.realized_pl(h.position) AS realized_pl,
            portfolio.income(h.position) AS income,
            portfolio.fees(h.position) AS fees,
-           trim_scale(portfolio.fx_rate(i.currency, p.base_currency,
-                                        coalesce((q.ts AT TIME ZONE 'UTC')::date, current_date))) AS fx_rate,
+           fx.rate AS fx_rate,
            q.ts IS NULL OR q.ts < now() - make_interval(days => portfolio.setting('stale_quote_days')) AS price_stale
     FROM held h
     JOIN portfolio.portfolios p ON p.id = h.portfolio_id
@@ -108,6 +107,11 @@ WITH held AS (
     LEFT JOIN LATERAL (
         SELECT qq.ts, qq.close FROM portfolio.quotes qq
         WHERE qq.symbol = h.instrument ORDER BY qq.ts DESC LIMIT 1) q ON true
+    -- OFFSET 0 keeps the planner from copying the call into every column that uses the rate
+    LEFT JOIN LATERAL (
+        SELECT trim_scale(portfolio.fx_rate(i.currency, p.base_currency,
+                                            coalesce((q.ts AT TIME ZONE 'UTC')::date, current_date))) AS rate
+        OFFSET 0) fx ON true
 ), cash AS (
     SELECT c.portfolio_id, sum(c.balance_base) AS cash_base, bool_or(c.fx_rate IS NULL) AS cash_fx_missing
     FROM portfolio.cash c GROUP BY c.portfolio_id

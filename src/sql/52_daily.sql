@@ -72,14 +72,20 @@ WITH params AS (
                                o.day + (SELECT fx_days FROM params),
                                (SELECT end_day FROM params)),
                          interval '1 day') g
+), prices_base AS (   -- per symbol, base currency and day: the carried close and the FX rate, once
+    SELECT pd.symbol, b.base_currency, pd.day, pd.close,
+           CASE WHEN i.currency = b.base_currency THEN 1 ELSE f.rate END AS rate
+    FROM price_days pd
+    JOIN portfolio.instruments i ON i.symbol = pd.symbol
+    CROSS JOIN (SELECT DISTINCT t.base_currency FROM txn t) b
+    LEFT JOIN fx_days f ON f.currency = i.currency AND f.base_currency = b.base_currency AND f.day = pd.day
 ), securities AS (
     SELECT h.portfolio_id, h.day,
-           sum(h.quantity * pd.close * CASE WHEN h.currency = h.base_currency THEN 1 ELSE f.rate END) AS value,
-           sum(h.cost * CASE WHEN h.currency = h.base_currency THEN 1 ELSE f.rate END) AS cost,
-           count(*) FILTER (WHERE pd.close IS NULL OR (h.currency <> h.base_currency AND f.rate IS NULL)) AS missing
+           sum(h.quantity * pb.close * pb.rate) AS value,
+           sum(h.cost * CASE WHEN h.currency = h.base_currency THEN 1 ELSE pb.rate END) AS cost,
+           count(*) FILTER (WHERE pb.close IS NULL OR pb.rate IS NULL) AS missing
     FROM holding_days h
-    LEFT JOIN price_days pd ON pd.symbol = h.instrument AND pd.day = h.day
-    LEFT JOIN fx_days f ON f.currency = h.currency AND f.base_currency = h.base_currency AND f.day = h.day
+    LEFT JOIN prices_base pb ON pb.symbol = h.instrument AND pb.base_currency = h.base_currency AND pb.day = h.day
     GROUP BY h.portfolio_id, h.day
 ), cash_spans AS (
     SELECT c.portfolio_id, c.currency, c.base_currency, c.day AS from_day,

@@ -28,6 +28,12 @@ DECLARE
     populated boolean;
     n bigint;
 BEGIN
+    -- one big set-based query: give it memory for hash joins instead of sorts on disk (for the
+    -- rest of this transaction only; setting refresh_work_mem_mb, default 256)
+    IF (SELECT s.setting::bigint FROM pg_settings s WHERE s.name = 'work_mem')
+       < portfolio.setting('refresh_work_mem_mb')::bigint * 1024 THEN
+        PERFORM set_config('work_mem', portfolio.setting('refresh_work_mem_mb') || 'MB', true);
+    END IF;
     FOREACH mv IN ARRAY ARRAY['portfolio.portfolio_daily_mv'] LOOP
         SELECT c.relispopulated INTO populated FROM pg_class c WHERE c.oid = mv::regclass;
         INSERT INTO portfolio.refresh_log (view_name, started_at, concurrent)
