@@ -70,3 +70,23 @@ SELECT portfolio.schedule_refresh();
 SELECT portfolio.unschedule_refresh() AS jobs_removed;
 CALL portfolio.refresh();
 SELECT view_name, error IS NULL AS ok FROM portfolio.refresh_log ORDER BY id DESC LIMIT 1;
+
+-- Order-dependent: no combine function, so neither parallel workers nor partitionwise aggregation
+-- can split one position; a ledger spread over two partitions still gives the serial answer.
+SELECT count(*) AS overloads, bool_and(aggcombinefn = 0) AS no_combine, bool_and(aggfinalmodify = 'r') AS final_read_only
+FROM pg_aggregate WHERE aggfnoid::regproc::text = 'portfolio.position_agg';
+CREATE TEMP TABLE split_ledger (t timestamptz, k portfolio.txn_kind, q numeric, p numeric, f numeric)
+    PARTITION BY RANGE (t);
+CREATE TEMP TABLE split_ledger_1 PARTITION OF split_ledger FOR VALUES FROM ('2024-01-01') TO ('2024-01-04');
+CREATE TEMP TABLE split_ledger_2 PARTITION OF split_ledger FOR VALUES FROM ('2024-01-04') TO ('2025-01-01');
+INSERT INTO split_ledger VALUES ('2024-01-02', 'buy', 100, 95, 0), ('2024-01-03', 'buy', 200, 105, 0),
+                                ('2024-01-04', 'buy', 100, 107, 0), ('2024-02-01', 'sell', 150, 110, 0);
+SET enable_partitionwise_aggregate = on;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT portfolio.realized_pl(portfolio.position_agg(t, k, q, p, f ORDER BY t)) AS fifo_across_partitions FROM split_ledger;
+RESET enable_partitionwise_aggregate;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
