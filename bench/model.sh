@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Portfolio model benchmark: PORTFOLIOS portfolios x HOLDINGS holdings x YEARS years of daily quotes
+# (the issue's figure is 1,000 x 30 x 5; the default here is a small run). Prints the time of the
+# positions view for one portfolio (target < 10 ms), of the performance row for one portfolio
+# (when the performance view is installed) and of a full portfolio.refresh().
+#
+#   PORTFOLIOS=1000 bash bench/model.sh       # the full run (several GB, minutes to load)
+# Runs in a database pgp_bench (dropped and recreated) of the private cluster (PGP_PROFILE, default demo).
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$REPO"
+PORTFOLIOS=${PORTFOLIOS:-20}
+HOLDINGS=${HOLDINGS:-30}
+YEARS=${YEARS:-5}
+SYMBOLS=${SYMBOLS:-500}
+REPEAT=${REPEAT:-20}
+DB=pgp_bench
+
+bash scripts/cluster.sh start >/dev/null 2>&1 || bash scripts/cluster.sh start
+psql_cluster -d postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+q() { psql_cluster -d "$DB" -qAt "$@"; }
+TMP_TIMES=$(mktemp); trap 'rm -f "$TMP_TIMES"' EXIT
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+q -c "CREATE EXTENSION pg_portfolio"
+
+say "loading $SYMBOLS symbols x $YEARS years of weekday quotes, $PORTFOLIOS portfolios x $HOLDINGS holdings"
+t0=$(date +%s.%N)
+q <<SQL
+SET client_min_messages = warning;
+\\o /dev/null
+SELECT setseed(0.42);
+SELECT portfolio.ensure_quote_partitions((current_date - interval '$YEARS years')::date, current_date + 31);
+INSERT INTO portfolio.instruments (symbol, name, currency, asset_class, sector, exchange)
+SELECT 'S' || i, 'Stock ' || i,
+       CASE WHEN i % 10 = 0 THEN 'CAD' WHEN i % 10 = 1 THEN 'EUR' ELSE 'USD' END,
+       CASE WHEN i % 7 = 0 THEN 'fund' ELSE 'equity' END,
+       (ARRAY['Technology', 'Energy', 'Health', 'Finance', 'Industrials'])[1 + i % 5], 'X'
+FROM generate_series(1, $SYMBOLS) i;
+-- a geometric random walk per symbol, unadjusted closes at 00:00 UTC on weekdays
+INSERT INTO portfolio.quotes (symbol, ts, close, source)
+SELECT 'S' || s, d::date::timestamp AT TIME ZONE 'UTC',
+       round((20 + s % 80) * exp(sum(0.0003 + 0.015 * (random() - 0.5)) OVER (PARTITION BY s ORDER BY d))::numeric, 4),
+       'bench'
+FROM generate_series(1, $SYMBOLS) s,
+     generate_series((current_date - interval '$YEARS years')::date, current_date - 1, interval '1 day') d
+WHERE extract(isodow FROM d) < 6;
+INSERT INTO portfolio.fx_rates (day, base, quote, rate)
+SELECT d::date, c.base, c.quote, round((c.level * (1 + 0.05 * sin(extract(epoch FROM d) / 8e6)))::numeric, 6)
+FROM generate_series((current_date - interval '$YEARS years')::date, current_date - 1, interval '1 day') d,
+     (VALUES ('USD', 'CAD', 1.33), ('EUR', 'USD', 1.09)) c(base, quote, level)
+WHERE extract(isodow FROM d) < 6;
+INSERT INTO portfolio.portfolios (name, owner, base_currency, benchmark_symbol)
+SELECT 'bench ' || p, 'postgres', 'USD', 'S2' FROM generate_series(1, $PORTFOLIOS) p;
+-- per portfolio: a deposit, HOLDINGS buys on day one, then per holding a buy every ~6 months,
+-- a partial sell every ~9 months and quarterly dividends
+CREATE TEMP TABLE picks AS
+SELECT p.id AS portfolio_id, h, 'S' || (1 + (p.id * 7919 + h * 104729) % $SYMBOLS) AS symbol
+FROM portfolio.portfolios p, generate_series(1, $HOLDINGS) h;
+INSERT INTO portfolio.transactions (portfolio_id, executed_at, kind, amount)
+SELECT id, (current_date - interval '$YEARS years')::date + time '08:00', 'deposit', 10000000 FROM portfolio.portfolios;
+INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, fees, amount)
+SELECT k.portfolio_id, k.symbol, q.ts + interval '20 hours', e.kind::portfolio.txn_kind,
+       CASE WHEN e.kind = 'dividend' THEN NULL WHEN e.kind = 'sell' THEN 5 ELSE 20 END,
+       CASE WHEN e.kind = 'dividend' THEN NULL ELSE q.close END,
+       CASE WHEN e.kind = 'dividend' THEN 0 ELSE 1 END,
+       CASE WHEN e.kind = 'dividend' THEN round(q.close * 0.2, 2) END
+FROM picks k
+CROSS JOIN LATERAL (VALUES ('buy', 0), ('buy', 182), ('buy', 364), ('buy', 546), ('buy', 728), ('buy', 910),
+                           ('buy', 1092), ('buy', 1274), ('buy', 1456), ('buy', 1638),
+                           ('sell', 270), ('sell', 540), ('sell', 810), ('sell', 1080), ('sell', 1350), ('sell', 1620))
+     AS e0(kind, offset_days)
+CROSS JOIN LATERAL (SELECT e0.kind, e0.offset_days) e
+CROSS JOIN LATERAL (SELECT qq.ts, qq.close FROM portfolio.quotes qq
+                    WHERE qq.symbol = k.symbol
+                      AND qq.ts >= (current_date - interval '$YEARS years') + make_interval(days => e.offset_days)
+                    ORDER BY qq.ts LIMIT 1) q
+UNION ALL
+SELECT k.portfolio_id, k.symbol, d + interval '12 hours', 'dividend', NULL, NULL, 0, 0.25 * (1 + k.h % 4)
+FROM picks k,
+     generate_series((current_date - interval '$YEARS years')::date + 45, current_date - 1, interval '3 months') d;
+ANALYZE;
+\\o
+SQL
+t1=$(date +%s.%N)
+say "loaded in $(elapsed "$t0" "$t1") s: $(q -c "SELECT count(*) FROM portfolio.transactions") transactions, $(q -c "SELECT count(*) FROM portfolio.quotes") quotes"
+
+# REPEAT runs of a query in one session (client-side \timing, result discarded): the first run
+# (cold caches of a new connection) and the median and best of the others, in ms.
+time_query() {
+  local sql=$1 i
+  { echo '\timing on'; for ((i = 0; i < REPEAT; i++)); do echo "$sql \g /dev/null"; done; } |
+    psql_cluster -d "$DB" -q 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' > "$TMP_TIMES"
+  local cold; cold=$(head -1 "$TMP_TIMES")
+  tail -n +2 "$TMP_TIMES" | sort -n | awk -v cold="$cold" '{a[NR] = $1} END {
+      printf "first %.2f ms, then median %.2f ms, best %.2f ms", cold, a[int((NR + 1) / 2)], a[1] }'
+}
+
+P=$(q -c "SELECT id FROM portfolio.portfolios ORDER BY id LIMIT 1 OFFSET $((PORTFOLIOS / 2))")
+echo "positions, one portfolio ($HOLDINGS holdings):  $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P")  (target < 10 ms)"
+
+t0=$(date +%s.%N)
+q -c "CALL portfolio.refresh()"
+t1=$(date +%s.%N)
+echo "refresh(), $PORTFOLIOS portfolios: $(elapsed "$t0" "$t1") s, $(q -c "SELECT rows FROM portfolio.refresh_log ORDER BY id DESC LIMIT 1") rows, error: $(q -c "SELECT coalesce(error, 'none') FROM portfolio.refresh_log ORDER BY id DESC LIMIT 1")"
+t0=$(date +%s.%N)
+q -c "CALL portfolio.refresh()"
+t1=$(date +%s.%N)
+echo "refresh() again (concurrently): $(elapsed "$t0" "$t1") s"
+
+if [[ $(q -c "SELECT to_regclass('portfolio.performance') IS NOT NULL") == t ]]; then
+  echo "performance, one portfolio:  $(time_query "SELECT * FROM portfolio.performance WHERE portfolio_id = $P")"
+else
+  echo "performance: skipped (view not installed yet: pending/performance.sql)"
+fi
+echo "pnl_breakdown, one portfolio, one year: $(time_query "SELECT * FROM portfolio.pnl_breakdown($P, current_date - 365, current_date)")"

@@ -1,0 +1,92 @@
+-- PENDING test (pgTAP) for pending/performance.sql: becomes test/pgtap/41_performance.sql.
+-- A hand-worked ledger ending today: day 0 = current_date - 40 .. day 40 = current_date.
+--   day 0  deposit 1,000, buy 10 FND @ 100 (close 100)      V = 1,000
+--   day 35 close 102  V = 1,020     day 36 close 99  V = 990
+--   day 37 deposit 500, close 104   V = 1,540 (r = 1540 / (990 + 500) - 1)
+--   day 38 withdrawal 200, close 101 V = 1,310 (r = (1310 + 200) / 1540 - 1)
+--   day 39 close 106  V = 1,360;    every other day carries the last close: r = 0
+-- Benchmark BMK (adj_close): 50.5 on day 0, 51, 50, 50.8, 50.2, 51.5 on days 35..39.
+-- Expected values computed independently with numpy/scipy (script in the comment at the end):
+-- 41 calendar-day returns, 365 periods a year, sample standard deviations, VaR type-7 quantile,
+-- CVaR the mean strictly below it, Sortino with the root-mean-square downside (empyrical),
+-- alpha the CAPM intercept annualized (1 + a)^365 - 1, XIRR Act/365.
+BEGIN;
+SELECT plan(16);
+SET LOCAL TimeZone = 'UTC';
+SELECT portfolio.ensure_quote_partitions(current_date - 40, current_date) AS _made \gset
+INSERT INTO portfolio.instruments (symbol, currency) VALUES ('FND', 'USD'), ('BMK', 'USD');
+INSERT INTO portfolio.portfolios (name, benchmark_symbol) VALUES ('perf', 'BMK');
+SELECT id AS perf FROM portfolio.portfolios WHERE name = 'perf' \gset
+INSERT INTO portfolio.quotes (symbol, ts, close, adj_close, source)
+SELECT 'FND', (current_date - 40 + d)::timestamp AT TIME ZONE 'UTC', c, NULL, 'test'
+FROM (VALUES (0, 100), (35, 102), (36, 99), (37, 104), (38, 101), (39, 106)) v(d, c)
+UNION ALL
+SELECT 'BMK', (current_date - 40 + d)::timestamp AT TIME ZONE 'UTC', c * 2, c, 'test'
+FROM (VALUES (0, 50.5), (35, 51), (36, 50), (37, 50.8), (38, 50.2), (39, 51.5)) v(d, c);
+INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, amount)
+VALUES (:perf, NULL,  (current_date - 40) + time '09:00', 'deposit', NULL, NULL, 1000),
+       (:perf, 'FND', (current_date - 40) + time '15:00', 'buy', 10, 100, NULL),
+       (:perf, NULL,  (current_date - 3) + time '09:00', 'deposit', NULL, NULL, 500),
+       (:perf, NULL,  (current_date - 2) + time '09:00', 'withdrawal', NULL, NULL, 200);
+CALL portfolio.refresh();
+
+SELECT is((SELECT market_value FROM portfolio.portfolio_daily WHERE portfolio_id = :perf AND day = current_date),
+          1360::numeric, 'end value 1,060 in FND + 300 cash');
+SELECT is((SELECT first_day FROM portfolio.performance WHERE portfolio_id = :perf), current_date - 40, 'inception');
+SELECT ok(abs(twr_since_inception - 0.04158204826066925) < 1e-12, 'TWR since inception') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(twr_1y - 0.04158204826066925) < 1e-12, 'TWR 1Y = since inception (41 days)') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(p.twr_ytd - (SELECT portfolio.twr(d.daily_return) FROM portfolio.portfolio_daily d
+                          WHERE d.portfolio_id = :perf AND d.day >= date_trunc('year', current_date)::date)) < 1e-12,
+          'TWR YTD links the returns of this calendar year') FROM portfolio.performance p WHERE portfolio_id = :perf;
+SELECT ok(abs(annualized_return - 0.4371932935328424) < 1e-9, 'annualized return (1 + twr)^(365/41) - 1') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(volatility - 0.19536323196696317) < 1e-9, 'volatility') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(sharpe - 1.9518284557202055) < 1e-9, 'Sharpe, rf 0') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(sortino - 3.6226393432446637) < 1e-9, 'Sortino, MAR 0') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(max_drawdown - 0.02941176470588236) < 1e-12, 'max drawdown 1 - 99/102') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(var_95 - 0) < 1e-12, 'VaR 95 %: the type-7 5 % quantile of 41 returns is a zero-return day') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(cvar_95 - 0.024446142093200895) < 1e-12, 'CVaR 95 %: mean of the two losses') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(beta - 1.6306366325952517) < 1e-9, 'beta against BMK (adj_close)') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(alpha - 0.09156694445130653) < 1e-9, 'alpha, annualized') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(tracking_error - 0.08112268106534552) < 1e-9, 'tracking error') FROM portfolio.performance WHERE portfolio_id = :perf;
+SELECT ok(abs(xirr - 0.6790318639271793) < 1e-7, 'XIRR: -1000 day 0, -500 day 37, +200 day 38, +1360 day 40') FROM portfolio.performance WHERE portfolio_id = :perf;
+
+SELECT * FROM finish();
+ROLLBACK;
+/* The expected values (run with /usr/bin/python3):
+import numpy as np
+from scipy.optimize import brentq
+N=41  # days d0 .. d40 (d40 = current_date)
+close={0:100,35:102,36:99,37:104,38:101,39:106}
+bmk={0:50.5,35:51,36:50,37:50.8,38:50.2,39:51.5}
+dep={0:1000,37:500}; wd={38:200}
+qty=10; cash={}
+V=[];F=[]
+c=0; p=None; b=None; B=[]
+for t in range(N):
+    if t in close: p=close[t]
+    if t in bmk: b=bmk[t]
+    c+=dep.get(t,0)-wd.get(t,0)-(1000 if t==0 else 0)
+    V.append(qty*p+c); F.append(dep.get(t,0)-wd.get(t,0)); B.append(b)
+r=[];prev=0
+for v,f in zip(V,F):
+    r.append((v+max(-f,0))/(prev+max(f,0))-1); prev=v
+r=np.array(r); rb=np.array([np.nan]+[B[i]/B[i-1]-1 for i in range(1,N)])
+ppy=365
+out={}
+out['twr_since_inception']=np.prod(1+r)-1
+out['annualized_return']=np.prod(1+r)**(ppy/len(r))-1
+out['volatility']=np.std(r,ddof=1)*np.sqrt(ppy)
+out['sharpe']=np.mean(r)/np.std(r,ddof=1)*np.sqrt(ppy)
+out['sortino']=np.mean(r)*ppy/(np.sqrt(np.mean(np.minimum(r,0)**2))*np.sqrt(ppy))
+w=np.cumprod(1+r); peak=np.maximum.accumulate(np.concatenate([[1],w]))[1:]
+out['max_drawdown']=np.max(1-w/peak)
+q=np.quantile(r,0.05); out['var_95']=-q; out['cvar_95']=-np.mean(r[r<q])
+m=~np.isnan(rb); x=r[m]; y=rb[m]
+beta=np.cov(x,y,ddof=1)[0,1]/np.var(y,ddof=1); out['beta']=beta
+out['alpha']=(1+np.mean(x)-beta*np.mean(y))**ppy-1
+out['tracking_error']=np.std(x-y,ddof=1)*np.sqrt(ppy)
+flows=[(-1000,0),(-500,37),(200,38),(V[-1],40)]
+out['xirr']=brentq(lambda z: sum(a/(1+z)**(t/365) for a,t in flows),-0.99,1e6)
+print("V end",V[-1])
+for k,v in out.items(): print(f"{k} {v!r}")
+*/

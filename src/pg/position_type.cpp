@@ -1,0 +1,256 @@
+// Glue for the position type and position_agg (lot accounting, src/core/lots.hpp).
+//
+// The aggregate state is one flat block in the aggregate memory context: core::PositionHeader
+// followed by its lots, grown with repalloc here (never inside the core). The stored type is a
+// varlena holding the versioned little-endian encoding. numeric values cross into the core as
+// text (numeric_out / numeric_in), which is exact; a value the core's Decimal cannot hold is
+// SQLSTATE 22003.
+#include "pg/aggregate_support.hpp"
+#include "pg/sql_function.hpp"
+#include "core/lots.hpp"
+
+extern "C" {
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+}
+
+using pgp::core::ByteReader;
+using pgp::core::ByteWriter;
+using pgp::core::Decimal;
+using pgp::core::LotBook;
+using pgp::core::PositionHeader;
+using pgp::pg::call_core;
+
+namespace {
+
+// Selling more than is held: SQLSTATE PF001 (class PF, pg_portfolio's own; see docs/errors.md).
+constexpr int kInsufficientHoldings = MAKE_SQLSTATE('P', 'F', '0', '0', '1');
+constexpr uint32_t kInitialLots = 4;
+
+Decimal decimal_from_numeric(Datum value) {
+    char* text = DatumGetCString(DirectFunctionCall1(numeric_out, value));
+    const Decimal d = call_core([&] { return Decimal::parse(text); });
+    pfree(text);
+    return d;
+}
+
+struct DecimalText {
+    char chars[64];
+};
+
+Datum numeric_from_decimal(Decimal d) {
+    const DecimalText text = call_core([&] {
+        DecimalText t;
+        d.to_chars(t.chars, sizeof t.chars);
+        return t;
+    });
+    return DirectFunctionCall3(numeric_in, CStringGetDatum(text.chars), ObjectIdGetDatum(InvalidOid),
+                               Int32GetDatum(-1));
+}
+
+// A stored position decoded into a palloc'd block (header + lots).
+LotBook decode_stored(Datum datum) {
+    bytea* stored = reinterpret_cast<bytea*>(PG_DETOAST_DATUM(datum));
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(stored));
+    const size_t size = VARSIZE_ANY_EXHDR(stored);
+    const PositionHeader header = call_core([&] {
+        ByteReader reader(bytes, size);
+        return pgp::core::decode_position_header(reader);
+    });
+    void* block = palloc(pgp::core::position_block_size(header.capacity));
+    LotBook book = pgp::core::lot_book(block);
+    *book.header = header;
+    call_core([&] {
+        ByteReader reader(bytes, size);
+        (void)pgp::core::decode_position_header(reader);
+        pgp::core::decode_position_lots(reader, book);
+        reader.expect_end("position");
+    });
+    return book;
+}
+
+Datum store(const LotBook& book) {
+    const size_t size = pgp::core::encoded_position_size(book);
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
+    call_core([&] {
+        ByteWriter writer(bytes, size);
+        pgp::core::encode_position(book, writer);
+    });
+    return PointerGetDatum(out);
+}
+
+PositionHeader stored_header(FunctionCallInfo fcinfo) {
+    bytea* stored = PG_GETARG_BYTEA_PP(0);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(stored));
+    const size_t size = VARSIZE_ANY_EXHDR(stored);
+    return call_core([&] {
+        ByteReader reader(bytes, size);
+        return pgp::core::decode_position_header(reader);
+    });
+}
+
+pgp::core::TxnKind kind_from_enum(Datum value) {
+    char* label = DatumGetCString(DirectFunctionCall1(enum_out, value));
+    const auto kind = call_core([&] { return pgp::core::parse_txn_kind(label); });
+    pfree(label);
+    return kind;
+}
+
+}  // namespace
+
+// --- type I/O -------------------------------------------------------------------------------
+
+PGP_FUNCTION(pgp_position_in) {
+    const char* text = PG_GETARG_CSTRING(0);
+    const PositionHeader header = call_core([&] { return pgp::core::parse_position_header(text); });
+    void* block = palloc(pgp::core::position_block_size(header.capacity));
+    LotBook book = pgp::core::lot_book(block);
+    *book.header = header;
+    call_core([&] { pgp::core::parse_position_lots(text, book); });
+    return store(book);
+}
+
+PGP_FUNCTION(pgp_position_out) {
+    LotBook book = decode_stored(PG_GETARG_DATUM(0));
+    // a lot is at most ~110 characters and the header fields ~400: room for all, checked below
+    const size_t capacity = 512 + static_cast<size_t>(book.open_lots()) * 128;
+    char* out = static_cast<char*>(palloc(capacity));
+    call_core([&] {
+        const std::string text = pgp::core::format_position(book);
+        if (text.size() + 1 > capacity) pgp::core::fail(pgp::core::ErrorCode::Internal, "position text too long");
+        std::memcpy(out, text.c_str(), text.size() + 1);
+    });
+    PG_RETURN_CSTRING(out);
+}
+
+PGP_FUNCTION(pgp_position_recv) {
+    StringInfo buffer = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
+    const int length = buffer->len - buffer->cursor;
+    bytea* raw = static_cast<bytea*>(palloc(VARHDRSZ + length));
+    SET_VARSIZE(raw, VARHDRSZ + length);
+    std::memcpy(VARDATA(raw), buffer->data + buffer->cursor, length);
+    buffer->cursor = buffer->len;
+    // validate by decoding, then store the canonical encoding
+    LotBook book = decode_stored(PointerGetDatum(raw));
+    return store(book);
+}
+
+PGP_FUNCTION(pgp_position_send) {
+    bytea* stored = PG_GETARG_BYTEA_P_COPY(0);
+    PG_RETURN_BYTEA_P(stored);
+}
+
+// --- the aggregate --------------------------------------------------------------------------
+// position_trans(state, executed_at, kind, quantity, price, fees [, method [, label]])
+
+PGP_FUNCTION(pgp_position_trans) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "position_trans");
+    void* block = PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0);
+    if (block == nullptr) {
+        const int nargs = PG_NARGS();
+        pgp::core::CostMethod method = pgp::core::CostMethod::Fifo;
+        if (nargs > 6 && !PG_ARGISNULL(6)) {
+            char* name = text_to_cstring(PG_GETARG_TEXT_PP(6));
+            method = call_core([&] { return pgp::core::parse_cost_method(name); });
+        }
+        block = MemoryContextAllocZero(context, pgp::core::position_block_size(kInitialLots));
+        LotBook book = pgp::core::lot_book(block);
+        *book.header = PositionHeader();
+        book.header->method = method;
+        book.header->capacity = kInitialLots;
+    }
+    if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("position_agg: executed_at and kind must not be NULL")));
+    pgp::core::Txn txn;
+    txn.at = PG_GETARG_TIMESTAMPTZ(1);
+    txn.kind = kind_from_enum(PG_GETARG_DATUM(2));
+    txn.has_quantity = !PG_ARGISNULL(3);
+    if (txn.has_quantity) txn.quantity = decimal_from_numeric(PG_GETARG_DATUM(3));
+    txn.has_price = !PG_ARGISNULL(4);
+    if (txn.has_price) txn.price = decimal_from_numeric(PG_GETARG_DATUM(4));
+    if (!PG_ARGISNULL(5)) txn.fees = decimal_from_numeric(PG_GETARG_DATUM(5));
+
+    LotBook book = pgp::core::lot_book(block);
+    if (pgp::core::needs_lot_slot(*book.header, txn.kind)) {
+        if (book.header->head > 0) {
+            pgp::core::compact(book);
+        } else {
+            const uint32_t capacity = book.header->capacity * 2;
+            if (pgp::core::position_block_size(capacity) > MaxAllocSize)
+                ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                                errmsg("position_agg: too many open lots (%u)", book.header->capacity)));
+            block = repalloc(block, pgp::core::position_block_size(capacity));
+            book = pgp::core::lot_book(block);
+            book.header->capacity = capacity;
+        }
+    }
+    const pgp::core::ApplyResult result = call_core([&] { return pgp::core::apply(book, txn); });
+    if (result.oversold) {
+        if (PG_NARGS() > 7 && !PG_ARGISNULL(7)) {
+            char* label = text_to_cstring(PG_GETARG_TEXT_PP(7));
+            ereport(ERROR, (errcode(kInsufficientHoldings), errmsg("%s: %s", label, result.message),
+                            errhint("Record the missing buy or transfer_in, or correct the quantity sold.")));
+        }
+        ereport(ERROR, (errcode(kInsufficientHoldings), errmsg("%s", result.message),
+                        errhint("Record the missing buy or transfer_in, or correct the quantity sold.")));
+    }
+    PG_RETURN_POINTER(block);
+}
+
+// Read-only: may run many times on one state (running totals in a window).
+PGP_FUNCTION(pgp_position_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    LotBook book = pgp::core::lot_book(PG_GETARG_POINTER(0));
+    return store(book);
+}
+
+// --- accessors ------------------------------------------------------------------------------
+
+PGP_FUNCTION(pgp_position_quantity) { return numeric_from_decimal(stored_header(fcinfo).quantity); }
+PGP_FUNCTION(pgp_position_cost_basis) { return numeric_from_decimal(stored_header(fcinfo).cost_basis); }
+PGP_FUNCTION(pgp_position_realized_pl) { return numeric_from_decimal(stored_header(fcinfo).realized_pl); }
+PGP_FUNCTION(pgp_position_income) { return numeric_from_decimal(stored_header(fcinfo).income); }
+PGP_FUNCTION(pgp_position_fees) { return numeric_from_decimal(stored_header(fcinfo).fees); }
+PGP_FUNCTION(pgp_position_transactions) { PG_RETURN_INT64(stored_header(fcinfo).transactions); }
+
+PGP_FUNCTION(pgp_position_cost_method) {
+    PG_RETURN_TEXT_P(cstring_to_text(pgp::core::cost_method_name(stored_header(fcinfo).method)));
+}
+
+// NULL when nothing is held (no shares, no average).
+PGP_FUNCTION(pgp_position_average_cost) {
+    const PositionHeader h = stored_header(fcinfo);
+    if (h.quantity.is_zero()) PG_RETURN_NULL();
+    return numeric_from_decimal(call_core([&] { return pgp::core::average_cost(h); }));
+}
+
+PGP_FUNCTION(pgp_position_market_value) {
+    const PositionHeader h = stored_header(fcinfo);
+    const Decimal price = decimal_from_numeric(PG_GETARG_DATUM(1));
+    return numeric_from_decimal(call_core([&] { return pgp::core::market_value(h, price); }));
+}
+
+PGP_FUNCTION(pgp_position_unrealized_pl) {
+    const PositionHeader h = stored_header(fcinfo);
+    const Decimal price = decimal_from_numeric(PG_GETARG_DATUM(1));
+    return numeric_from_decimal(call_core([&] { return pgp::core::unrealized_pl(h, price); }));
+}
+
+// open_lots(position) -> SETOF (opened_at timestamptz, quantity numeric, unit_cost numeric)
+PGP_FUNCTION(pgp_position_open_lots) {
+    LotBook book = decode_stored(PG_GETARG_DATUM(0));
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    for (uint32_t i = book.header->head; i < book.header->end; ++i) {
+        const pgp::core::Lot lot = book.lots[i];
+        const Decimal unit_cost = call_core([&] { return pgp::core::lot_unit_cost(lot); });
+        Datum values[4] = {TimestampTzGetDatum(lot.opened_at), numeric_from_decimal(lot.quantity),
+                           numeric_from_decimal(unit_cost), numeric_from_decimal(lot.cost)};
+        bool nulls[4] = {false, false, false, false};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    }
+    return static_cast<Datum>(0);
+}

@@ -1,0 +1,84 @@
+-- portfolio.position: the lots of one instrument, built by position_agg (src/core/lots.hpp).
+-- Exact: amounts are fixed-point with 12 decimals inside (no floating point); see docs/data-model.md.
+CREATE TYPE portfolio.position;
+CREATE FUNCTION portfolio.position_in(cstring) RETURNS portfolio.position
+    AS 'MODULE_PATHNAME', 'pgp_position_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_out(portfolio.position) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'pgp_position_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_recv(internal) RETURNS portfolio.position
+    AS 'MODULE_PATHNAME', 'pgp_position_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_send(portfolio.position) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'pgp_position_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE portfolio.position (
+    INPUT = portfolio.position_in,
+    OUTPUT = portfolio.position_out,
+    RECEIVE = portfolio.position_recv,
+    SEND = portfolio.position_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended
+);
+COMMENT ON TYPE portfolio.position IS
+    'open lots and running totals of one instrument (text: method=... quantity=... lots=opened/quantity/cost,...)';
+
+-- Transition: (state, executed_at, kind, quantity, price, fees [, method [, label]]).
+CREATE FUNCTION portfolio.position_trans(internal, timestamptz, portfolio.txn_kind, numeric, numeric, numeric)
+    RETURNS internal AS 'MODULE_PATHNAME', 'pgp_position_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_trans(internal, timestamptz, portfolio.txn_kind, numeric, numeric, numeric, text)
+    RETURNS internal AS 'MODULE_PATHNAME', 'pgp_position_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_trans(internal, timestamptz, portfolio.txn_kind, numeric, numeric, numeric, text, text)
+    RETURNS internal AS 'MODULE_PATHNAME', 'pgp_position_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_final(internal) RETURNS portfolio.position
+    AS 'MODULE_PATHNAME', 'pgp_position_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Order-dependent (lots are consumed in time order): no combine function, so never split across
+-- workers or partitions. Use ORDER BY executed_at (an out-of-order row is an error).
+CREATE AGGREGATE portfolio.position_agg(executed_at timestamptz, kind portfolio.txn_kind,
+                                        quantity numeric, price numeric, fees numeric) (
+    sfunc = portfolio.position_trans, stype = internal,
+    finalfunc = portfolio.position_final, finalfunc_modify = read_only, parallel = safe);
+CREATE AGGREGATE portfolio.position_agg(executed_at timestamptz, kind portfolio.txn_kind,
+                                        quantity numeric, price numeric, fees numeric, method text) (
+    sfunc = portfolio.position_trans, stype = internal,
+    finalfunc = portfolio.position_final, finalfunc_modify = read_only, parallel = safe);
+-- label names the position in an oversell error ('portfolio 3 "Main", instrument AAPL'); the views use it.
+CREATE AGGREGATE portfolio.position_agg(executed_at timestamptz, kind portfolio.txn_kind,
+                                        quantity numeric, price numeric, fees numeric, method text, label text) (
+    sfunc = portfolio.position_trans, stype = internal,
+    finalfunc = portfolio.position_final, finalfunc_modify = read_only, parallel = safe);
+COMMENT ON AGGREGATE portfolio.position_agg(timestamptz, portfolio.txn_kind, numeric, numeric, numeric) IS
+    'lot accounting, FIFO; ORDER BY executed_at. Selling more than held is SQLSTATE PF001';
+COMMENT ON AGGREGATE portfolio.position_agg(timestamptz, portfolio.txn_kind, numeric, numeric, numeric, text) IS
+    'lot accounting with method fifo, lifo, average or hifo; ORDER BY executed_at';
+
+CREATE FUNCTION portfolio.quantity(portfolio.position) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'pgp_position_quantity' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.cost_basis(portfolio.position) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'pgp_position_cost_basis' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.average_cost(portfolio.position) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'pgp_position_average_cost' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.realized_pl(portfolio.position) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'pgp_position_realized_pl' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.income(portfolio.position) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'pgp_position_income' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.fees(portfolio.position) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'pgp_position_fees' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.transaction_count(portfolio.position) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'pgp_position_transactions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.cost_method(portfolio.position) RETURNS text
+    AS 'MODULE_PATHNAME', 'pgp_position_cost_method' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.market_value(portfolio.position, price numeric) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'pgp_position_market_value' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.unrealized_pl(portfolio.position, price numeric) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'pgp_position_unrealized_pl' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION portfolio.open_lots(portfolio.position,
+                                    OUT opened_at timestamptz, OUT quantity numeric,
+                                    OUT unit_cost numeric, OUT cost numeric) RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'pgp_position_open_lots' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+COMMENT ON FUNCTION portfolio.average_cost(portfolio.position) IS
+    'cost_basis / quantity, rounded half away from zero to 12 decimals; NULL when nothing is held';
+COMMENT ON FUNCTION portfolio.realized_pl(portfolio.position) IS
+    'proceeds (after sell fees) minus the cost of the lots sold, by the position''s cost method';
+COMMENT ON FUNCTION portfolio.income(portfolio.position) IS 'dividends and interest, gross';
+COMMENT ON FUNCTION portfolio.open_lots(portfolio.position) IS
+    'the open lots: when opened, shares, unit cost and total cost (fees included)';

@@ -1,0 +1,58 @@
+-- Multi-user isolation: group roles, row-level security and minimal grants.
+--
+-- Roles are cluster-wide, not part of the extension: they are created here only if missing and
+-- survive DROP EXTENSION (docs/operations.md).
+--   portfolio_user    NOLOGIN; grant it to each login that keeps portfolios. Its members read and
+--                     change the portfolios (and their transactions) whose owner role they belong to.
+--   portfolio_reader  NOLOGIN; read-only, every portfolio: for BI tools (Grafana, Metabase).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'portfolio_user') THEN
+        CREATE ROLE portfolio_user NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'portfolio_reader') THEN
+        CREATE ROLE portfolio_reader NOLOGIN;
+    END IF;
+END
+$$;
+
+ALTER TABLE portfolio.portfolios ENABLE ROW LEVEL SECURITY;
+ALTER TABLE portfolio.transactions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY portfolios_read ON portfolio.portfolios FOR SELECT
+    USING (portfolio.may_read(owner));
+CREATE POLICY portfolios_insert ON portfolio.portfolios FOR INSERT
+    WITH CHECK (portfolio.may_write(owner));
+CREATE POLICY portfolios_update ON portfolio.portfolios FOR UPDATE
+    USING (portfolio.may_write(owner)) WITH CHECK (portfolio.may_write(owner));
+CREATE POLICY portfolios_delete ON portfolio.portfolios FOR DELETE
+    USING (portfolio.may_write(owner));
+
+-- A transaction belongs to a portfolio: the same rule through its portfolio.
+CREATE POLICY transactions_read ON portfolio.transactions FOR SELECT
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_read(p.owner)));
+CREATE POLICY transactions_insert ON portfolio.transactions FOR INSERT
+    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_write(p.owner)));
+CREATE POLICY transactions_update ON portfolio.transactions FOR UPDATE
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_write(p.owner)))
+    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_write(p.owner)));
+CREATE POLICY transactions_delete ON portfolio.transactions FOR DELETE
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_write(p.owner)));
+
+-- Grants: nothing for PUBLIC on tables; the two roles get exactly what they need.
+REVOKE ALL ON ALL TABLES IN SCHEMA portfolio FROM PUBLIC;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA portfolio FROM PUBLIC;
+GRANT USAGE ON SCHEMA portfolio TO portfolio_user, portfolio_reader;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON portfolio.portfolios, portfolio.transactions TO portfolio_user;
+GRANT USAGE ON SEQUENCE portfolio.portfolios_id_seq, portfolio.transactions_id_seq TO portfolio_user;
+GRANT SELECT, INSERT ON portfolio.instruments TO portfolio_user;   -- add new symbols, not change others'
+GRANT SELECT ON portfolio.quotes, portfolio.fx_rates, portfolio.settings TO portfolio_user;
+GRANT SELECT ON portfolio.positions, portfolio.cash, portfolio.allocation, portfolio.portfolio_daily,
+                portfolio.pnl_monthly TO portfolio_user;
+
+GRANT SELECT ON portfolio.portfolios, portfolio.transactions, portfolio.instruments, portfolio.quotes,
+                portfolio.fx_rates, portfolio.settings, portfolio.refresh_log,
+                portfolio.positions, portfolio.cash, portfolio.allocation, portfolio.portfolio_daily,
+                portfolio.pnl_monthly TO portfolio_reader;
+-- portfolio.portfolio_daily_mv, quotes_rejected: no grants (the owner only).
