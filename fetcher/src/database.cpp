@@ -71,24 +71,38 @@ void add_counts(PGresult* r, std::map<std::string, LoadCounts>& counts) {
     }
 }
 
-// Values equal as numbers (100.50 = 100.5) are unchanged: no new row version, no fetched_at
-// change. A source without adj_close (or volume) does not erase one stored by another source.
-constexpr const char* upsert_quotes = R"SQL(
-WITH up AS (
-    INSERT INTO portfolio.quotes AS q (symbol, ts, open, high, low, close, adj_close, volume, source, fetched_at)
+// New keys first: ON CONFLICT DO NOTHING inserts them and RETURNING counts them (xmax, the usual
+// inserted-or-updated tell, cannot be read from a partitioned table).
+constexpr const char* insert_quotes = R"SQL(
+WITH ins AS (
+    INSERT INTO portfolio.quotes (symbol, ts, open, high, low, close, adj_close, volume, source, fetched_at)
     SELECT symbol, day::timestamp AT TIME ZONE 'UTC', open, high, low, close, adj_close, volume, $1, now()
       FROM pg_temp.portfolio_fetch_stage
-    ON CONFLICT (symbol, ts) DO UPDATE
-       SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low, close = EXCLUDED.close,
-           adj_close = coalesce(EXCLUDED.adj_close, q.adj_close),
-           volume = coalesce(EXCLUDED.volume, q.volume),
-           source = EXCLUDED.source, fetched_at = EXCLUDED.fetched_at
-     WHERE (q.open, q.high, q.low, q.close) IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close)
-        OR (EXCLUDED.adj_close IS NOT NULL AND EXCLUDED.adj_close IS DISTINCT FROM q.adj_close)
-        OR (EXCLUDED.volume IS NOT NULL AND EXCLUDED.volume IS DISTINCT FROM q.volume)
-    RETURNING q.symbol, q.xmax = 0 AS inserted
+    ON CONFLICT (symbol, ts) DO NOTHING
+    RETURNING symbol
 )
-SELECT symbol, count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up GROUP BY symbol
+SELECT symbol, count(*), 0 FROM ins GROUP BY symbol
+)SQL";
+
+// Then the keys that existed, only where a value differs: values equal as numbers (100.50 =
+// 100.5) are unchanged, so no new row version and fetched_at keeps its time. A source without
+// adj_close (or volume) does not erase one stored by another source. Run only when some staged
+// keys existed; a nested loop over the staging table probes one partition's index per row
+// (run-time pruning) instead of hashing whole partitions.
+constexpr const char* update_quotes = R"SQL(
+WITH upd AS (
+    UPDATE portfolio.quotes q
+       SET open = s.open, high = s.high, low = s.low, close = s.close,
+           adj_close = coalesce(s.adj_close, q.adj_close), volume = coalesce(s.volume, q.volume),
+           source = $1, fetched_at = now()
+      FROM pg_temp.portfolio_fetch_stage s
+     WHERE q.symbol = s.symbol AND q.ts = s.day::timestamp AT TIME ZONE 'UTC'
+       AND ((q.open, q.high, q.low, q.close) IS DISTINCT FROM (s.open, s.high, s.low, s.close)
+            OR (s.adj_close IS NOT NULL AND s.adj_close IS DISTINCT FROM q.adj_close)
+            OR (s.volume IS NOT NULL AND s.volume IS DISTINCT FROM q.volume))
+    RETURNING q.symbol
+)
+SELECT symbol, 0, count(*) FROM upd GROUP BY symbol
 )SQL";
 
 constexpr const char* upsert_fx = R"SQL(
@@ -163,6 +177,7 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
     std::map<std::string, std::int64_t> staged;
     std::string quotes, fx, rejects;
     std::optional<Day> min_day, max_day;
+    std::int64_t quote_rows = 0;
     for (const Bar& b : bars) {
         ++staged[b.symbol];
         if (const std::optional<FxPair> pair = fx_pair_of(b.symbol)) {
@@ -176,6 +191,7 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
             fx += '\n';
             continue;
         }
+        ++quote_rows;
         min_day = std::min(min_day.value_or(b.day), b.day);
         max_day = std::max(max_day.value_or(b.day), b.day);
         append_copy_text(quotes, b.symbol);
@@ -210,9 +226,20 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
         exec(pg, "BEGIN");
         if (!quotes.empty()) {
             copy_in(pg, "COPY pg_temp.portfolio_fetch_stage FROM STDIN", quotes);
-            Result r(PQexecParams(pg, upsert_quotes, 1, nullptr, params, nullptr, nullptr, 0));
-            if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
-            add_counts(r.r, counts);
+            std::int64_t inserted = 0;
+            {
+                Result r(PQexecParams(pg, insert_quotes, 1, nullptr, params, nullptr, nullptr, 0));
+                if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
+                add_counts(r.r, counts);
+                for (int i = 0; i < PQntuples(r.r); ++i) inserted += std::stoll(PQgetvalue(r.r, i, 1));
+            }
+            if (inserted < quote_rows) {
+                exec(pg, "SET LOCAL enable_hashjoin = off");
+                exec(pg, "SET LOCAL enable_mergejoin = off");
+                Result r(PQexecParams(pg, update_quotes, 1, nullptr, params, nullptr, nullptr, 0));
+                if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
+                add_counts(r.r, counts);
+            }
         }
         if (!fx.empty()) {
             copy_in(pg, "COPY pg_temp.portfolio_fetch_fx_stage FROM STDIN", fx);
