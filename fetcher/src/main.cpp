@@ -22,6 +22,7 @@
 #include "fetch.hpp"
 #include "options.hpp"
 #include "summary.hpp"
+#include "url.hpp"
 
 namespace pgp::fetch {
 namespace {
@@ -246,10 +247,13 @@ int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
         const CsvReader::Line kind = reader.read(text, fields, error);
         if (kind == CsvReader::Line::Blank || kind == CsvReader::Line::Header) continue;
         if (kind == CsvReader::Line::Bad) {
-            const std::string symbol(text.substr(0, std::min(text.find(','), std::size_t{32})));
+            // the first field, if it looks like a symbol; else the row has none (NULL)
+            std::string symbol(text.substr(0, std::min(text.find(','), text.size())));
+            if (!valid_symbol(symbol)) symbol.clear();
             rejected.push_back({symbol, std::string(text), "line " + std::to_string(line_number) + ": " + error});
-            ++stats_of(symbol).rejected;
-            ++stats_of(symbol).fetched;
+            SymbolStats& s = stats_of(symbol.empty() ? "(no symbol)" : symbol);
+            ++s.rejected;
+            ++s.fetched;
             continue;
         }
         if (!wanted.empty() && !wanted.count(std::string(fields.symbol))) {
@@ -264,7 +268,8 @@ int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
         ++s.fetched;
         auto checked = validate_row(fields, limits);
         if (auto* reason = std::get_if<std::string>(&checked)) {
-            rejected.push_back({std::string(fields.symbol), std::string(text), std::move(*reason)});
+            const std::string symbol = valid_symbol(fields.symbol) ? std::string(fields.symbol) : std::string();
+            rejected.push_back({symbol, std::string(text), std::move(*reason)});
             ++s.rejected;
         } else if (Bar& bar = std::get<Bar>(checked); !keys.insert(bar.symbol, bar.day)) {
             rejected.push_back({std::string(fields.symbol), std::string(text),
@@ -320,7 +325,10 @@ int run(int argc, char** argv) {
     if (const char* pause = std::getenv("PORTFOLIO_FETCH_TEST_PAUSE_MS")) test_pause_ms = std::atoll(pause);
 
     std::vector<std::string> secrets;
-    if (!api_key.empty()) secrets.push_back(api_key);
+    if (!api_key.empty()) {
+        secrets.push_back(api_key);
+        secrets.push_back(url_encode(api_key));  // as it appears in request URLs
+    }
     Log log(secrets, o.progress && isatty(STDERR_FILENO));
     CurlGlobal curl;
     Clock clock;
