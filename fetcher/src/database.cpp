@@ -71,9 +71,27 @@ void add_counts(PGresult* r, std::map<std::string, LoadCounts>& counts) {
     }
 }
 
-// New keys first: ON CONFLICT DO NOTHING inserts them and RETURNING counts them (xmax, the usual
-// inserted-or-updated tell, cannot be read from a partitioned table).
-constexpr const char* insert_quotes = R"SQL(
+// New keys first. The fast way is an anti-join and a plain INSERT (about twice as fast as ON
+// CONFLICT's speculative insertion into a partitioned table); the ts bounds ($2, $3: the batch's
+// first and last day) let the planner prune to the partitions the batch touches. If a concurrent
+// loader inserts one of the keys in between, the INSERT fails with a unique violation and the
+// batch falls back to ON CONFLICT DO NOTHING (from a savepoint), which waits for and skips it.
+// RETURNING counts per symbol (xmax, the usual inserted-or-updated tell, cannot be read from a
+// partitioned table, hence insert and update are separate statements).
+constexpr const char* insert_new_quotes = R"SQL(
+WITH ins AS (
+    INSERT INTO portfolio.quotes (symbol, ts, open, high, low, close, adj_close, volume, source, fetched_at)
+    SELECT symbol, day::timestamp AT TIME ZONE 'UTC', open, high, low, close, adj_close, volume, $1, now()
+      FROM pg_temp.portfolio_fetch_stage s
+     WHERE NOT EXISTS (SELECT 1 FROM portfolio.quotes q
+                        WHERE q.symbol = s.symbol AND q.ts = s.day::timestamp AT TIME ZONE 'UTC'
+                          AND q.ts BETWEEN ($2::date::timestamp AT TIME ZONE 'UTC') AND ($3::date::timestamp AT TIME ZONE 'UTC'))
+    RETURNING symbol
+)
+SELECT symbol, count(*), 0 FROM ins GROUP BY symbol
+)SQL";
+
+constexpr const char* insert_quotes_on_conflict = R"SQL(
 WITH ins AS (
     INSERT INTO portfolio.quotes (symbol, ts, open, high, low, close, adj_close, volume, source, fetched_at)
     SELECT symbol, day::timestamp AT TIME ZONE 'UTC', open, high, low, close, adj_close, volume, $1, now()
@@ -87,8 +105,7 @@ SELECT symbol, count(*), 0 FROM ins GROUP BY symbol
 // Then the keys that existed, only where a value differs: values equal as numbers (100.50 =
 // 100.5) are unchanged, so no new row version and fetched_at keeps its time. A source without
 // adj_close (or volume) does not erase one stored by another source. Run only when some staged
-// keys existed; a nested loop over the staging table probes one partition's index per row
-// (run-time pruning) instead of hashing whole partitions.
+// keys existed.
 constexpr const char* update_quotes = R"SQL(
 WITH upd AS (
     UPDATE portfolio.quotes q
@@ -97,6 +114,7 @@ WITH upd AS (
            source = $1, fetched_at = now()
       FROM pg_temp.portfolio_fetch_stage s
      WHERE q.symbol = s.symbol AND q.ts = s.day::timestamp AT TIME ZONE 'UTC'
+       AND q.ts BETWEEN ($2::date::timestamp AT TIME ZONE 'UTC') AND ($3::date::timestamp AT TIME ZONE 'UTC')
        AND ((q.open, q.high, q.low, q.close) IS DISTINCT FROM (s.open, s.high, s.low, s.close)
             OR (s.adj_close IS NOT NULL AND s.adj_close IS DISTINCT FROM q.adj_close)
             OR (s.volume IS NOT NULL AND s.volume IS DISTINCT FROM q.volume))
@@ -148,6 +166,8 @@ Database::Database(const std::string& dsn, std::int64_t test_pause_ms)
     }
     // Staging tables: session-local, no WAL, emptied at each commit.
     exec(pg, "SET client_min_messages = warning");
+    // a whole batch of the staging table in memory (temp tables use local buffers, 8 MB by default)
+    exec(pg, "SET temp_buffers = '64MB'");
     exec(pg, "CREATE TEMP TABLE portfolio_fetch_stage (symbol text, day date, open numeric, high numeric, low numeric,"
              " close numeric, adj_close numeric, volume numeric) ON COMMIT DELETE ROWS");
     exec(pg, "CREATE TEMP TABLE portfolio_fetch_fx_stage (base text, quote text, day date, rate numeric)"
@@ -226,17 +246,28 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
         exec(pg, "BEGIN");
         if (!quotes.empty()) {
             copy_in(pg, "COPY pg_temp.portfolio_fetch_stage FROM STDIN", quotes);
+            const std::string first = format_iso_date(*min_day), last = format_iso_date(*max_day);
+            const char* qparams[3] = {source.c_str(), first.c_str(), last.c_str()};
             std::int64_t inserted = 0;
-            {
-                Result r(PQexecParams(pg, insert_quotes, 1, nullptr, params, nullptr, nullptr, 0));
-                if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
+            auto run_insert = [&](const char* sql) -> bool {
+                Result r(PQexecParams(pg, sql, 3 - (sql == insert_quotes_on_conflict ? 2 : 0), nullptr, qparams,
+                                      nullptr, nullptr, 0));
+                if (PQresultStatus(r.r) != PGRES_TUPLES_OK) {
+                    const char* state = PQresultErrorField(r.r, PG_DIAG_SQLSTATE);
+                    if (sql == insert_new_quotes && state && std::string(state) == "23505") return false;
+                    throw DatabaseError(trimmed_error(pg));
+                }
                 add_counts(r.r, counts);
                 for (int i = 0; i < PQntuples(r.r); ++i) inserted += std::stoll(PQgetvalue(r.r, i, 1));
+                return true;
+            };
+            exec(pg, "SAVEPOINT portfolio_fetch_insert");
+            if (!run_insert(insert_new_quotes)) {
+                exec(pg, "ROLLBACK TO SAVEPOINT portfolio_fetch_insert");
+                run_insert(insert_quotes_on_conflict);
             }
             if (inserted < quote_rows) {
-                exec(pg, "SET LOCAL enable_hashjoin = off");
-                exec(pg, "SET LOCAL enable_mergejoin = off");
-                Result r(PQexecParams(pg, update_quotes, 1, nullptr, params, nullptr, nullptr, 0));
+                Result r(PQexecParams(pg, update_quotes, 3, nullptr, qparams, nullptr, nullptr, 0));
                 if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
                 add_counts(r.r, counts);
             }

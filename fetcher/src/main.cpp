@@ -13,6 +13,7 @@
 #include <ctime>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <sys/stat.h>
 #include <thread>
@@ -167,79 +168,90 @@ int run_http(const Options& o, const std::string& api_key, Database& db, Log& lo
     return 0;
 }
 
-int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
-    FILE* in = o.file == "-" ? stdin : std::fopen(o.file.c_str(), "rb");
-    if (!in) {
-        log.info("cannot open " + o.file + ": " + std::strerror(errno));
-        return exit_usage;
-    }
-    double total_bytes = 0;
-    struct stat st {};
-    if (in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) total_bytes = static_cast<double>(st.st_size);
+// One batch of the csv source on its way from the reader thread to the loader.
+struct CsvBatch {
+    std::vector<Bar> bars;
+    std::vector<Rejected> rejected;
+    std::int64_t bytes_read = 0;  // of the input so far, for the progress bar
+};
 
-    const std::time_t now = std::time(nullptr);
+// A queue of at most `capacity` batches: the reader parses and validates the next batch while
+// the loader waits for the database with the current one.
+class BatchQueue {
+public:
+    explicit BatchQueue(std::size_t capacity) : capacity_(capacity) {}
+    // false when the consumer has stopped (a database failure): the reader may quit
+    bool push(CsvBatch batch) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        space_.wait(lock, [&] { return queue_.size() < capacity_ || stopped_; });
+        if (stopped_) return false;
+        queue_.push_back(std::move(batch));
+        ready_.notify_one();
+        return true;
+    }
+    void close() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+        ready_.notify_one();
+    }
+    void stop() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopped_ = true;
+        space_.notify_all();
+    }
+    std::optional<CsvBatch> pop() {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [&] { return !queue_.empty() || closed_; });
+        if (queue_.empty()) return std::nullopt;
+        CsvBatch b = std::move(queue_.front());
+        queue_.pop_front();
+        space_.notify_one();
+        return b;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable ready_, space_;
+    std::deque<CsvBatch> queue_;
+    std::size_t capacity_;
+    bool closed_ = false, stopped_ = false;
+};
+
+SymbolStats& stats_of(std::map<std::string, SymbolStats>& stats, std::string_view symbol) {
+    auto it = stats.find(std::string(symbol));
+    if (it == stats.end()) {
+        it = stats.emplace(std::string(symbol), SymbolStats{}).first;
+        it->second.symbol = std::string(symbol);
+    }
+    return it->second;
+}
+
+struct CsvReadResult {
+    std::map<std::string, SymbolStats> stats;  // fetched and rejected per symbol
+    std::int64_t ignored = 0;
+    bool read_error = false;
+};
+
+// The reader thread: lines -> validated bars and rejected rows, in batches of o.batch_size bars.
+void read_csv(FILE* in, const Options& o, BatchQueue& queue, CsvReadResult& result) {
     ValidationLimits limits;
-    limits.latest_day = latest_plausible_day(now);
+    limits.latest_day = latest_plausible_day(std::time(nullptr));
     const Day from = o.from.value_or(std::numeric_limits<Day>::min());
     const Day to = o.from || o.to ? *o.to : std::numeric_limits<Day>::max();
     const std::set<std::string> wanted(o.symbols.begin(), o.symbols.end());
-    const std::string source = provider_info(o.provider).name;
-
-    std::map<std::string, SymbolStats> stats;
-    auto stats_of = [&](std::string_view symbol) -> SymbolStats& {
-        auto it = stats.find(std::string(symbol));
-        if (it == stats.end()) {
-            it = stats.emplace(std::string(symbol), SymbolStats{}).first;
-            it->second.symbol = std::string(symbol);
-        }
-        return it->second;
-    };
-    std::vector<Bar> bars;
-    std::vector<Rejected> rejected;
-    bars.reserve(static_cast<std::size_t>(o.batch_size));
+    auto& stats = result.stats;
+    CsvBatch batch;
+    batch.bars.reserve(static_cast<std::size_t>(o.batch_size));
     BatchKeys keys;
-    bool db_failed = false;
-    std::int64_t loaded = 0, ignored = 0, line_number = 0, bytes = 0;
-
-    auto flush = [&] {
-        if (bars.empty() && rejected.empty()) return;
-        if (!db_failed) {
-            try {
-                for (const auto& [symbol, c] : db.load_batch(bars, rejected, source)) {
-                    SymbolStats& s = stats_of(symbol);
-                    s.inserted += c.inserted;
-                    s.updated += c.updated;
-                    s.unchanged += c.unchanged;
-                }
-            } catch (const DatabaseError& e) {
-                // a failed batch fails its symbols; later batches are not attempted, because
-                // the rows after a gap would make the next incremental run skip it
-                db_failed = true;
-                log.info("database: " + log.redacted(e.what()));
-                for (const Bar& b : bars) {
-                    SymbolStats& s = stats_of(b.symbol);
-                    s.failed = true;
-                    s.error = std::string("database: ") + e.what();
-                }
-            }
-        }
-        loaded += static_cast<std::int64_t>(bars.size());
-        bars.clear();
-        rejected.clear();
-        keys.clear();
-        if (total_bytes > 0)
-            log.progress(progress_bar(static_cast<double>(bytes) / total_bytes) + " " + std::to_string(loaded) + " rows");
-        else
-            log.progress(std::to_string(loaded) + " rows");
-    };
-
+    std::int64_t line_number = 0, bytes = 0;
     CsvReader reader;
     RowFields fields;
     std::string error;
     char* line = nullptr;
     std::size_t capacity = 0;
     ssize_t length = 0;
-    while ((length = getline(&line, &capacity, in)) >= 0) {
+    bool stopped = false;
+    while (!stopped && (length = getline(&line, &capacity, in)) >= 0) {
         ++line_number;
         bytes += length;
         std::string_view text(line, static_cast<std::size_t>(length));
@@ -250,44 +262,116 @@ int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
             // the first field, if it looks like a symbol; else the row has none (NULL)
             std::string symbol(text.substr(0, std::min(text.find(','), text.size())));
             if (!valid_symbol(symbol)) symbol.clear();
-            rejected.push_back({symbol, std::string(text), "line " + std::to_string(line_number) + ": " + error});
-            SymbolStats& s = stats_of(symbol.empty() ? "(no symbol)" : symbol);
+            batch.rejected.push_back({symbol, std::string(text), "line " + std::to_string(line_number) + ": " + error});
+            SymbolStats& s = stats_of(stats, symbol.empty() ? "(no symbol)" : symbol);
             ++s.rejected;
             ++s.fetched;
             continue;
         }
         if (!wanted.empty() && !wanted.count(std::string(fields.symbol))) {
-            ++ignored;
+            ++result.ignored;
             continue;
         }
         if (const auto day = parse_leading_date(fields.date); day && (*day < from || *day > to)) {
-            ++ignored;
+            ++result.ignored;
             continue;
         }
-        SymbolStats& s = stats_of(fields.symbol);
+        SymbolStats& s = stats_of(stats, fields.symbol);
         ++s.fetched;
         auto checked = validate_row(fields, limits);
         if (auto* reason = std::get_if<std::string>(&checked)) {
             const std::string symbol = valid_symbol(fields.symbol) ? std::string(fields.symbol) : std::string();
-            rejected.push_back({symbol, std::string(text), std::move(*reason)});
+            batch.rejected.push_back({symbol, std::string(text), std::move(*reason)});
             ++s.rejected;
         } else if (Bar& bar = std::get<Bar>(checked); !keys.insert(bar.symbol, bar.day)) {
-            rejected.push_back({std::string(fields.symbol), std::string(text),
-                                "duplicate (symbol, date): " + format_iso_date(bar.day) + " appears twice in the batch"});
+            batch.rejected.push_back({std::string(fields.symbol), std::string(text),
+                                      "duplicate (symbol, date): " + format_iso_date(bar.day) + " appears twice in the batch"});
             ++s.rejected;
         } else {
-            bars.push_back(std::move(bar));
-            if (bars.size() >= static_cast<std::size_t>(o.batch_size)) flush();
+            batch.bars.push_back(std::move(bar));
+            if (batch.bars.size() >= static_cast<std::size_t>(o.batch_size)) {
+                batch.bytes_read = bytes;
+                stopped = !queue.push(std::move(batch));
+                batch = CsvBatch{};
+                batch.bars.reserve(static_cast<std::size_t>(o.batch_size));
+                keys.clear();
+            }
         }
     }
-    const bool read_error = std::ferror(in);
+    result.read_error = std::ferror(in) != 0;
     std::free(line);
+    if (!stopped && (!batch.bars.empty() || !batch.rejected.empty())) {
+        batch.bytes_read = bytes;
+        queue.push(std::move(batch));
+    }
+    queue.close();
+}
+
+int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
+    FILE* in = o.file == "-" ? stdin : std::fopen(o.file.c_str(), "rb");
+    if (!in) {
+        log.info("cannot open " + o.file + ": " + std::strerror(errno));
+        return exit_usage;
+    }
+    double total_bytes = 0;
+    struct stat st {};
+    if (in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) total_bytes = static_cast<double>(st.st_size);
+    const std::string source = provider_info(o.provider).name;
+
+    BatchQueue queue(2);
+    CsvReadResult read;
+    std::thread reader([&] { read_csv(in, o, queue, read); });
+
+    std::map<std::string, SymbolStats> loaded_stats;  // inserted/updated/unchanged/failed
+    std::int64_t loaded = 0;
+    bool db_failed = false;
+    while (std::optional<CsvBatch> batch = queue.pop()) {
+        try {
+            for (const auto& [symbol, c] : db.load_batch(batch->bars, batch->rejected, source)) {
+                SymbolStats& s = stats_of(loaded_stats, symbol);
+                s.inserted += c.inserted;
+                s.updated += c.updated;
+                s.unchanged += c.unchanged;
+            }
+        } catch (const DatabaseError& e) {
+            // later batches are not attempted: the rows after a gap would hide it from the
+            // next incremental run
+            db_failed = true;
+            log.info("database: " + log.redacted(e.what()));
+            for (const Bar& b : batch->bars) {
+                SymbolStats& s = stats_of(loaded_stats, b.symbol);
+                s.failed = true;
+                s.error = std::string("database: ") + e.what();
+            }
+            queue.stop();
+            break;
+        }
+        loaded += static_cast<std::int64_t>(batch->bars.size());
+        if (total_bytes > 0)
+            log.progress(progress_bar(static_cast<double>(batch->bytes_read) / total_bytes) + " " +
+                         std::to_string(loaded) + " rows");
+        else
+            log.progress(std::to_string(loaded) + " rows");
+    }
+    reader.join();
     if (in != stdin) std::fclose(in);
-    flush();
     log.end_progress();
-    if (ignored > 0) log.info(std::to_string(ignored) + " rows outside --symbols/--from/--to ignored");
-    for (auto& [symbol, s] : stats) summary.symbols.push_back(std::move(s));
-    if (read_error) {
+    if (read.ignored > 0) log.info(std::to_string(read.ignored) + " rows outside --symbols/--from/--to ignored");
+
+    for (auto& [symbol, s] : read.stats) {
+        if (const auto it = loaded_stats.find(symbol); it != loaded_stats.end()) {
+            s.inserted = it->second.inserted;
+            s.updated = it->second.updated;
+            s.unchanged = it->second.unchanged;
+            s.failed = it->second.failed;
+            s.error = it->second.error;
+        } else if (db_failed && s.fetched > s.rejected) {
+            s.failed = true;
+            s.error = "not loaded: an earlier batch failed";
+        }
+        summary.symbols.push_back(std::move(s));
+    }
+    if (read.read_error) {
         log.info("error reading " + o.file);
         SymbolStats s;
         s.symbol = o.file;
