@@ -236,6 +236,18 @@ elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 [[ $rc -eq 0 && $elapsed_ms -ge 1000 ]] && ok "--requests-per-minute 120 spaces 3 requests over >= 1 s (${elapsed_ms} ms)" \
   || fail "--requests-per-minute 120 spaces 3 requests" "rc $rc, ${elapsed_ms} ms"
 
+# --- two loaders at once on the same rows: no error, every row once -----------------------------
+reset
+"$BIN" --provider csv --file "$DATA/quotes.csv" --batch-size 700 --json --no-progress >"$WORK/par1.out" 2>"$WORK/par1.err" &
+p1=$!
+"$BIN" --provider csv --file "$DATA/quotes.csv" --batch-size 700 --json --no-progress >"$WORK/par2.out" 2>"$WORK/par2.err" &
+p2=$!
+wait $p1; rc1=$?
+wait $p2; rc2=$?
+cat "$WORK"/par?.out "$WORK"/par?.err >>"$WORK/all-output"
+check "concurrent loaders: both exit 0, each row inserted once" "0|0|$TOTAL|$TOTAL" \
+  "$rc1|$rc2|$(( $(json par1 "d['totals']['inserted']") + $(json par2 "d['totals']['inserted']") ))|$(q "SELECT (SELECT count(*) FROM portfolio.quotes) + (SELECT count(*) FROM portfolio.fx_rates)")"
+
 # --- killed in the middle of a load: whole batches only, then a clean re-run ------------------------
 for delay in 0.7 1.3 2.1; do
   reset
