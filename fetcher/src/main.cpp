@@ -437,4 +437,11 @@ int run(int argc, char** argv) {
 }  // namespace
 }  // namespace pgp::fetch
 
-int main(int argc, char** argv) { return pgp::fetch::run(argc, argv); }
+int main(int argc, char** argv) {
+    try {
+        return pgp::fetch::run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "portfolio-fetch: internal error: %s\n", e.what());
+        return 1;
+    }
+}

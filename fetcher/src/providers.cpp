@@ -95,12 +95,20 @@ std::string build_url(Provider provider, const std::string& base_url, const Requ
 }
 
 ParsedResponse parse_response(Provider provider, long status, std::string_view body, const std::string& symbol) {
-    switch (provider) {
-        case Provider::TwelveData: return parse_twelvedata(status, body, symbol);
-        case Provider::AlphaVantage: return parse_alphavantage(status, body, symbol);
-        case Provider::Polygon: return parse_polygon(status, body, symbol);
-        case Provider::Yahoo: return parse_yahoo(status, body, symbol);
-        case Provider::Csv: break;
+    // Valid JSON of an unexpected shape (a number where an object belongs) makes nlohmann throw
+    // type errors; that is a malformed response, not a crash.
+    try {
+        switch (provider) {
+            case Provider::TwelveData: return parse_twelvedata(status, body, symbol);
+            case Provider::AlphaVantage: return parse_alphavantage(status, body, symbol);
+            case Provider::Polygon: return parse_polygon(status, body, symbol);
+            case Provider::Yahoo: return parse_yahoo(status, body, symbol);
+            case Provider::Csv: break;
+        }
+    } catch (const std::exception& e) {
+        if (const auto o = detail::outcome_of_status(status))
+            return detail::failure(*o, "HTTP " + std::to_string(status) + ": " + detail::excerpt(body));
+        return detail::failure(Outcome::Permanent, std::string("unexpected response shape: ") + e.what(), true);
     }
     return detail::failure(Outcome::Permanent, "csv is not an HTTP provider");
 }

@@ -218,3 +218,18 @@ TEST(Yahoo, Errors) {
     EXPECT_EQ(r.outcome, Outcome::Ok);  // no timestamps: an empty span
     EXPECT_TRUE(r.rows.empty());
 }
+
+TEST(Providers, UnexpectedShapesAreMalformedNotCrashes) {
+    for (Provider p : {Provider::TwelveData, Provider::AlphaVantage, Provider::Polygon, Provider::Yahoo}) {
+        for (const char* body : {R"J({"status": 200, "values": 5})J", R"J({"chart": {"result": [{"timestamp": 5}]}})J",
+                                 R"J({"results": [1, 2]})J", R"J({"Time Series (Daily)": {"2024-01-02": 5}})J",
+                                 R"J({"values": [{"datetime": 5, "close": {"a": 1}}]})J", "[]", "null", "17"}) {
+            const ParsedResponse r = parse_response(p, 200, body, "X");
+            if (r.outcome == Outcome::Ok) {
+                for (const RawRow& row : r.rows) EXPECT_FALSE(row.raw.empty());  // rows go to validation
+            } else {
+                EXPECT_EQ(r.outcome, Outcome::Permanent) << provider_info(p).name << " " << body;
+            }
+        }
+    }
+}
