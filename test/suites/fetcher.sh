@@ -123,6 +123,13 @@ reset
 grep -E '^(symbol|JNJ),' "$DATA/quotes.csv" | run stdin --provider csv --file - --no-progress
 check "csv from standard input" "0|$SESSIONS" "$rc|$(q "SELECT count(*) FROM portfolio.quotes WHERE symbol = 'JNJ'")"
 
+# --symbols and --from/--to filter a file
+reset
+run filter --provider csv --file "$DATA/quotes.csv" --symbols JNJ,EUR/USD --from 2025-01-01 --to 2025-06-30 --no-progress
+check "csv with --symbols/--from/--to loads just that slice" \
+  "0|$(q "SELECT count(*) FROM fetch_test.expect WHERE symbol IN ('JNJ', 'EUR/USD') AND day BETWEEN '2025-01-01' AND '2025-06-30'")" \
+  "$rc|$(q "SELECT (SELECT count(*) FROM portfolio.quotes WHERE symbol = 'JNJ' AND ts >= '2025-01-01' AND ts < '2025-07-01') + (SELECT count(*) FROM portfolio.fx_rates) + (SELECT count(*) FROM portfolio.quotes WHERE symbol <> 'JNJ' OR ts < '2025-01-01' OR ts >= '2025-07-01')")"
+
 # --- the four APIs --------------------------------------------------------------------------------
 reset
 SPAN=(--from 2022-01-03 --to 2025-12-31)
