@@ -51,7 +51,8 @@ std::optional<Day> parse_iso_date(std::string_view s) noexcept {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
     int y = 0, m = 0, d = 0;
     if (!digits(s, 0, 4, y) || !digits(s, 5, 2, m) || !digits(s, 8, 2, d)) return std::nullopt;
-    if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, m)) return std::nullopt;
+    if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, m))
+        return std::nullopt;
     return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
 }
 
@@ -104,9 +105,9 @@ bool new_york_dst(std::int64_t t) noexcept {
         start = sunday_of(year, 4, 1);
         end = sunday_of(year, 10, 0);
     } else {
-        start = year == 1974 ? days_from_civil(1974, 1, 6)
-              : year == 1975 ? days_from_civil(1975, 2, 23)
-                             : sunday_of(year, 4, 0);
+        start = year == 1974   ? days_from_civil(1974, 1, 6)
+                : year == 1975 ? days_from_civil(1975, 2, 23)
+                               : sunday_of(year, 4, 0);
         end = sunday_of(year, 10, 0);
     }
     // 02:00 EST = 07:00 UTC starts it; 02:00 EDT = 06:00 UTC ends it.

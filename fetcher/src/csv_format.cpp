@@ -16,8 +16,7 @@ std::string lower_trimmed(std::string_view s) {
 }
 }  // namespace
 
-CsvReader::CsvReader()
-    : columns_{Symbol, Date, Open, High, Low, Close, Volume, AdjClose} {
+CsvReader::CsvReader() : columns_{Symbol, Date, Open, High, Low, Close, Volume, AdjClose} {
     fields_.reserve(max_fields);
     unquoted_.reserve(max_fields);  // never reallocated: views into it stay valid
 }
@@ -74,14 +73,22 @@ bool CsvReader::read_header(std::string& error) {
     for (std::string_view f : fields_) {
         const std::string name = lower_trimmed(f);
         Column c = Ignored;
-        if (name == "symbol") c = Symbol;
-        else if (name == "date") c = Date;
-        else if (name == "open") c = Open;
-        else if (name == "high") c = High;
-        else if (name == "low") c = Low;
-        else if (name == "close") c = Close;
-        else if (name == "volume") c = Volume;
-        else if (name == "adj_close" || name == "adj close" || name == "adjclose") c = AdjClose;
+        if (name == "symbol")
+            c = Symbol;
+        else if (name == "date")
+            c = Date;
+        else if (name == "open")
+            c = Open;
+        else if (name == "high")
+            c = High;
+        else if (name == "low")
+            c = Low;
+        else if (name == "close")
+            c = Close;
+        else if (name == "volume")
+            c = Volume;
+        else if (name == "adj_close" || name == "adj close" || name == "adjclose")
+            c = AdjClose;
         if (c != Ignored) {
             if (has[c]) {
                 error = "header names column '" + name + "' twice";
@@ -111,7 +118,8 @@ CsvReader::Line CsvReader::read(std::string_view line, RowFields& out, std::stri
         static_cast<unsigned char>(line[1]) == 0xBB && static_cast<unsigned char>(line[2]) == 0xBF)
         line.remove_prefix(3);  // a UTF-8 byte order mark
     if (!split(line, error)) return Line::Bad;
-    if (first && lower_trimmed(fields_[0]) == "symbol") return read_header(error) ? Line::Header : Line::Bad;
+    if (first && lower_trimmed(fields_[0]) == "symbol")
+        return read_header(error) ? Line::Header : Line::Bad;
 
     const std::size_t n = fields_.size();
     if (header_ ? n != columns_.size() : (n != 7 && n != 8)) {
@@ -123,15 +131,32 @@ CsvReader::Line CsvReader::read(std::string_view line, RowFields& out, std::stri
     for (std::size_t i = 0; i < n; ++i) {
         const std::string_view v = fields_[i];
         switch (columns_[i]) {
-            case Symbol: out.symbol = v; break;
-            case Date: out.date = v; break;
-            case Open: out.open = v; break;
-            case High: out.high = v; break;
-            case Low: out.low = v; break;
-            case Close: out.close = v; break;
-            case Volume: out.volume = v; break;
-            case AdjClose: out.adj_close = v; break;
-            case Ignored: break;
+            case Symbol:
+                out.symbol = v;
+                break;
+            case Date:
+                out.date = v;
+                break;
+            case Open:
+                out.open = v;
+                break;
+            case High:
+                out.high = v;
+                break;
+            case Low:
+                out.low = v;
+                break;
+            case Close:
+                out.close = v;
+                break;
+            case Volume:
+                out.volume = v;
+                break;
+            case AdjClose:
+                out.adj_close = v;
+                break;
+            case Ignored:
+                break;
         }
     }
     return Line::Row;

@@ -11,7 +11,7 @@
 namespace pgp::fetch {
 
 class CsvReader {
-public:
+  public:
     enum class Line { Blank, Header, Row, Bad };
 
     CsvReader();
@@ -19,7 +19,7 @@ public:
     // storage for quoted fields) until the next call; for Bad, `error` says why.
     Line read(std::string_view line, RowFields& out, std::string& error);
 
-private:
+  private:
     enum Column { Symbol, Date, Open, High, Low, Close, Volume, AdjClose, Ignored };
     std::vector<Column> columns_;  // the layout: positional until a header says otherwise
     bool first_line_ = true;

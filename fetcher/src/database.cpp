@@ -58,8 +58,10 @@ void copy_in(PGconn* pg, const char* copy_sql, const std::string& data) {
 }
 
 void append_field(std::string& out, const std::string& v) {
-    if (v.empty()) out += "\\N";
-    else append_copy_text(out, v);
+    if (v.empty())
+        out += "\\N";
+    else
+        append_copy_text(out, v);
 }
 
 // Counts per symbol from a "symbol, inserted, updated" result.
@@ -153,26 +155,37 @@ Database::Database(const std::string& dsn, std::int64_t test_pause_ms)
     const char* values[] = {dsn.c_str(), "portfolio-fetch", nullptr};
     conn_->pg = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (!conn_->pg || PQstatus(conn_->pg) != CONNECTION_OK)
-        throw DatabaseError("cannot connect to the database: " + (conn_->pg ? trimmed_error(conn_->pg) : "out of memory"));
+        throw DatabaseError("cannot connect to the database: " +
+                            (conn_->pg ? trimmed_error(conn_->pg) : "out of memory"));
     PGconn* pg = conn_->pg;
     {
-        Result r(PQexec(pg, "SELECT to_regclass('portfolio.quotes') IS NOT NULL AND to_regclass('portfolio.fx_rates') IS NOT NULL"
-                            " AND to_regclass('portfolio.quotes_rejected') IS NOT NULL"
-                            " AND to_regprocedure('portfolio.ensure_quote_partitions(date,date)') IS NOT NULL"));
+        Result r(PQexec(
+            pg,
+            "SELECT to_regclass('portfolio.quotes') IS NOT NULL AND "
+            "to_regclass('portfolio.fx_rates') IS NOT NULL"
+            " AND to_regclass('portfolio.quotes_rejected') IS NOT NULL"
+            " AND to_regprocedure('portfolio.ensure_quote_partitions(date,date)') IS NOT NULL"));
         if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
         if (std::string(PQgetvalue(r.r, 0, 0)) != "t")
             throw DatabaseError(std::string("database \"") + PQdb(pg) +
-                                "\" has no pg_portfolio quote tables: run CREATE EXTENSION pg_portfolio there first");
+                                "\" has no pg_portfolio quote tables: run CREATE EXTENSION "
+                                "pg_portfolio there first");
     }
     // Staging tables: session-local, no WAL, emptied at each commit.
     exec(pg, "SET client_min_messages = warning");
     // a whole batch of the staging table in memory (temp tables use local buffers, 8 MB by default)
     exec(pg, "SET temp_buffers = '64MB'");
-    exec(pg, "CREATE TEMP TABLE portfolio_fetch_stage (symbol text, day date, open numeric, high numeric, low numeric,"
-             " close numeric, adj_close numeric, volume numeric) ON COMMIT DELETE ROWS");
-    exec(pg, "CREATE TEMP TABLE portfolio_fetch_fx_stage (base text, quote text, day date, rate numeric)"
-             " ON COMMIT DELETE ROWS");
-    exec(pg, "CREATE TEMP TABLE portfolio_fetch_reject_stage (symbol text, raw text, reason text) ON COMMIT DELETE ROWS");
+    exec(pg,
+         "CREATE TEMP TABLE portfolio_fetch_stage (symbol text, day date, open numeric, high "
+         "numeric, low numeric,"
+         " close numeric, adj_close numeric, volume numeric) ON COMMIT DELETE ROWS");
+    exec(
+        pg,
+        "CREATE TEMP TABLE portfolio_fetch_fx_stage (base text, quote text, day date, rate numeric)"
+        " ON COMMIT DELETE ROWS");
+    exec(pg,
+         "CREATE TEMP TABLE portfolio_fetch_reject_stage (symbol text, raw text, reason text) ON "
+         "COMMIT DELETE ROWS");
 }
 
 Database::~Database() = default;
@@ -180,9 +193,12 @@ Database::~Database() = default;
 std::optional<Day> Database::last_day(const std::string& symbol) {
     PGconn* pg = conn_->pg;
     const std::optional<FxPair> fx = fx_pair_of(symbol);
-    const char* sql = fx ? "SELECT max(day)::text FROM portfolio.fx_rates WHERE base = $1 AND quote = $2"
-                         : "SELECT (max(ts) AT TIME ZONE 'UTC')::date::text FROM portfolio.quotes WHERE symbol = $1";
-    const char* params[2] = {fx ? fx->base.c_str() : symbol.c_str(), fx ? fx->quote.c_str() : nullptr};
+    const char* sql =
+        fx ? "SELECT max(day)::text FROM portfolio.fx_rates WHERE base = $1 AND quote = $2"
+           : "SELECT (max(ts) AT TIME ZONE 'UTC')::date::text FROM portfolio.quotes WHERE symbol = "
+             "$1";
+    const char* params[2] = {fx ? fx->base.c_str() : symbol.c_str(),
+                             fx ? fx->quote.c_str() : nullptr};
     Result r(PQexecParams(pg, sql, fx ? 2 : 1, nullptr, params, nullptr, nullptr, 0));
     if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
     if (PQgetisnull(r.r, 0, 0)) return std::nullopt;
@@ -190,8 +206,8 @@ std::optional<Day> Database::last_day(const std::string& symbol) {
 }
 
 std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& bars,
-                                                        const std::vector<Rejected>& rejected,
-                                                        const std::string& source) {
+                                                       const std::vector<Rejected>& rejected,
+                                                       const std::string& source) {
     PGconn* pg = conn_->pg;
     std::map<std::string, LoadCounts> counts;
     std::map<std::string, std::int64_t> staged;
@@ -236,11 +252,13 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
     try {
         if (min_day) {
             // In its own short transaction: creating a partition locks portfolio.quotes, which
-            // must not be held for a whole batch. Empty partitions left by a stopped run are harmless.
+            // must not be held for a whole batch. Empty partitions left by a stopped run are
+            // harmless.
             const std::string from = format_iso_date(*min_day), to = format_iso_date(*max_day);
             const char* days[2] = {from.c_str(), to.c_str()};
-            Result r(PQexecParams(pg, "SELECT portfolio.ensure_quote_partitions($1::date, $2::date)", 2, nullptr, days,
-                                  nullptr, nullptr, 0));
+            Result r(PQexecParams(pg,
+                                  "SELECT portfolio.ensure_quote_partitions($1::date, $2::date)", 2,
+                                  nullptr, days, nullptr, nullptr, 0));
             if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
         }
         exec(pg, "BEGIN");
@@ -250,15 +268,17 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
             const char* qparams[3] = {source.c_str(), first.c_str(), last.c_str()};
             std::int64_t inserted = 0;
             auto run_insert = [&](const char* sql) -> bool {
-                Result r(PQexecParams(pg, sql, 3 - (sql == insert_quotes_on_conflict ? 2 : 0), nullptr, qparams,
-                                      nullptr, nullptr, 0));
+                Result r(PQexecParams(pg, sql, 3 - (sql == insert_quotes_on_conflict ? 2 : 0),
+                                      nullptr, qparams, nullptr, nullptr, 0));
                 if (PQresultStatus(r.r) != PGRES_TUPLES_OK) {
                     const char* state = PQresultErrorField(r.r, PG_DIAG_SQLSTATE);
-                    if (sql == insert_new_quotes && state && std::string(state) == "23505") return false;
+                    if (sql == insert_new_quotes && state && std::string(state) == "23505")
+                        return false;
                     throw DatabaseError(trimmed_error(pg));
                 }
                 add_counts(r.r, counts);
-                for (int i = 0; i < PQntuples(r.r); ++i) inserted += std::stoll(PQgetvalue(r.r, i, 1));
+                for (int i = 0; i < PQntuples(r.r); ++i)
+                    inserted += std::stoll(PQgetvalue(r.r, i, 1));
                 return true;
             };
             exec(pg, "SAVEPOINT portfolio_fetch_insert");
@@ -285,7 +305,8 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
         }
         // Test hook (PORTFOLIO_FETCH_TEST_PAUSE_MS): hold the transaction open so a test can kill
         // the process in the middle of a batch.
-        if (test_pause_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(test_pause_ms_));
+        if (test_pause_ms_ > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(test_pause_ms_));
         exec(pg, "COMMIT");
     } catch (const DatabaseError&) {
         if (PQstatus(pg) == CONNECTION_OK && PQtransactionStatus(pg) != PQTRANS_IDLE) {

@@ -24,7 +24,7 @@ struct LoadCounts {
 };
 
 class Database {
-public:
+  public:
     // Connects (dsn empty: PG* environment) and prepares the session; throws DatabaseError with
     // a message fit for the user (a configuration error).
     explicit Database(const std::string& dsn, std::int64_t test_pause_ms = 0);
@@ -38,10 +38,11 @@ public:
     // Loads bars (quotes and fx pairs alike) and quarantined rows in one transaction, after
     // making sure the monthly partitions exist. Returns the counts per symbol. On error the
     // transaction is rolled back and DatabaseError thrown.
-    std::map<std::string, LoadCounts> load_batch(const std::vector<Bar>& bars, const std::vector<Rejected>& rejected,
+    std::map<std::string, LoadCounts> load_batch(const std::vector<Bar>& bars,
+                                                 const std::vector<Rejected>& rejected,
                                                  const std::string& source);
 
-private:
+  private:
     struct Connection;
     std::unique_ptr<Connection> conn_;
     std::int64_t test_pause_ms_;

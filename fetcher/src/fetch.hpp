@@ -26,11 +26,11 @@ struct FetchSettings {
 
 // The client-side rate limit shared by the workers of one provider.
 class Throttle {
-public:
+  public:
     explicit Throttle(double requests_per_minute) : spacing_(requests_per_minute) {}
     void wait();
 
-private:
+  private:
     std::mutex mutex_;
     RequestSpacing spacing_;
 };
@@ -43,7 +43,8 @@ struct SymbolFetch {
     std::string error;
 };
 
-SymbolFetch fetch_symbol(const FetchSettings& settings, HttpClient& http, Throttle& throttle, Log& log,
-                         std::mt19937_64& rng, const std::string& symbol, Day from, Day to);
+SymbolFetch fetch_symbol(const FetchSettings& settings, HttpClient& http, Throttle& throttle,
+                         Log& log, std::mt19937_64& rng, const std::string& symbol, Day from,
+                         Day to);
 
 }  // namespace pgp::fetch

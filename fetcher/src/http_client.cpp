@@ -40,7 +40,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
             match = std::tolower(static_cast<unsigned char>(line[i])) == name[i];
         if (match) {
             std::string_view v = line.substr(name.size());
-            while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) v.remove_suffix(1);
+            while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' '))
+                v.remove_suffix(1);
             while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
             sink->response->retry_after = std::string(v);
         }
@@ -52,7 +53,9 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 }  // namespace
 
 HttpClient::HttpClient(std::int64_t timeout_ms, std::string user_agent)
-    : handle_(std::make_unique<Handle>()), timeout_ms_(timeout_ms), user_agent_(std::move(user_agent)) {
+    : handle_(std::make_unique<Handle>()),
+      timeout_ms_(timeout_ms),
+      user_agent_(std::move(user_agent)) {
     handle_->curl = curl_easy_init();
 }
 
@@ -86,9 +89,10 @@ HttpResponse HttpClient::get(const std::string& url) {
     if (rc != CURLE_OK) {
         // libcurl's messages name the host, never the query string
         response.timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-        response.transport_error = response.timed_out
-                                       ? "no complete response within " + std::to_string(timeout_ms_) + " ms"
-                                       : std::string(error[0] ? error : curl_easy_strerror(rc));
+        response.transport_error =
+            response.timed_out
+                ? "no complete response within " + std::to_string(timeout_ms_) + " ms"
+                : std::string(error[0] ? error : curl_easy_strerror(rc));
         response.status = 0;
         return response;
     }

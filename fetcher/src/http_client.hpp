@@ -10,15 +10,15 @@
 namespace pgp::fetch {
 
 struct HttpResponse {
-    long status = 0;                          // 0 when the transfer failed
+    long status = 0;  // 0 when the transfer failed
     std::string body;
-    std::optional<std::string> retry_after;   // the Retry-After header, if any
-    std::string transport_error;              // non-empty when no response arrived
+    std::optional<std::string> retry_after;  // the Retry-After header, if any
+    std::string transport_error;             // non-empty when no response arrived
     bool timed_out = false;
 };
 
 class HttpClient {
-public:
+  public:
     HttpClient(std::int64_t timeout_ms, std::string user_agent);
     ~HttpClient();
     HttpClient(const HttpClient&) = delete;
@@ -26,7 +26,7 @@ public:
 
     HttpResponse get(const std::string& url);
 
-private:
+  private:
     struct Handle;
     std::unique_ptr<Handle> handle_;
     std::int64_t timeout_ms_;
@@ -35,7 +35,7 @@ private:
 
 // curl_global_init / cleanup for the life of main().
 class CurlGlobal {
-public:
+  public:
     CurlGlobal();
     ~CurlGlobal();
     CurlGlobal(const CurlGlobal&) = delete;

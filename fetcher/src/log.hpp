@@ -9,7 +9,7 @@
 namespace pgp::fetch {
 
 class Log {
-public:
+  public:
     Log(std::vector<std::string> secrets, bool progress_enabled)
         : secrets_(std::move(secrets)), progress_enabled_(progress_enabled) {}
 
@@ -19,7 +19,7 @@ public:
     void end_progress();
     std::string redacted(const std::string& text) const;
 
-private:
+  private:
     std::mutex mutex_;
     std::vector<std::string> secrets_;
     bool progress_enabled_;

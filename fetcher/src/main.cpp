@@ -38,7 +38,8 @@ struct Clock {
 };
 
 // Loads one symbol's rows in batches of `batch_size`, the rejected rows with the first batch.
-void load_symbol(Database& db, const Options& o, const SymbolFetch& f, SymbolStats& stats, Log& log) {
+void load_symbol(Database& db, const Options& o, const SymbolFetch& f, SymbolStats& stats,
+                 Log& log) {
     const std::string source = provider_info(o.provider).name;
     const std::vector<Bar>& bars = f.rows.bars;
     std::size_t at = 0;
@@ -66,7 +67,8 @@ void load_symbol(Database& db, const Options& o, const SymbolFetch& f, SymbolSta
     }
 }
 
-int run_http(const Options& o, const std::string& api_key, Database& db, Log& log, RunSummary& summary) {
+int run_http(const Options& o, const std::string& api_key, Database& db, Log& log,
+             RunSummary& summary) {
     const ProviderInfo& info = provider_info(o.provider);
     const std::time_t now = std::time(nullptr);
     FetchSettings settings;
@@ -127,7 +129,8 @@ int run_http(const Options& o, const std::string& api_key, Database& db, Log& lo
             HttpClient http(o.timeout_ms, "portfolio-fetch/1.0 (pg_portfolio)");
             std::mt19937_64 rng(std::random_device{}() + w);
             for (std::size_t i = next++; i < plans.size(); i = next++) {
-                SymbolFetch f = fetch_symbol(settings, http, throttle, log, rng, plans[i].symbol, plans[i].from, to);
+                SymbolFetch f = fetch_symbol(settings, http, throttle, log, rng, plans[i].symbol,
+                                             plans[i].from, to);
                 std::lock_guard<std::mutex> lock(mutex);
                 results.push_back(std::move(f));
                 ready.notify_one();
@@ -149,8 +152,8 @@ int run_http(const Options& o, const std::string& api_key, Database& db, Log& lo
         stats.fetched = f.rows.fetched;
         stats.rejected = static_cast<std::int64_t>(f.rows.rejected.size());
         if (f.rows.outside > 0)
-            log.info(f.symbol + ": " + std::to_string(f.rows.outside) + " rows outside " + stats.from + ".." +
-                     stats.to + " ignored");
+            log.info(f.symbol + ": " + std::to_string(f.rows.outside) + " rows outside " +
+                     stats.from + ".." + stats.to + " ignored");
         if (f.failed) {
             stats.failed = true;
             stats.error = f.error;
@@ -159,9 +162,9 @@ int run_http(const Options& o, const std::string& api_key, Database& db, Log& lo
         load_symbol(db, o, f, stats, log);
         rows += static_cast<std::int64_t>(f.rows.bars.size());
         ++done;
-        log.progress(progress_bar(static_cast<double>(done) / static_cast<double>(plans.size())) + " " +
-                     std::to_string(done) + "/" + std::to_string(plans.size()) + " symbols, " + std::to_string(rows) +
-                     " rows");
+        log.progress(progress_bar(static_cast<double>(done) / static_cast<double>(plans.size())) +
+                     " " + std::to_string(done) + "/" + std::to_string(plans.size()) +
+                     " symbols, " + std::to_string(rows) + " rows");
     }
     for (std::thread& t : threads) t.join();
     log.end_progress();
@@ -178,7 +181,7 @@ struct CsvBatch {
 // A queue of at most `capacity` batches: the reader parses and validates the next batch while
 // the loader waits for the database with the current one.
 class BatchQueue {
-public:
+  public:
     explicit BatchQueue(std::size_t capacity) : capacity_(capacity) {}
     // false when the consumer has stopped (a database failure): the reader may quit
     bool push(CsvBatch batch) {
@@ -209,7 +212,7 @@ public:
         return b;
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable ready_, space_;
     std::deque<CsvBatch> queue_;
@@ -262,7 +265,8 @@ void read_csv(FILE* in, const Options& o, BatchQueue& queue, CsvReadResult& resu
             // the first field, if it looks like a symbol; else the row has none (NULL)
             std::string symbol(text.substr(0, std::min(text.find(','), text.size())));
             if (!valid_symbol(symbol)) symbol.clear();
-            batch.rejected.push_back({symbol, std::string(text), "line " + std::to_string(line_number) + ": " + error});
+            batch.rejected.push_back(
+                {symbol, std::string(text), "line " + std::to_string(line_number) + ": " + error});
             SymbolStats& s = stats_of(stats, symbol.empty() ? "(no symbol)" : symbol);
             ++s.rejected;
             ++s.fetched;
@@ -280,12 +284,14 @@ void read_csv(FILE* in, const Options& o, BatchQueue& queue, CsvReadResult& resu
         ++s.fetched;
         auto checked = validate_row(fields, limits);
         if (auto* reason = std::get_if<std::string>(&checked)) {
-            const std::string symbol = valid_symbol(fields.symbol) ? std::string(fields.symbol) : std::string();
+            const std::string symbol =
+                valid_symbol(fields.symbol) ? std::string(fields.symbol) : std::string();
             batch.rejected.push_back({symbol, std::string(text), std::move(*reason)});
             ++s.rejected;
         } else if (Bar& bar = std::get<Bar>(checked); !keys.insert(bar.symbol, bar.day)) {
             batch.rejected.push_back({std::string(fields.symbol), std::string(text),
-                                      "duplicate (symbol, date): " + format_iso_date(bar.day) + " appears twice in the batch"});
+                                      "duplicate (symbol, date): " + format_iso_date(bar.day) +
+                                          " appears twice in the batch"});
             ++s.rejected;
         } else {
             batch.bars.push_back(std::move(bar));
@@ -315,7 +321,8 @@ int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
     }
     double total_bytes = 0;
     struct stat st {};
-    if (in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) total_bytes = static_cast<double>(st.st_size);
+    if (in != stdin && fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode))
+        total_bytes = static_cast<double>(st.st_size);
     const std::string source = provider_info(o.provider).name;
 
     BatchQueue queue(2);
@@ -356,7 +363,8 @@ int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
     reader.join();
     if (in != stdin) std::fclose(in);
     log.end_progress();
-    if (read.ignored > 0) log.info(std::to_string(read.ignored) + " rows outside --symbols/--from/--to ignored");
+    if (read.ignored > 0)
+        log.info(std::to_string(read.ignored) + " rows outside --symbols/--from/--to ignored");
 
     for (auto& [symbol, s] : read.stats) {
         if (const auto it = loaded_stats.find(symbol); it != loaded_stats.end()) {
@@ -384,9 +392,11 @@ int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
 
 int run(int argc, char** argv) {
     const std::time_t now = std::time(nullptr);
-    const ParsedArgs parsed = parse_args(std::vector<std::string>(argv + 1, argv + argc), utc_day_of(now));
+    const ParsedArgs parsed =
+        parse_args(std::vector<std::string>(argv + 1, argv + argc), utc_day_of(now));
     if (!parsed.options) {
-        std::fprintf(stderr, "portfolio-fetch: %s\nTry 'portfolio-fetch --help'.\n", parsed.error.c_str());
+        std::fprintf(stderr, "portfolio-fetch: %s\nTry 'portfolio-fetch --help'.\n",
+                     parsed.error.c_str());
         return exit_usage;
     }
     const Options& o = *parsed.options;
@@ -399,14 +409,17 @@ int run(int argc, char** argv) {
     if (info.key_env) {
         const char* key = std::getenv(info.key_env);
         if (!key || !*key) {
-            std::fprintf(stderr, "portfolio-fetch: %s is not set; the %s API key is read from the environment only\n",
+            std::fprintf(stderr,
+                         "portfolio-fetch: %s is not set; the %s API key is read from the "
+                         "environment only\n",
                          info.key_env, info.name);
             return exit_usage;
         }
         api_key = key;
     }
     std::int64_t test_pause_ms = 0;
-    if (const char* pause = std::getenv("PORTFOLIO_FETCH_TEST_PAUSE_MS")) test_pause_ms = std::atoll(pause);
+    if (const char* pause = std::getenv("PORTFOLIO_FETCH_TEST_PAUSE_MS"))
+        test_pause_ms = std::atoll(pause);
 
     std::vector<std::string> secrets;
     if (!api_key.empty()) {
@@ -425,7 +438,8 @@ int run(int argc, char** argv) {
     }
     RunSummary summary;
     summary.provider = info.name;
-    const int rc = o.provider == Provider::Csv ? run_csv(o, *db, log, summary) : run_http(o, api_key, *db, log, summary);
+    const int rc = o.provider == Provider::Csv ? run_csv(o, *db, log, summary)
+                                               : run_http(o, api_key, *db, log, summary);
     if (rc != 0) return rc;
     summary.elapsed_seconds = clock.seconds();
     const std::string report = o.json ? summary_json(summary) : summary_table(summary);

@@ -58,10 +58,22 @@ ParsedArgs parse_args(const std::vector<std::string>& args, Day today) {
             o.progress = false;
             continue;
         }
-        static const char* const valued[] = {
-            "--provider", "--symbols", "--from", "--to", "--base-url", "--file", "--dsn", "--retries",
-            "--backoff-base-ms", "--backoff-max-ms", "--retry-after-max-ms", "--timeout-ms",
-            "--requests-per-minute", "--concurrency", "--batch-size", "--backfill-days"};
+        static const char* const valued[] = {"--provider",
+                                             "--symbols",
+                                             "--from",
+                                             "--to",
+                                             "--base-url",
+                                             "--file",
+                                             "--dsn",
+                                             "--retries",
+                                             "--backoff-base-ms",
+                                             "--backoff-max-ms",
+                                             "--retry-after-max-ms",
+                                             "--timeout-ms",
+                                             "--requests-per-minute",
+                                             "--concurrency",
+                                             "--batch-size",
+                                             "--backfill-days"};
         bool known = false;
         for (const char* v : valued) known = known || flag == v;
         if (!known) return error("unknown option '" + args[i] + "' (see --help)");
@@ -71,7 +83,8 @@ ParsedArgs parse_args(const std::vector<std::string>& args, Day today) {
         }
         if (flag == "--provider") {
             const auto p = provider_from_name(value);
-            if (!p) return error("unknown provider '" + value + "'; choose one of " + provider_names());
+            if (!p)
+                return error("unknown provider '" + value + "'; choose one of " + provider_names());
             o.provider = *p;
             provider_given = true;
         } else if (flag == "--symbols") {
@@ -94,7 +107,8 @@ ParsedArgs parse_args(const std::vector<std::string>& args, Day today) {
         } else if (flag == "--dsn") {
             o.dsn = value;
         } else if (flag == "--retries") {
-            if (!parse_int(value, o.retry.max_retries, 0, 100)) return error("--retries must be an integer 0..100");
+            if (!parse_int(value, o.retry.max_retries, 0, 100))
+                return error("--retries must be an integer 0..100");
         } else if (flag == "--backoff-base-ms") {
             if (!parse_int<std::int64_t>(value, o.retry.backoff_base_ms, 0, 3600000))
                 return error("--backoff-base-ms must be an integer 0..3600000");
@@ -110,32 +124,39 @@ ParsedArgs parse_args(const std::vector<std::string>& args, Day today) {
         } else if (flag == "--requests-per-minute") {
             double rpm = 0;
             const auto r = std::from_chars(value.data(), value.data() + value.size(), rpm);
-            if (r.ec != std::errc() || r.ptr != value.data() + value.size() || !std::isfinite(rpm) || rpm < 0)
+            if (r.ec != std::errc() || r.ptr != value.data() + value.size() ||
+                !std::isfinite(rpm) || rpm < 0)
                 return error("--requests-per-minute must be a number >= 0 (0 = no limit)");
             o.requests_per_minute = rpm;
         } else if (flag == "--concurrency") {
-            if (!parse_int(value, o.concurrency, 1, 64)) return error("--concurrency must be an integer 1..64");
+            if (!parse_int(value, o.concurrency, 1, 64))
+                return error("--concurrency must be an integer 1..64");
         } else if (flag == "--batch-size") {
-            if (!parse_int(value, o.batch_size, 1, 10000000)) return error("--batch-size must be an integer 1..10000000");
+            if (!parse_int(value, o.batch_size, 1, 10000000))
+                return error("--batch-size must be an integer 1..10000000");
         } else if (flag == "--backfill-days") {
-            if (!parse_int(value, o.backfill_days, 1, 36500)) return error("--backfill-days must be an integer 1..36500");
+            if (!parse_int(value, o.backfill_days, 1, 36500))
+                return error("--backfill-days must be an integer 1..36500");
         }
     }
     if (o.help) return {o, {}};
     if (!provider_given) return error("--provider is required; choose one of " + provider_names());
     if (o.provider == Provider::Csv) {
-        if (o.file.empty()) return error("--provider csv needs --file PATH (or --file - for standard input)");
+        if (o.file.empty())
+            return error("--provider csv needs --file PATH (or --file - for standard input)");
         if (!o.base_url.empty()) return error("--base-url does not apply to --provider csv");
     } else {
-        if (o.symbols.empty()) return error("--symbols S1,S2,... is required for --provider " +
-                                            std::string(provider_info(o.provider).name));
+        if (o.symbols.empty())
+            return error("--symbols S1,S2,... is required for --provider " +
+                         std::string(provider_info(o.provider).name));
         if (!o.file.empty()) return error("--file applies to --provider csv only");
     }
     if (o.retry.backoff_max_ms < o.retry.backoff_base_ms)
         return error("--backoff-max-ms must not be below --backoff-base-ms");
     if (!o.to) o.to = today;
     if (o.from && *o.from > *o.to)
-        return error("--from " + format_iso_date(*o.from) + " is after --to " + format_iso_date(*o.to));
+        return error("--from " + format_iso_date(*o.from) + " is after --to " +
+                     format_iso_date(*o.to));
     return {o, {}};
 }
 

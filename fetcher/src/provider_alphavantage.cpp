@@ -13,33 +13,40 @@ ParsedResponse parse_alphavantage(long status, std::string_view body, const std:
     std::string error;
     const std::optional<json> parsed = parse_json(body, error);
     if (!parsed) {
-        if (const auto o = outcome_of_status(status)) return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+        if (const auto o = outcome_of_status(status))
+            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
         return failure(Outcome::Permanent, error, true);
     }
     const json& j = *parsed;
-    if (!j.is_object()) return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
+    if (!j.is_object())
+        return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
     auto text_of = [&](const char* key) {
         const auto it = j.find(key);
         return it != j.end() && it->is_string() ? it->get<std::string>() : it->dump();
     };
     if (j.contains("Error Message"))
-        return failure(Outcome::Permanent, "Alpha Vantage error: " + excerpt(text_of("Error Message")));
+        return failure(Outcome::Permanent,
+                       "Alpha Vantage error: " + excerpt(text_of("Error Message")));
     if (j.contains("Note"))
         return failure(Outcome::RateLimited, "Alpha Vantage note: " + excerpt(text_of("Note")));
     if (j.contains("Information")) {
         const std::string info = text_of("Information");
         const bool rate = contains_ci(info, "rate limit") || contains_ci(info, "call frequency") ||
                           contains_ci(info, "requests per") || contains_ci(info, "spreading out");
-        return failure(rate ? Outcome::RateLimited : Outcome::Permanent, "Alpha Vantage information: " + excerpt(info));
+        return failure(rate ? Outcome::RateLimited : Outcome::Permanent,
+                       "Alpha Vantage information: " + excerpt(info));
     }
-    if (const auto o = outcome_of_status(status)) return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+    if (const auto o = outcome_of_status(status))
+        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
 
     const json* series = nullptr;
     for (const char* key : {"Time Series (Daily)", "Time Series FX (Daily)"}) {
         const auto it = j.find(key);
         if (it != j.end() && it->is_object()) series = &*it;
     }
-    if (!series) return failure(Outcome::Permanent, "unexpected response without a daily time series: " + excerpt(body), true);
+    if (!series)
+        return failure(Outcome::Permanent,
+                       "unexpected response without a daily time series: " + excerpt(body), true);
 
     ParsedResponse r;
     r.rows.reserve(series->size());

@@ -14,25 +14,31 @@ ParsedResponse parse_polygon(long status, std::string_view body, const std::stri
     std::string error;
     const std::optional<json> parsed = parse_json(body, error);
     if (!parsed) {
-        if (const auto o = outcome_of_status(status)) return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+        if (const auto o = outcome_of_status(status))
+            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
         return failure(Outcome::Permanent, error, true);
     }
     const json& j = *parsed;
-    if (!j.is_object()) return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
+    if (!j.is_object())
+        return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
     const std::string state = j.value("status", "");
     std::string said = value_text(j, "error").value_or(value_text(j, "message").value_or(""));
     if (const auto o = outcome_of_status(status))
-        return failure(*o, "Polygon HTTP " + std::to_string(status) + " " + state + ": " + excerpt(said));
+        return failure(
+            *o, "Polygon HTTP " + std::to_string(status) + " " + state + ": " + excerpt(said));
     if (state == "ERROR" || state == "NOT_AUTHORIZED") {
         const bool rate = contains_ci(said, "exceeded the maximum requests");
-        return failure(rate ? Outcome::RateLimited : Outcome::Permanent, "Polygon " + state + ": " + excerpt(said));
+        return failure(rate ? Outcome::RateLimited : Outcome::Permanent,
+                       "Polygon " + state + ": " + excerpt(said));
     }
 
     ParsedResponse r;
-    if (const auto next = j.find("next_url"); next != j.end() && next->is_string()) r.next_url = next->get<std::string>();
+    if (const auto next = j.find("next_url"); next != j.end() && next->is_string())
+        r.next_url = next->get<std::string>();
     const auto results = j.find("results");
     if (results == j.end() || results->is_null()) return r;  // an empty span
-    if (!results->is_array()) return failure(Outcome::Permanent, "unexpected \"results\": " + excerpt(body), true);
+    if (!results->is_array())
+        return failure(Outcome::Permanent, "unexpected \"results\": " + excerpt(body), true);
     r.rows.reserve(results->size());
     for (const json& v : *results) {
         RawRow row;

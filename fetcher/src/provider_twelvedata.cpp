@@ -12,27 +12,36 @@ ParsedResponse parse_twelvedata(long status, std::string_view body, const std::s
     std::string error;
     const std::optional<json> parsed = parse_json(body, error);
     if (!parsed) {
-        if (const auto o = outcome_of_status(status)) return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+        if (const auto o = outcome_of_status(status))
+            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
         return failure(Outcome::Permanent, error, true);
     }
     const json& j = *parsed;
-    if (!j.is_object()) return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
+    if (!j.is_object())
+        return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
 
     if (j.value("status", "") == "error") {
-        const long code = j.contains("code") && j["code"].is_number_integer() ? j["code"].get<long>() : status;
-        const std::string message = j.contains("message") && j["message"].is_string() ? j["message"].get<std::string>() : "";
+        const long code =
+            j.contains("code") && j["code"].is_number_integer() ? j["code"].get<long>() : status;
+        const std::string message = j.contains("message") && j["message"].is_string()
+                                        ? j["message"].get<std::string>()
+                                        : "";
         // an empty span (a weekend, a holiday) is not a failure
         if (contains_ci(message, "No data is available")) return {};
         Outcome o = Outcome::Permanent;
-        if (code == 429) o = Outcome::RateLimited;
-        else if (code >= 500) o = Outcome::Transient;
+        if (code == 429)
+            o = Outcome::RateLimited;
+        else if (code >= 500)
+            o = Outcome::Transient;
         return failure(o, "Twelve Data error " + std::to_string(code) + ": " + excerpt(message));
     }
-    if (const auto o = outcome_of_status(status)) return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+    if (const auto o = outcome_of_status(status))
+        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
 
     const auto values = j.find("values");
     if (values == j.end() || !values->is_array())
-        return failure(Outcome::Permanent, "unexpected response without \"values\": " + excerpt(body), true);
+        return failure(Outcome::Permanent,
+                       "unexpected response without \"values\": " + excerpt(body), true);
     ParsedResponse r;
     r.rows.reserve(values->size());
     for (const json& v : *values) {

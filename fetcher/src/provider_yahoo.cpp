@@ -16,11 +16,13 @@ ParsedResponse parse_yahoo(long status, std::string_view body, const std::string
     std::string error;
     const std::optional<json> parsed = parse_json(body, error);
     if (!parsed) {
-        if (const auto o = outcome_of_status(status)) return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+        if (const auto o = outcome_of_status(status))
+            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
         return failure(Outcome::Permanent, error, true);
     }
     const json& j = *parsed;
-    const json* chart = j.is_object() && j.contains("chart") && j["chart"].is_object() ? &j["chart"] : nullptr;
+    const json* chart =
+        j.is_object() && j.contains("chart") && j["chart"].is_object() ? &j["chart"] : nullptr;
     if (chart && chart->contains("error") && !(*chart)["error"].is_null()) {
         const json& e = (*chart)["error"];
         const std::string code = value_text(e, "code").value_or("error");
@@ -28,15 +30,19 @@ ParsedResponse parse_yahoo(long status, std::string_view body, const std::string
         Outcome o = outcome_of_status(status).value_or(Outcome::Permanent);
         return failure(o, "Yahoo " + code + ": " + excerpt(description));
     }
-    if (const auto o = outcome_of_status(status)) return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
-    if (!chart || !chart->contains("result") || !(*chart)["result"].is_array() || (*chart)["result"].empty())
-        return failure(Outcome::Permanent, "unexpected response without chart.result: " + excerpt(body), true);
+    if (const auto o = outcome_of_status(status))
+        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+    if (!chart || !chart->contains("result") || !(*chart)["result"].is_array() ||
+        (*chart)["result"].empty())
+        return failure(Outcome::Permanent,
+                       "unexpected response without chart.result: " + excerpt(body), true);
 
     const json& result = (*chart)["result"][0];
     ParsedResponse r;
     const auto ts = result.find("timestamp");
     if (ts == result.end() || ts->is_null()) return r;  // an empty span
-    const std::int64_t gmtoffset = result.contains("meta") && result["meta"].contains("gmtoffset") &&
+    const std::int64_t gmtoffset = result.contains("meta") &&
+                                           result["meta"].contains("gmtoffset") &&
                                            result["meta"]["gmtoffset"].is_number_integer()
                                        ? result["meta"]["gmtoffset"].get<std::int64_t>()
                                        : 0;
@@ -45,12 +51,14 @@ ParsedResponse parse_yahoo(long status, std::string_view body, const std::string
     const json* adj = &empty_array;
     if (result.contains("indicators")) {
         const json& ind = result["indicators"];
-        if (ind.contains("quote") && ind["quote"].is_array() && !ind["quote"].empty()) quote = &ind["quote"][0];
+        if (ind.contains("quote") && ind["quote"].is_array() && !ind["quote"].empty())
+            quote = &ind["quote"][0];
         if (ind.contains("adjclose") && ind["adjclose"].is_array() && !ind["adjclose"].empty())
             adj = &ind["adjclose"][0];
     }
     auto column = [](const json* holder, const char* name) -> const json* {
-        if (holder->is_object() && holder->contains(name) && (*holder)[name].is_array()) return &(*holder)[name];
+        if (holder->is_object() && holder->contains(name) && (*holder)[name].is_array())
+            return &(*holder)[name];
         return nullptr;
     };
     const json* open = column(quote, "open");
@@ -82,8 +90,11 @@ ParsedResponse parse_yahoo(long status, std::string_view body, const std::string
             continue;
         }
         json raw = {{"timestamp", t}};
-        auto put = [&](const char* name, const json* col) { raw[name] = col && i < col->size() ? (*col)[i] : json(); };
-        put("open", open), put("high", high), put("low", low), put("close", close), put("volume", volume);
+        auto put = [&](const char* name, const json* col) {
+            raw[name] = col && i < col->size() ? (*col)[i] : json();
+        };
+        put("open", open), put("high", high), put("low", low), put("close", close),
+            put("volume", volume);
         put("adjclose", adjclose);
         row.raw = raw.dump();
         r.rows.push_back(std::move(row));

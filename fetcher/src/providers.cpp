@@ -12,7 +12,8 @@ namespace {
 // Yahoo publishes none, 60/min stays polite.
 constexpr ProviderInfo providers[] = {
     {Provider::TwelveData, "twelvedata", "TWELVEDATA_API_KEY", "https://api.twelvedata.com", 8},
-    {Provider::AlphaVantage, "alphavantage", "ALPHAVANTAGE_API_KEY", "https://www.alphavantage.co", 5},
+    {Provider::AlphaVantage, "alphavantage", "ALPHAVANTAGE_API_KEY", "https://www.alphavantage.co",
+     5},
     {Provider::Polygon, "polygon", "POLYGON_API_KEY", "https://api.polygon.io", 5},
     {Provider::Yahoo, "yahoo", nullptr, "https://query1.finance.yahoo.com", 60},
     {Provider::Csv, "csv", nullptr, nullptr, 0},
@@ -42,10 +43,14 @@ std::string provider_names() {
 
 const char* outcome_name(Outcome o) noexcept {
     switch (o) {
-        case Outcome::Ok: return "ok";
-        case Outcome::RateLimited: return "rate limited";
-        case Outcome::Transient: return "transient error";
-        case Outcome::Permanent: return "error";
+        case Outcome::Ok:
+            return "ok";
+        case Outcome::RateLimited:
+            return "rate limited";
+        case Outcome::Transient:
+            return "transient error";
+        case Outcome::Permanent:
+            return "error";
     }
     return "error";
 }
@@ -64,51 +69,62 @@ std::string build_url(Provider provider, const std::string& base_url, const Requ
             // inclusive or exclusive; rows past --to are dropped by the caller.
             return base + "/time_series?symbol=" + url_encode(spec.symbol) +
                    "&interval=1day&start_date=" + format_iso_date(spec.from) +
-                   "&end_date=" + format_iso_date(spec.to + 1) + "&outputsize=5000&format=JSON&apikey=" +
-                   url_encode(api_key);
+                   "&end_date=" + format_iso_date(spec.to + 1) +
+                   "&outputsize=5000&format=JSON&apikey=" + url_encode(api_key);
         case Provider::AlphaVantage: {
             // compact = the latest 100 sessions; enough when the span starts within ~4 months
             const char* size = spec.from >= spec.today - 120 ? "compact" : "full";
             if (fx)
-                return base + "/query?function=FX_DAILY&from_symbol=" + fx->base + "&to_symbol=" + fx->quote +
-                       "&outputsize=" + size + "&datatype=json&apikey=" + url_encode(api_key);
+                return base + "/query?function=FX_DAILY&from_symbol=" + fx->base +
+                       "&to_symbol=" + fx->quote + "&outputsize=" + size +
+                       "&datatype=json&apikey=" + url_encode(api_key);
             return base + "/query?function=TIME_SERIES_DAILY&symbol=" + url_encode(spec.symbol) +
                    "&outputsize=" + size + "&datatype=json&apikey=" + url_encode(api_key);
         }
         case Provider::Polygon: {
             const std::string ticker = fx ? "C:" + fx->base + fx->quote : spec.symbol;
             // unadjusted bars: quotes.close is the traded price; adj_close stays NULL
-            return base + "/v2/aggs/ticker/" + url_encode(ticker) + "/range/1/day/" + format_iso_date(spec.from) +
-                   "/" + format_iso_date(spec.to) + "?adjusted=false&sort=asc&limit=50000&apiKey=" +
-                   url_encode(api_key);
+            return base + "/v2/aggs/ticker/" + url_encode(ticker) + "/range/1/day/" +
+                   format_iso_date(spec.from) + "/" + format_iso_date(spec.to) +
+                   "?adjusted=false&sort=asc&limit=50000&apiKey=" + url_encode(api_key);
         }
         case Provider::Yahoo: {
             const std::string ticker = fx ? fx->base + fx->quote + "=X" : spec.symbol;
             // a day of margin each side: exchanges east of UTC stamp their sessions the day before
-            return base + "/v8/finance/chart/" + url_encode(ticker) + "?period1=" +
-                   std::to_string(epoch_seconds(spec.from - 1)) + "&period2=" +
-                   std::to_string(epoch_seconds(spec.to + 2)) + "&interval=1d&events=div%2Csplit&includeAdjustedClose=true";
+            return base + "/v8/finance/chart/" + url_encode(ticker) +
+                   "?period1=" + std::to_string(epoch_seconds(spec.from - 1)) +
+                   "&period2=" + std::to_string(epoch_seconds(spec.to + 2)) +
+                   "&interval=1d&events=div%2Csplit&includeAdjustedClose=true";
         }
-        case Provider::Csv: break;
+        case Provider::Csv:
+            break;
     }
     return {};
 }
 
-ParsedResponse parse_response(Provider provider, long status, std::string_view body, const std::string& symbol) {
+ParsedResponse parse_response(Provider provider, long status, std::string_view body,
+                              const std::string& symbol) {
     // Valid JSON of an unexpected shape (a number where an object belongs) makes nlohmann throw
     // type errors; that is a malformed response, not a crash.
     try {
         switch (provider) {
-            case Provider::TwelveData: return parse_twelvedata(status, body, symbol);
-            case Provider::AlphaVantage: return parse_alphavantage(status, body, symbol);
-            case Provider::Polygon: return parse_polygon(status, body, symbol);
-            case Provider::Yahoo: return parse_yahoo(status, body, symbol);
-            case Provider::Csv: break;
+            case Provider::TwelveData:
+                return parse_twelvedata(status, body, symbol);
+            case Provider::AlphaVantage:
+                return parse_alphavantage(status, body, symbol);
+            case Provider::Polygon:
+                return parse_polygon(status, body, symbol);
+            case Provider::Yahoo:
+                return parse_yahoo(status, body, symbol);
+            case Provider::Csv:
+                break;
         }
     } catch (const std::exception& e) {
         if (const auto o = detail::outcome_of_status(status))
-            return detail::failure(*o, "HTTP " + std::to_string(status) + ": " + detail::excerpt(body));
-        return detail::failure(Outcome::Permanent, std::string("unexpected response shape: ") + e.what(), true);
+            return detail::failure(*o,
+                                   "HTTP " + std::to_string(status) + ": " + detail::excerpt(body));
+        return detail::failure(Outcome::Permanent,
+                               std::string("unexpected response shape: ") + e.what(), true);
     }
     return detail::failure(Outcome::Permanent, "csv is not an HTTP provider");
 }
@@ -164,7 +180,8 @@ std::optional<json> parse_json(std::string_view body, std::string& error) {
 
 std::string excerpt(std::string_view text, std::size_t limit) {
     std::string out;
-    for (char c : text.substr(0, limit)) out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+    for (char c : text.substr(0, limit))
+        out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
     if (text.size() > limit) out += "...";
     return out;
 }

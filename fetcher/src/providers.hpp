@@ -16,9 +16,9 @@ enum class Provider { TwelveData, AlphaVantage, Polygon, Yahoo, Csv };
 
 struct ProviderInfo {
     Provider provider;
-    const char* name;              // on the command line and in quotes.source
-    const char* key_env;           // environment variable with the API key, or nullptr
-    const char* default_base_url;  // nullptr for csv
+    const char* name;                    // on the command line and in quotes.source
+    const char* key_env;                 // environment variable with the API key, or nullptr
+    const char* default_base_url;        // nullptr for csv
     double default_requests_per_minute;  // the free tier's limit; 0 = none
 };
 
@@ -30,7 +30,7 @@ std::string provider_names();  // "twelvedata, alphavantage, polygon, yahoo, csv
 struct RequestSpec {
     std::string symbol;  // our symbol: AAPL, SAP.DE, EUR/USD
     Day from = 0, to = 0;
-    Day today = 0;       // the current UTC date (Alpha Vantage picks compact or full from it)
+    Day today = 0;  // the current UTC date (Alpha Vantage picks compact or full from it)
 };
 
 // The request URL (with the key in it: only ever log it through redact()).
@@ -48,11 +48,11 @@ const char* outcome_name(Outcome outcome) noexcept;
 
 struct ParsedResponse {
     Outcome outcome = Outcome::Ok;
-    std::string message;        // for errors: what the provider said
-    bool malformed = false;     // the body was not the JSON we expect: keep it in quarantine
-    std::vector<RawRow> rows;   // in the order the provider sent them
-    std::size_t empty_bars = 0; // Yahoo's all-null placeholder bars (holidays): not data
-    std::string next_url;       // Polygon's next page, if any (without the key)
+    std::string message;         // for errors: what the provider said
+    bool malformed = false;      // the body was not the JSON we expect: keep it in quarantine
+    std::vector<RawRow> rows;    // in the order the provider sent them
+    std::size_t empty_bars = 0;  // Yahoo's all-null placeholder bars (holidays): not data
+    std::string next_url;        // Polygon's next page, if any (without the key)
 };
 
 // Parses a response body with its HTTP status. `symbol` is ours; rows carry it.
@@ -60,7 +60,8 @@ ParsedResponse parse_response(Provider provider, long http_status, std::string_v
                               const std::string& symbol);
 
 ParsedResponse parse_twelvedata(long http_status, std::string_view body, const std::string& symbol);
-ParsedResponse parse_alphavantage(long http_status, std::string_view body, const std::string& symbol);
+ParsedResponse parse_alphavantage(long http_status, std::string_view body,
+                                  const std::string& symbol);
 ParsedResponse parse_polygon(long http_status, std::string_view body, const std::string& symbol);
 ParsedResponse parse_yahoo(long http_status, std::string_view body, const std::string& symbol);
 

@@ -45,7 +45,8 @@ std::optional<std::int64_t> parse_retry_after(std::string_view v, std::time_t no
     char wday[4] = {}, mon[4] = {}, zone[4] = {};
     int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
     const std::string s(v);
-    if (std::sscanf(s.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm, &ss, zone) != 8)
+    if (std::sscanf(s.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", wday, &day, mon, &year, &hh, &mm, &ss,
+                    zone) != 8)
         return std::nullopt;
     const int month = month_index(mon);
     if (month < 0 || std::strcmp(zone, "GMT") != 0) return std::nullopt;

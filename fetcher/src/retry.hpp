@@ -12,9 +12,9 @@
 namespace pgp::fetch {
 
 struct RetryPolicy {
-    int max_retries = 5;                    // retries after the first attempt
-    std::int64_t backoff_base_ms = 1000;    // the first retry waits about this long
-    std::int64_t backoff_max_ms = 60000;    // no backoff step grows beyond this
+    int max_retries = 5;                       // retries after the first attempt
+    std::int64_t backoff_base_ms = 1000;       // the first retry waits about this long
+    std::int64_t backoff_max_ms = 60000;       // no backoff step grows beyond this
     std::int64_t retry_after_max_ms = 300000;  // a Retry-After longer than this is given up on
 };
 
@@ -34,14 +34,14 @@ std::optional<std::int64_t> parse_retry_after(std::string_view value, std::time_
 // Client-side rate limit: requests start at least 60000/rpm ms apart. Not thread-safe by
 // itself; the caller holds a lock around reserve().
 class RequestSpacing {
-public:
+  public:
     explicit RequestSpacing(double requests_per_minute) noexcept
         : interval_ms_(requests_per_minute > 0 ? 60000.0 / requests_per_minute : 0) {}
     // The time (ms, same clock as now_ms) at which the next request may start; reserves it.
     std::int64_t reserve(std::int64_t now_ms) noexcept;
     double interval_ms() const noexcept { return interval_ms_; }
 
-private:
+  private:
     double interval_ms_;
     double next_ms_ = -1e18;
 };

@@ -31,8 +31,8 @@ inline RowFields fields_of(const RawRow& r) {
         if (s) return std::string_view(*s);
         return std::nullopt;
     };
-    return {r.symbol, r.date, view(r.open), view(r.high), view(r.low), view(r.close),
-            view(r.adj_close), view(r.volume)};
+    return {r.symbol,    r.date,        view(r.open),      view(r.high),
+            view(r.low), view(r.close), view(r.adj_close), view(r.volume)};
 }
 
 // A validated bar. Values keep the exact decimal text the source sent (numeric in the database,

@@ -17,30 +17,31 @@ std::string summary_table(const RunSummary& s) {
     std::size_t width = 6;
     for (const SymbolStats& x : s.symbols) width = std::max(width, x.symbol.size());
     const int w = static_cast<int>(width);
-    std::snprintf(line, sizeof line, "%-*s %9s %9s %9s %9s %9s  %s\n", w, "symbol", "fetched", "inserted", "updated",
-                  "unchanged", "rejected", "status");
+    std::snprintf(line, sizeof line, "%-*s %9s %9s %9s %9s %9s  %s\n", w, "symbol", "fetched",
+                  "inserted", "updated", "unchanged", "rejected", "status");
     out += line;
     SymbolStats total;
     int failed = 0;
     for (const SymbolStats& x : s.symbols) {
-        std::string status = x.failed ? "FAILED: " + x.error
-                             : x.rejected ? "rows rejected (see portfolio.quotes_rejected)"
+        std::string status = x.failed       ? "FAILED: " + x.error
+                             : x.rejected   ? "rows rejected (see portfolio.quotes_rejected)"
                              : x.up_to_date ? "up to date"
                                             : "ok";
-        std::snprintf(line, sizeof line, "%-*s %9lld %9lld %9lld %9lld %9lld  ", w, x.symbol.c_str(),
-                      static_cast<long long>(x.fetched), static_cast<long long>(x.inserted),
-                      static_cast<long long>(x.updated), static_cast<long long>(x.unchanged),
-                      static_cast<long long>(x.rejected));
+        std::snprintf(line, sizeof line, "%-*s %9lld %9lld %9lld %9lld %9lld  ", w,
+                      x.symbol.c_str(), static_cast<long long>(x.fetched),
+                      static_cast<long long>(x.inserted), static_cast<long long>(x.updated),
+                      static_cast<long long>(x.unchanged), static_cast<long long>(x.rejected));
         out += line;
         out += status;
         out += '\n';
         total.fetched += x.fetched, total.inserted += x.inserted, total.updated += x.updated;
         total.unchanged += x.unchanged, total.rejected += x.rejected, failed += x.failed;
     }
-    std::snprintf(line, sizeof line, "%-*s %9lld %9lld %9lld %9lld %9lld  %d of %zu symbols failed, %.1f s\n", w,
-                  "total", static_cast<long long>(total.fetched), static_cast<long long>(total.inserted),
-                  static_cast<long long>(total.updated), static_cast<long long>(total.unchanged),
-                  static_cast<long long>(total.rejected), failed, s.symbols.size(), s.elapsed_seconds);
+    std::snprintf(
+        line, sizeof line, "%-*s %9lld %9lld %9lld %9lld %9lld  %d of %zu symbols failed, %.1f s\n",
+        w, "total", static_cast<long long>(total.fetched), static_cast<long long>(total.inserted),
+        static_cast<long long>(total.updated), static_cast<long long>(total.unchanged),
+        static_cast<long long>(total.rejected), failed, s.symbols.size(), s.elapsed_seconds);
     out += line;
     return out;
 }
@@ -48,11 +49,13 @@ std::string summary_table(const RunSummary& s) {
 std::string summary_json(const RunSummary& s) {
     using nlohmann::json;
     json symbols = json::array();
-    json totals = {{"fetched", 0}, {"inserted", 0}, {"updated", 0}, {"unchanged", 0}, {"rejected", 0}, {"failed", 0}};
+    json totals = {{"fetched", 0},   {"inserted", 0}, {"updated", 0},
+                   {"unchanged", 0}, {"rejected", 0}, {"failed", 0}};
     for (const SymbolStats& x : s.symbols) {
-        json j = {{"symbol", x.symbol},     {"fetched", x.fetched},     {"inserted", x.inserted},
-                  {"updated", x.updated},   {"unchanged", x.unchanged}, {"rejected", x.rejected},
-                  {"failed", x.failed},     {"error", x.failed ? json(x.error) : json()},
+        json j = {{"symbol", x.symbol},        {"fetched", x.fetched},
+                  {"inserted", x.inserted},    {"updated", x.updated},
+                  {"unchanged", x.unchanged},  {"rejected", x.rejected},
+                  {"failed", x.failed},        {"error", x.failed ? json(x.error) : json()},
                   {"up_to_date", x.up_to_date}};
         if (!x.from.empty()) j["from"] = x.from;
         if (!x.to.empty()) j["to"] = x.to;
@@ -64,8 +67,11 @@ std::string summary_json(const RunSummary& s) {
         totals["rejected"] = totals["rejected"].get<std::int64_t>() + x.rejected;
         totals["failed"] = totals["failed"].get<std::int64_t>() + (x.failed ? 1 : 0);
     }
-    json out = {{"provider", s.provider}, {"exit_code", exit_status(s)},   {"elapsed_seconds", s.elapsed_seconds},
-                {"totals", totals},       {"symbols", symbols}};
+    json out = {{"provider", s.provider},
+                {"exit_code", exit_status(s)},
+                {"elapsed_seconds", s.elapsed_seconds},
+                {"totals", totals},
+                {"symbols", symbols}};
     // replace invalid UTF-8 in provider messages instead of failing
     return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -73,11 +79,20 @@ std::string summary_json(const RunSummary& s) {
 void append_copy_text(std::string& out, std::string_view v) {
     for (char c : v) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default: out.push_back(c);
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                out.push_back(c);
         }
     }
 }

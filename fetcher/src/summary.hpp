@@ -10,15 +10,15 @@ namespace pgp::fetch {
 
 struct SymbolStats {
     std::string symbol;
-    std::int64_t fetched = 0;    // rows received within the span (valid or not)
+    std::int64_t fetched = 0;  // rows received within the span (valid or not)
     std::int64_t inserted = 0;
     std::int64_t updated = 0;
     std::int64_t unchanged = 0;
     std::int64_t rejected = 0;
     bool failed = false;
-    std::string error;           // why it failed
-    std::string from, to;        // the span requested (empty for csv)
-    bool up_to_date = false;     // nothing to fetch: the last stored quote is --to already
+    std::string error;        // why it failed
+    std::string from, to;     // the span requested (empty for csv)
+    bool up_to_date = false;  // nothing to fetch: the last stored quote is --to already
 };
 
 struct RunSummary {

@@ -29,7 +29,8 @@ namespace {
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
             return false;
     return true;
 }
@@ -39,7 +40,8 @@ std::string redact(std::string_view text, const std::vector<std::string>& secret
     std::string out(text);
     for (const std::string& secret : secrets) {
         if (secret.empty()) continue;
-        for (std::size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at + 3))
+        for (std::size_t at = out.find(secret); at != std::string::npos;
+             at = out.find(secret, at + 3))
             out.replace(at, secret.size(), "***");
     }
     // Query parameters that carry credentials, whatever their value (a key from another source).

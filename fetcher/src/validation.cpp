@@ -15,7 +15,8 @@ std::optional<FxPair> fx_pair_of(std::string_view s) noexcept {
 namespace {
 std::string_view trim(std::string_view s) noexcept {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -45,15 +46,17 @@ std::optional<double> parse_decimal(std::string_view s) noexcept {
     const char* first = s.data() + (s[0] == '+' ? 1 : 0);
     double value = 0;
     const auto result = std::from_chars(first, s.data() + n, value);
-    if (result.ec != std::errc() || result.ptr != s.data() + n || !std::isfinite(value)) return std::nullopt;
+    if (result.ec != std::errc() || result.ptr != s.data() + n || !std::isfinite(value))
+        return std::nullopt;
     return value;
 }
 
 bool valid_symbol(std::string_view s) noexcept {
     if (s.empty() || s.size() > 32) return false;
     for (char c : s) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '.' ||
-                        c == '-' || c == '_' || c == '^' || c == '=' || c == '/' || c == ':';
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) ||
+                        c == '.' || c == '-' || c == '_' || c == '^' || c == '=' || c == '/' ||
+                        c == ':';
         if (!ok) return false;
     }
     return true;
@@ -93,22 +96,24 @@ std::variant<Bar, std::string> validate_row(const RowFields& row, const Validati
         const std::optional<double> v = parse_decimal(text);
         if (!v) return std::string(name) + " " + quoted(text) + " is not a number";
         if (positive ? !(*v > 0) : !(*v >= 0))
-            return std::string(name) + " " + std::string(text) + (positive ? " is not positive" : " is negative");
+            return std::string(name) + " " + std::string(text) +
+                   (positive ? " is not positive" : " is negative");
         out = {text, *v, true};
         return {};
     };
     Price open, high, low, close, adj, volume;
-    for (std::string reason : {read("open", row.open, open, true), read("high", row.high, high, true),
-                               read("low", row.low, low, true), read("close", row.close, close, true),
-                               read("adj_close", row.adj_close, adj, true),
-                               read("volume", row.volume, volume, false)})
+    for (std::string reason :
+         {read("open", row.open, open, true), read("high", row.high, high, true),
+          read("low", row.low, low, true), read("close", row.close, close, true),
+          read("adj_close", row.adj_close, adj, true), read("volume", row.volume, volume, false)})
         if (!reason.empty()) return reason;
     if (!close.present) return "close is missing";
 
     // low <= open, close <= high, for the values that are there
     auto order = [](const Price& a, const char* an, const Price& b, const char* bn) -> std::string {
         if (a.present && b.present && a.value > b.value)
-            return std::string(an) + " " + std::string(a.text) + " is above " + bn + " " + std::string(b.text);
+            return std::string(an) + " " + std::string(a.text) + " is above " + bn + " " +
+                   std::string(b.text);
         return {};
     };
     for (std::string reason : {order(low, "low", high, "high"), order(low, "low", open, "open"),
@@ -141,8 +146,8 @@ bool BatchKeys::insert(std::string_view symbol, Day day) {
 
 namespace pgp::fetch {
 
-void screen_rows(std::vector<RawRow>& rows, Day from, Day to, const ValidationLimits& limits, BatchKeys& seen,
-                 ScreenedRows& out) {
+void screen_rows(std::vector<RawRow>& rows, Day from, Day to, const ValidationLimits& limits,
+                 BatchKeys& seen, ScreenedRows& out) {
     const std::size_t first_new = out.bars.size();
     for (RawRow& row : rows) {
         const std::optional<Day> day = parse_leading_date(trim(row.date));
@@ -158,8 +163,9 @@ void screen_rows(std::vector<RawRow>& rows, Day from, Day to, const ValidationLi
         }
         Bar& bar = std::get<Bar>(checked);
         if (!seen.insert(bar.symbol, bar.day)) {
-            out.rejected.push_back({row.symbol, std::move(row.raw), "duplicate (symbol, date): " + format_iso_date(bar.day) +
-                                                                    " appears twice"});
+            out.rejected.push_back(
+                {row.symbol, std::move(row.raw),
+                 "duplicate (symbol, date): " + format_iso_date(bar.day) + " appears twice"});
             continue;
         }
         out.bars.push_back(std::move(bar));

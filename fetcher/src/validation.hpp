@@ -23,7 +23,7 @@ std::optional<double> parse_decimal(std::string_view text) noexcept;
 bool valid_symbol(std::string_view symbol) noexcept;
 
 struct ValidationLimits {
-    Day latest_day = 0;                          // later dates are "in the future"
+    Day latest_day = 0;  // later dates are "in the future"
     Day earliest_day = days_from_civil(1900, 1, 1);
 };
 
@@ -35,12 +35,12 @@ std::variant<Bar, std::string> validate_row(const RowFields& row, const Validati
 // (symbol, day) pairs already seen in one batch: the second occurrence is rejected, because one
 // upsert cannot write the same key twice and silently picking one would hide a conflict.
 class BatchKeys {
-public:
+  public:
     // true when the pair is new (and records it)
     bool insert(std::string_view symbol, Day day);
     void clear() noexcept { keys_.clear(); }
 
-private:
+  private:
     std::unordered_set<std::string> keys_;
     std::string scratch_;
 };
@@ -53,12 +53,12 @@ namespace pgp::fetch {
 // request and are counted in `outside`; every other row is validated and either becomes a bar
 // or is rejected (including a second row for a date already seen for this symbol).
 struct ScreenedRows {
-    std::vector<Bar> bars;            // sorted by date, oldest first
+    std::vector<Bar> bars;  // sorted by date, oldest first
     std::vector<Rejected> rejected;
-    std::int64_t fetched = 0;         // rows within the span, valid or not
+    std::int64_t fetched = 0;  // rows within the span, valid or not
     std::int64_t outside = 0;
 };
-void screen_rows(std::vector<RawRow>& rows, Day from, Day to, const ValidationLimits& limits, BatchKeys& seen,
-                 ScreenedRows& out);
+void screen_rows(std::vector<RawRow>& rows, Day from, Day to, const ValidationLimits& limits,
+                 BatchKeys& seen, ScreenedRows& out);
 
 }  // namespace pgp::fetch

@@ -45,28 +45,38 @@ TEST(CivilDate, Weekdays) {
 
 TEST(NewYork, DstSwitchesAtTwoInTheMorning) {
     // 2023: EDT from 2023-03-12 07:00 UTC to 2023-11-05 06:00 UTC
-    const std::int64_t start = static_cast<std::int64_t>(days_from_civil(2023, 3, 12)) * 86400 + 7 * 3600;
-    const std::int64_t end = static_cast<std::int64_t>(days_from_civil(2023, 11, 5)) * 86400 + 6 * 3600;
+    const std::int64_t start =
+        static_cast<std::int64_t>(days_from_civil(2023, 3, 12)) * 86400 + 7 * 3600;
+    const std::int64_t end =
+        static_cast<std::int64_t>(days_from_civil(2023, 11, 5)) * 86400 + 6 * 3600;
     EXPECT_FALSE(new_york_dst(start - 1));
     EXPECT_TRUE(new_york_dst(start));
     EXPECT_TRUE(new_york_dst(end - 1));
     EXPECT_FALSE(new_york_dst(end));
     // 2006 used the old rule: first Sunday of April, last Sunday of October
-    EXPECT_FALSE(new_york_dst(static_cast<std::int64_t>(days_from_civil(2006, 3, 20)) * 86400 + 12 * 3600));
-    EXPECT_TRUE(new_york_dst(static_cast<std::int64_t>(days_from_civil(2006, 4, 2)) * 86400 + 8 * 3600));
-    EXPECT_FALSE(new_york_dst(static_cast<std::int64_t>(days_from_civil(2006, 10, 29)) * 86400 + 7 * 3600));
+    EXPECT_FALSE(
+        new_york_dst(static_cast<std::int64_t>(days_from_civil(2006, 3, 20)) * 86400 + 12 * 3600));
+    EXPECT_TRUE(
+        new_york_dst(static_cast<std::int64_t>(days_from_civil(2006, 4, 2)) * 86400 + 8 * 3600));
+    EXPECT_FALSE(
+        new_york_dst(static_cast<std::int64_t>(days_from_civil(2006, 10, 29)) * 86400 + 7 * 3600));
 }
 
 TEST(NewYork, PolygonMidnightsGiveTheirOwnDate) {
     // Polygon stamps a daily bar at New York midnight: 05:00 UTC in winter, 04:00 UTC in summer
-    EXPECT_EQ(new_york_day_of_epoch_ms(1673240400000), days_from_civil(2023, 1, 9));  // EST
-    EXPECT_EQ(new_york_day_of_epoch_ms(1689652800000), days_from_civil(2023, 7, 18)); // EDT
+    EXPECT_EQ(new_york_day_of_epoch_ms(1673240400000), days_from_civil(2023, 1, 9));   // EST
+    EXPECT_EQ(new_york_day_of_epoch_ms(1689652800000), days_from_civil(2023, 7, 18));  // EDT
     // 2023-03-13, the first session after the spring switch: 04:00 UTC
-    EXPECT_EQ(new_york_day_of_epoch_ms((static_cast<std::int64_t>(days_from_civil(2023, 3, 13)) * 86400 + 4 * 3600) * 1000),
-              days_from_civil(2023, 3, 13));
+    EXPECT_EQ(
+        new_york_day_of_epoch_ms(
+            (static_cast<std::int64_t>(days_from_civil(2023, 3, 13)) * 86400 + 4 * 3600) * 1000),
+        days_from_civil(2023, 3, 13));
     // one millisecond before New York midnight is still the previous day
-    EXPECT_EQ(new_york_day_of_epoch_ms((static_cast<std::int64_t>(days_from_civil(2023, 3, 13)) * 86400 + 4 * 3600) * 1000 - 1),
-              days_from_civil(2023, 3, 12));
+    EXPECT_EQ(
+        new_york_day_of_epoch_ms(
+            (static_cast<std::int64_t>(days_from_civil(2023, 3, 13)) * 86400 + 4 * 3600) * 1000 -
+            1),
+        days_from_civil(2023, 3, 12));
 }
 
 TEST(NewYork, AgreesWithTheTzDatabase) {
@@ -79,14 +89,16 @@ TEST(NewYork, AgreesWithTheTzDatabase) {
         const std::time_t tt = static_cast<std::time_t>(t);
         std::tm local{};
         localtime_r(&tt, &local);
-        if (local.tm_gmtoff != -5 * 3600 && local.tm_gmtoff != -4 * 3600) GTEST_SKIP() << "no tz database";
+        if (local.tm_gmtoff != -5 * 3600 && local.tm_gmtoff != -4 * 3600)
+            GTEST_SKIP() << "no tz database";
         ASSERT_EQ(new_york_utc_offset(t), local.tm_gmtoff) << t;
         ++checked;
     }
     // and around every switch of 2000..2030, minute by minute
     for (int year = 2000; year <= 2030; ++year) {
         for (unsigned month : {3u, 4u, 10u, 11u}) {
-            const std::int64_t first = static_cast<std::int64_t>(days_from_civil(year, month, 1)) * 86400;
+            const std::int64_t first =
+                static_cast<std::int64_t>(days_from_civil(year, month, 1)) * 86400;
             for (std::int64_t t = first; t < first + 31 * 86400; t += 60) {
                 const std::time_t tt = static_cast<std::time_t>(t);
                 std::tm local{};
@@ -101,8 +113,10 @@ TEST(NewYork, AgreesWithTheTzDatabase) {
 }
 
 TEST(CivilDate, LatestPlausibleDayIsTodayInUtcPlus14) {
-    const std::int64_t noon = static_cast<std::int64_t>(days_from_civil(2024, 5, 1)) * 86400 + 12 * 3600;
+    const std::int64_t noon =
+        static_cast<std::int64_t>(days_from_civil(2024, 5, 1)) * 86400 + 12 * 3600;
     EXPECT_EQ(latest_plausible_day(noon), days_from_civil(2024, 5, 2));
-    const std::int64_t early = static_cast<std::int64_t>(days_from_civil(2024, 5, 1)) * 86400 + 9 * 3600;
+    const std::int64_t early =
+        static_cast<std::int64_t>(days_from_civil(2024, 5, 1)) * 86400 + 9 * 3600;
     EXPECT_EQ(latest_plausible_day(early), days_from_civil(2024, 5, 1));
 }

@@ -13,7 +13,8 @@ TEST(Csv, PositionalRowsWithAndWithoutAdjClose) {
     CsvReader reader;
     RowFields f;
     std::string error;
-    ASSERT_EQ(reader.read("AAPL,2024-01-02,187.15,188.44,183.885,185.64,82488700", f, error), CsvReader::Line::Row);
+    ASSERT_EQ(reader.read("AAPL,2024-01-02,187.15,188.44,183.885,185.64,82488700", f, error),
+              CsvReader::Line::Row);
     EXPECT_EQ(f.symbol, "AAPL");
     EXPECT_EQ(f.date, "2024-01-02");
     EXPECT_EQ(*f.low, "183.885");
@@ -30,7 +31,8 @@ TEST(Csv, HeaderReordersAndOmitsColumns) {
     CsvReader reader;
     RowFields f;
     std::string error;
-    ASSERT_EQ(reader.read("\xEF\xBB\xBFSymbol,Close,Date,Extra", f, error), CsvReader::Line::Header);
+    ASSERT_EQ(reader.read("\xEF\xBB\xBFSymbol,Close,Date,Extra", f, error),
+              CsvReader::Line::Header);
     ASSERT_EQ(reader.read("EUR/USD,1.0945,2024-01-02,x", f, error), CsvReader::Line::Row);
     EXPECT_EQ(f.symbol, "EUR/USD");
     EXPECT_EQ(*f.close, "1.0945");
@@ -47,7 +49,8 @@ TEST(Csv, QuotedFields) {
     CsvReader reader;
     RowFields f;
     std::string error;
-    ASSERT_EQ(reader.read(R"("AAPL","2024-01-02","1","2","1","1.5","10")", f, error), CsvReader::Line::Row);
+    ASSERT_EQ(reader.read(R"("AAPL","2024-01-02","1","2","1","1.5","10")", f, error),
+              CsvReader::Line::Row);
     EXPECT_EQ(f.symbol, "AAPL");
     EXPECT_EQ(*f.volume, "10");
     ASSERT_EQ(reader.read(R"("A""B",2024-01-02,1,2,1,1.5,10)", f, error), CsvReader::Line::Row);
@@ -61,10 +64,32 @@ ParsedArgs args(std::vector<std::string> a) { return parse_args(a, days_from_civ
 }  // namespace
 
 TEST(Options, ParsesTheContract) {
-    const ParsedArgs p = args({"--provider", "twelvedata", "--symbols", "AAPL, MSFT,EUR/USD", "--from", "2024-01-02",
-                               "--to=2024-12-31", "--base-url", "http://127.0.0.1:9", "--dsn", "dbname=x", "--json",
-                               "--retries", "2", "--backoff-base-ms", "10", "--backoff-max-ms", "20", "--timeout-ms",
-                               "500", "--requests-per-minute", "0", "--concurrency", "3", "--batch-size", "100"});
+    const ParsedArgs p = args({"--provider",
+                               "twelvedata",
+                               "--symbols",
+                               "AAPL, MSFT,EUR/USD",
+                               "--from",
+                               "2024-01-02",
+                               "--to=2024-12-31",
+                               "--base-url",
+                               "http://127.0.0.1:9",
+                               "--dsn",
+                               "dbname=x",
+                               "--json",
+                               "--retries",
+                               "2",
+                               "--backoff-base-ms",
+                               "10",
+                               "--backoff-max-ms",
+                               "20",
+                               "--timeout-ms",
+                               "500",
+                               "--requests-per-minute",
+                               "0",
+                               "--concurrency",
+                               "3",
+                               "--batch-size",
+                               "100"});
     ASSERT_TRUE(p.options) << p.error;
     const Options& o = *p.options;
     EXPECT_EQ(o.provider, Provider::TwelveData);
@@ -95,31 +120,64 @@ TEST(Options, DefaultsAndCsv) {
 
 TEST(Options, UsageErrorsSayWhat) {
     auto error = [](std::vector<std::string> a) { return args(std::move(a)).error; };
-    EXPECT_EQ(error({}), "--provider is required; choose one of twelvedata, alphavantage, polygon, yahoo, csv");
-    EXPECT_EQ(error({"--provider", "bloomberg"}), "unknown provider 'bloomberg'; choose one of twelvedata, alphavantage, polygon, yahoo, csv");
-    EXPECT_EQ(error({"--provider", "yahoo"}), "--symbols S1,S2,... is required for --provider yahoo");
-    EXPECT_EQ(error({"--provider", "csv"}), "--provider csv needs --file PATH (or --file - for standard input)");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--from", "2024-02-30"}), "--from '2024-02-30' is not a date YYYY-MM-DD");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--from", "2024-02-03", "--to", "2024-02-01"}),
+    EXPECT_EQ(
+        error({}),
+        "--provider is required; choose one of twelvedata, alphavantage, polygon, yahoo, csv");
+    EXPECT_EQ(error({"--provider", "bloomberg"}),
+              "unknown provider 'bloomberg'; choose one of twelvedata, alphavantage, polygon, "
+              "yahoo, csv");
+    EXPECT_EQ(error({"--provider", "yahoo"}),
+              "--symbols S1,S2,... is required for --provider yahoo");
+    EXPECT_EQ(error({"--provider", "csv"}),
+              "--provider csv needs --file PATH (or --file - for standard input)");
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--from", "2024-02-30"}),
+              "--from '2024-02-30' is not a date YYYY-MM-DD");
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--from", "2024-02-03", "--to",
+                     "2024-02-01"}),
               "--from 2024-02-03 is after --to 2024-02-01");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A;DROP"}), "bad symbol 'A;DROP' in --symbols");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--apikey", "x"}), "unknown option '--apikey' (see --help)");
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A;DROP"}),
+              "bad symbol 'A;DROP' in --symbols");
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--apikey", "x"}),
+              "unknown option '--apikey' (see --help)");
     EXPECT_EQ(error({"--provider", "yahoo", "--symbols"}), "option --symbols needs a value");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--retries", "-1"}), "--retries must be an integer 0..100");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--concurrency", "0"}), "--concurrency must be an integer 1..64");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--base-url", "ftp://x"}), "--base-url 'ftp://x' must start with http:// or https://");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--backoff-base-ms", "100", "--backoff-max-ms", "10"}),
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--retries", "-1"}),
+              "--retries must be an integer 0..100");
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--concurrency", "0"}),
+              "--concurrency must be an integer 1..64");
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--base-url", "ftp://x"}),
+              "--base-url 'ftp://x' must start with http:// or https://");
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--backoff-base-ms", "100",
+                     "--backoff-max-ms", "10"}),
               "--backoff-max-ms must not be below --backoff-base-ms");
-    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--file", "x.csv"}), "--file applies to --provider csv only");
+    EXPECT_EQ(error({"--provider", "yahoo", "--symbols", "A", "--file", "x.csv"}),
+              "--file applies to --provider csv only");
 }
 
 TEST(Options, HelpDocumentsEveryOption) {
     const std::string help = help_text();
-    for (const char* flag : {"--provider", "--symbols", "--from", "--to", "--base-url", "--file", "--dsn", "--json",
-                             "--help", "--retries", "--backoff-base-ms", "--backoff-max-ms", "--retry-after-max-ms",
-                             "--timeout-ms", "--requests-per-minute", "--concurrency", "--batch-size",
-                             "--backfill-days", "--no-progress", "TWELVEDATA_API_KEY", "ALPHAVANTAGE_API_KEY",
-                             "POLYGON_API_KEY", "Exit status"})
+    for (const char* flag : {"--provider",
+                             "--symbols",
+                             "--from",
+                             "--to",
+                             "--base-url",
+                             "--file",
+                             "--dsn",
+                             "--json",
+                             "--help",
+                             "--retries",
+                             "--backoff-base-ms",
+                             "--backoff-max-ms",
+                             "--retry-after-max-ms",
+                             "--timeout-ms",
+                             "--requests-per-minute",
+                             "--concurrency",
+                             "--batch-size",
+                             "--backfill-days",
+                             "--no-progress",
+                             "TWELVEDATA_API_KEY",
+                             "ALPHAVANTAGE_API_KEY",
+                             "POLYGON_API_KEY",
+                             "Exit status"})
         EXPECT_NE(help.find(flag), std::string::npos) << flag;
 }
 

@@ -108,7 +108,8 @@ bool common(const std::string& what, httplib::Response& res, const std::string& 
         return true;
     }
     if (what == "broken") {
-        send_json(res, 200, "{\"meta\": {\"symbol\": \"X\"}, \"values\": [{\"datetime\": \"2024-01-0");
+        send_json(res, 200,
+                  "{\"meta\": {\"symbol\": \"X\"}, \"values\": [{\"datetime\": \"2024-01-0");
         return true;
     }
     if (what == "503") {
@@ -125,9 +126,12 @@ int main(int argc, char** argv) {
     std::string port_file;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
-        if (flag == "--fixtures") st.fixtures = argv[i + 1];
-        else if (flag == "--port-file") port_file = argv[i + 1];
-        else if (flag == "--log") st.log_path = argv[i + 1];
+        if (flag == "--fixtures")
+            st.fixtures = argv[i + 1];
+        else if (flag == "--port-file")
+            port_file = argv[i + 1];
+        else if (flag == "--log")
+            st.log_path = argv[i + 1];
     }
     if (st.fixtures.empty() || port_file.empty() || st.log_path.empty()) {
         std::fprintf(stderr, "usage: fake_provider --fixtures DIR --port-file FILE --log FILE\n");
@@ -141,26 +145,37 @@ int main(int argc, char** argv) {
         log_request(st, req);
         const std::string symbol = req.get_param_value("symbol");
         const std::string what = scripted(st, "twelvedata", symbol);
-        if (common(what, res, R"({"code":429,"message":"You have run out of API credits for the current minute.","status":"error"})"))
+        if (common(
+                what, res,
+                R"({"code":429,"message":"You have run out of API credits for the current minute.","status":"error"})"))
             return;
         if (what == "limit") {
-            send_json(res, 200, R"({"code":429,"message":"You have run out of API credits for the current minute. 9 API credits were used, with the current limit being 8.","status":"error"})");
+            send_json(
+                res, 200,
+                R"({"code":429,"message":"You have run out of API credits for the current minute. 9 API credits were used, with the current limit being 8.","status":"error"})");
             return;
         }
-        const auto text = read_fixture(st.fixtures + "/twelvedata/" + file_symbol(symbol) + ".json");
+        const auto text =
+            read_fixture(st.fixtures + "/twelvedata/" + file_symbol(symbol) + ".json");
         if (!text) {
-            send_json(res, 200, R"({"code":400,"message":"**symbol** not found: )" + symbol + R"(. Please specify it correctly according to API Documentation.","status":"error"})");
+            send_json(
+                res, 200,
+                R"({"code":400,"message":"**symbol** not found: )" + symbol +
+                    R"(. Please specify it correctly according to API Documentation.","status":"error"})");
             return;
         }
         json j = json::parse(*text);
-        const std::string from = req.get_param_value("start_date"), to = req.get_param_value("end_date");
+        const std::string from = req.get_param_value("start_date"),
+                          to = req.get_param_value("end_date");
         json kept = json::array();
         for (const json& v : j["values"]) {
             const std::string d = v["datetime"].get<std::string>().substr(0, 10);
             if ((from.empty() || d >= from) && (to.empty() || d < to)) kept.push_back(v);
         }
         if (kept.empty() && j["values"].size() > 0) {
-            send_json(res, 200, R"({"code":400,"message":"No data is available on the specified dates. Try setting different start/end dates.","status":"error"})");
+            send_json(
+                res, 200,
+                R"({"code":400,"message":"No data is available on the specified dates. Try setting different start/end dates.","status":"error"})");
             return;
         }
         j["values"] = kept;
@@ -171,22 +186,30 @@ int main(int argc, char** argv) {
     server.Get("/query", [&](const httplib::Request& req, httplib::Response& res) {
         log_request(st, req);
         const std::string function = req.get_param_value("function");
-        const std::string symbol = function == "FX_DAILY"
-                                       ? req.get_param_value("from_symbol") + "/" + req.get_param_value("to_symbol")
-                                       : req.get_param_value("symbol");
+        const std::string symbol =
+            function == "FX_DAILY"
+                ? req.get_param_value("from_symbol") + "/" + req.get_param_value("to_symbol")
+                : req.get_param_value("symbol");
         const std::string what = scripted(st, "alphavantage", symbol);
         if (common(what, res, R"({"Note":"Thank you for using Alpha Vantage!"})")) return;
         if (what == "limit") {
-            send_json(res, 200, R"({"Note":"Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute and 500 calls per day. Please visit https://www.alphavantage.co/premium/ if you would like to target a higher API call frequency."})");
+            send_json(
+                res, 200,
+                R"({"Note":"Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute and 500 calls per day. Please visit https://www.alphavantage.co/premium/ if you would like to target a higher API call frequency."})");
             return;
         }
         if (function != "TIME_SERIES_DAILY" && function != "FX_DAILY") {
-            send_json(res, 200, R"({"Information":"This API function ()" + function + R"() does not exist."})");
+            send_json(
+                res, 200,
+                R"({"Information":"This API function ()" + function + R"() does not exist."})");
             return;
         }
-        const auto text = read_fixture(st.fixtures + "/alphavantage/" + file_symbol(symbol) + ".json");
+        const auto text =
+            read_fixture(st.fixtures + "/alphavantage/" + file_symbol(symbol) + ".json");
         if (!text) {
-            send_json(res, 200, R"({"Error Message":"Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for TIME_SERIES_DAILY."})");
+            send_json(
+                res, 200,
+                R"({"Error Message":"Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for TIME_SERIES_DAILY."})");
             return;
         }
         json j = json::parse(*text);
@@ -201,32 +224,44 @@ int main(int argc, char** argv) {
     });
 
     // Polygon: /v2/aggs/ticker/{ticker}/range/1/day/{from}/{to}
-    server.Get(R"(/v2/aggs/ticker/([^/]+)/range/1/day/([0-9-]+)/([0-9-]+))",
-               [&](const httplib::Request& req, httplib::Response& res) {
+    server.Get(R"(/v2/aggs/ticker/([^/]+)/range/1/day/([0-9-]+)/([0-9-]+))", [&](const httplib::
+                                                                                     Request& req,
+                                                                                 httplib::Response&
+                                                                                     res) {
         log_request(st, req);
         std::string ticker = req.matches[1];
         std::string symbol = ticker;
-        if (starts(ticker, "C:") && ticker.size() == 8) symbol = ticker.substr(2, 3) + "/" + ticker.substr(5, 3);
+        if (starts(ticker, "C:") && ticker.size() == 8)
+            symbol = ticker.substr(2, 3) + "/" + ticker.substr(5, 3);
         const std::string what = scripted(st, "polygon", symbol);
-        if (common(what, res, R"({"status":"ERROR","request_id":"abc","error":"You've exceeded the maximum requests per minute, please wait or upgrade your subscription to continue. https://polygon.io/pricing"})"))
+        if (common(
+                what, res,
+                R"({"status":"ERROR","request_id":"abc","error":"You've exceeded the maximum requests per minute, please wait or upgrade your subscription to continue. https://polygon.io/pricing"})"))
             return;
         if (what == "limit") {
             res.set_header("Retry-After", "1");
-            send_json(res, 429, R"({"status":"ERROR","request_id":"abc","error":"You've exceeded the maximum requests per minute, please wait or upgrade your subscription to continue. https://polygon.io/pricing"})");
+            send_json(
+                res, 429,
+                R"({"status":"ERROR","request_id":"abc","error":"You've exceeded the maximum requests per minute, please wait or upgrade your subscription to continue. https://polygon.io/pricing"})");
             return;
         }
         if (req.get_param_value("apiKey").empty()) {
-            send_json(res, 401, R"({"status":"ERROR","request_id":"","error":"API Key was not provided"})");
+            send_json(res, 401,
+                      R"({"status":"ERROR","request_id":"","error":"API Key was not provided"})");
             return;
         }
         const auto text = read_fixture(st.fixtures + "/polygon/" + file_symbol(symbol) + ".json");
         if (!text) {
-            send_json(res, 200, R"({"ticker":")" + ticker + R"(","queryCount":0,"resultsCount":0,"adjusted":false,"status":"OK","request_id":"abc","count":0})");
+            send_json(
+                res, 200,
+                R"({"ticker":")" + ticker +
+                    R"(","queryCount":0,"resultsCount":0,"adjusted":false,"status":"OK","request_id":"abc","count":0})");
             return;
         }
         json j = json::parse(*text);
         // t is New York midnight: 04:00 or 05:00 UTC of the same date
-        const long long from = epoch_of(req.matches[2]) * 1000, to = (epoch_of(req.matches[3]) + 86400) * 1000;
+        const long long from = epoch_of(req.matches[2]) * 1000,
+                        to = (epoch_of(req.matches[3]) + 86400) * 1000;
         json kept = json::array();
         for (const json& r : j["results"]) {
             const long long t = r["t"].get<long long>();
@@ -241,11 +276,13 @@ int main(int argc, char** argv) {
     });
 
     // Yahoo: /v8/finance/chart/{ticker}?period1=&period2=
-    server.Get(R"(/v8/finance/chart/([^/]+))", [&](const httplib::Request& req, httplib::Response& res) {
+    server.Get(R"(/v8/finance/chart/([^/]+))", [&](const httplib::Request& req,
+                                                   httplib::Response& res) {
         log_request(st, req);
         std::string ticker = req.matches[1];
         std::string symbol = ticker;
-        if (ticker.size() == 8 && ticker.substr(6) == "=X") symbol = ticker.substr(0, 3) + "/" + ticker.substr(3, 3);
+        if (ticker.size() == 8 && ticker.substr(6) == "=X")
+            symbol = ticker.substr(0, 3) + "/" + ticker.substr(3, 3);
         const std::string what = scripted(st, "yahoo", symbol);
         if (what == "429" || what == "limit") {
             res.status = 429;
@@ -255,7 +292,9 @@ int main(int argc, char** argv) {
         if (common(what, res, "")) return;
         const auto text = read_fixture(st.fixtures + "/yahoo/" + file_symbol(symbol) + ".json");
         if (!text) {
-            send_json(res, 404, R"({"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}})");
+            send_json(
+                res, 404,
+                R"({"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}})");
             return;
         }
         json j = json::parse(*text);
@@ -271,7 +310,8 @@ int main(int argc, char** argv) {
             if (t < p1 || t >= p2) continue;
             ts.push_back(t);
             adj2.push_back(adj[i]);
-            for (const char* k : {"open", "high", "low", "close", "volume"}) q2[k].push_back(q[k][i]);
+            for (const char* k : {"open", "high", "low", "close", "volume"})
+                q2[k].push_back(q[k][i]);
         }
         result["timestamp"] = ts;
         q = q2;

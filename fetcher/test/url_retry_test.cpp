@@ -16,11 +16,14 @@ TEST(Url, EncodesReservedCharacters) {
 
 TEST(Url, RedactsKeysAndCredentialParameters) {
     const std::vector<std::string> secrets = {"s3cr3t-KEY"};
-    EXPECT_EQ(redact("https://api.twelvedata.com/time_series?symbol=AAPL&apikey=s3cr3t-KEY", secrets),
-              "https://api.twelvedata.com/time_series?symbol=AAPL&apikey=***");
-    EXPECT_EQ(redact("GET /v2/aggs?apiKey=other&x=1 failed", {}), "GET /v2/aggs?apiKey=***&x=1 failed");
+    EXPECT_EQ(
+        redact("https://api.twelvedata.com/time_series?symbol=AAPL&apikey=s3cr3t-KEY", secrets),
+        "https://api.twelvedata.com/time_series?symbol=AAPL&apikey=***");
+    EXPECT_EQ(redact("GET /v2/aggs?apiKey=other&x=1 failed", {}),
+              "GET /v2/aggs?apiKey=***&x=1 failed");
     EXPECT_EQ(redact("error near s3cr3t-KEY and s3cr3t-KEY", secrets), "error near *** and ***");
-    EXPECT_EQ(redact("?token=abc&api_key=def&access_token=ghi", {}), "?token=***&api_key=***&access_token=***");
+    EXPECT_EQ(redact("?token=abc&api_key=def&access_token=ghi", {}),
+              "?token=***&api_key=***&access_token=***");
     EXPECT_EQ(redact("no secrets here: a=b&c=d", secrets), "no secrets here: a=b&c=d");
     EXPECT_EQ(redact("key percent-encoded: s3cr3t-KEY", secrets).find("s3cr3t"), std::string::npos);
 }
@@ -39,10 +42,10 @@ TEST(Retry, ExponentialBackoffWithEqualJitterAndCap) {
     EXPECT_EQ(backoff_delay_ms(p, 0, 0.0), 500);
     EXPECT_EQ(backoff_delay_ms(p, 0, 0.999999), 999);
     EXPECT_EQ(backoff_delay_ms(p, 1, 0.0), 1000);
-    EXPECT_EQ(backoff_delay_ms(p, 2, 0.5), 3000);   // 4000 * 0.75
+    EXPECT_EQ(backoff_delay_ms(p, 2, 0.5), 3000);  // 4000 * 0.75
     EXPECT_EQ(backoff_delay_ms(p, 3, 1.0), 8000);
-    EXPECT_EQ(backoff_delay_ms(p, 4, 1.0), 10000);  // capped
-    EXPECT_EQ(backoff_delay_ms(p, 60, 1.0), 10000); // no overflow
+    EXPECT_EQ(backoff_delay_ms(p, 4, 1.0), 10000);   // capped
+    EXPECT_EQ(backoff_delay_ms(p, 60, 1.0), 10000);  // no overflow
     // Retry-After wins when longer, never shortens the backoff
     EXPECT_EQ(backoff_delay_ms(p, 0, 0.0, 30000), 30000);
     EXPECT_EQ(backoff_delay_ms(p, 3, 1.0, 1000), 8000);

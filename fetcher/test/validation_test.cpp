@@ -12,9 +12,10 @@ ValidationLimits limits() {
     return l;
 }
 
-RowFields row(std::string_view date, std::optional<std::string_view> o, std::optional<std::string_view> h,
-              std::optional<std::string_view> l, std::optional<std::string_view> c,
-              std::optional<std::string_view> v = std::nullopt, std::optional<std::string_view> adj = std::nullopt) {
+RowFields row(std::string_view date, std::optional<std::string_view> o,
+              std::optional<std::string_view> h, std::optional<std::string_view> l,
+              std::optional<std::string_view> c, std::optional<std::string_view> v = std::nullopt,
+              std::optional<std::string_view> adj = std::nullopt) {
     RowFields r;
     r.symbol = "AAPL";
     r.date = date;
@@ -36,13 +37,15 @@ TEST(Decimal, AcceptsPlainDecimalsOnly) {
     EXPECT_DOUBLE_EQ(parse_decimal(".5").value(), 0.5);
     EXPECT_DOUBLE_EQ(parse_decimal("5.").value(), 5.0);
     EXPECT_DOUBLE_EQ(parse_decimal("-0.25").value(), -0.25);
-    for (const char* bad : {"", ".", "-", "nan", "NaN", "inf", "Infinity", "0x10", "1e", "1e+", "1,5", " 1", "1 ",
-                            "1.2.3", "abc", "1e400"})
+    for (const char* bad : {"", ".", "-", "nan", "NaN", "inf", "Infinity", "0x10", "1e", "1e+",
+                            "1,5", " 1", "1 ", "1.2.3", "abc", "1e400"})
         EXPECT_FALSE(parse_decimal(bad)) << bad;
 }
 
 TEST(Validation, AcceptsAGoodRowKeepingTheText) {
-    auto v = validate_row(row("2024-01-02", "187.15", "188.44", "183.885", "185.640", "82488700", "184.73"), limits());
+    auto v = validate_row(
+        row("2024-01-02", "187.15", "188.44", "183.885", "185.640", "82488700", "184.73"),
+        limits());
     ASSERT_TRUE(std::holds_alternative<Bar>(v));
     const Bar& b = std::get<Bar>(v);
     EXPECT_EQ(b.symbol, "AAPL");
@@ -75,16 +78,19 @@ TEST(Validation, RejectsWithReasons) {
     EXPECT_EQ(reason(row("2024-02-30", "1", "2", "1", "1.5")), "bad date '2024-02-30'");
     EXPECT_EQ(reason(row("2025-01-11", "1", "2", "1", "1.5")), "date 2025-01-11 is in the future");
     EXPECT_EQ(reason(row("1899-12-31", "1", "2", "1", "1.5")), "date 1899-12-31 is before 1900");
-    EXPECT_EQ(reason(row("2025-01-10", "1", "2", "1", "1.5")), "");  // the latest day itself is fine
+    EXPECT_EQ(reason(row("2025-01-10", "1", "2", "1", "1.5")),
+              "");  // the latest day itself is fine
     RowFields bad_symbol = row("2024-01-02", "1", "2", "1", "1.5");
     bad_symbol.symbol = "AA PL";
     EXPECT_EQ(reason(bad_symbol), "bad symbol 'AA PL'");
 }
 
 TEST(Validation, SymbolsAndPairs) {
-    for (const char* ok : {"AAPL", "BRK.B", "^GSPC", "EURUSD=X", "C:EURUSD", "EUR/USD", "SAP.DE", "rds-a"})
+    for (const char* ok :
+         {"AAPL", "BRK.B", "^GSPC", "EURUSD=X", "C:EURUSD", "EUR/USD", "SAP.DE", "rds-a"})
         EXPECT_TRUE(valid_symbol(ok)) << ok;
-    for (const char* bad : {"", "A B", "A,B", "A'B", "A;B", "A\tB", "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234567"})
+    for (const char* bad :
+         {"", "A B", "A,B", "A'B", "A;B", "A\tB", "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234567"})
         EXPECT_FALSE(valid_symbol(bad)) << bad;
     ASSERT_TRUE(fx_pair_of("EUR/USD"));
     EXPECT_EQ(fx_pair_of("EUR/USD")->base, "EUR");
@@ -114,11 +120,13 @@ TEST(Validation, ScreenSortsFiltersAndRejects) {
         return r;
     };
     // newest first, as Twelve Data and Alpha Vantage send them
-    std::vector<RawRow> rows = {raw("2024-01-05", "5"), raw("2024-01-04", "4"), raw("2024-01-04", "4.1"),
-                                raw("2024-01-03", "-3"), raw("2024-01-02", "2"), raw("2023-12-29", "1")};
+    std::vector<RawRow> rows = {raw("2024-01-05", "5"),   raw("2024-01-04", "4"),
+                                raw("2024-01-04", "4.1"), raw("2024-01-03", "-3"),
+                                raw("2024-01-02", "2"),   raw("2023-12-29", "1")};
     BatchKeys seen;
     ScreenedRows out;
-    screen_rows(rows, days_from_civil(2024, 1, 2), days_from_civil(2024, 1, 5), limits(), seen, out);
+    screen_rows(rows, days_from_civil(2024, 1, 2), days_from_civil(2024, 1, 5), limits(), seen,
+                out);
     EXPECT_EQ(out.fetched, 5);
     EXPECT_EQ(out.outside, 1);
     ASSERT_EQ(out.bars.size(), 3u);
