@@ -75,7 +75,9 @@ void add_counts(PGresult* r, std::map<std::string, LoadCounts>& counts) {
 
 // New keys first. The fast way is an anti-join and a plain INSERT (about twice as fast as ON
 // CONFLICT's speculative insertion into a partitioned table); the ts bounds ($2, $3: the batch's
-// first and last day) let the planner prune to the partitions the batch touches. If a concurrent
+// first and last day) let the planner prune to the partitions the batch touches, and the batch's
+// symbols ($4) keep the other side of the join to their rows (an index range per partition)
+// instead of everything stored so far, which would make a long backfill quadratic. If a concurrent
 // loader inserts one of the keys in between, the INSERT fails with a unique violation and the
 // batch falls back to ON CONFLICT DO NOTHING (from a savepoint), which waits for and skips it.
 // RETURNING counts per symbol (xmax, the usual inserted-or-updated tell, cannot be read from a
@@ -87,6 +89,7 @@ WITH ins AS (
       FROM pg_temp.portfolio_fetch_stage s
      WHERE NOT EXISTS (SELECT 1 FROM portfolio.quotes q
                         WHERE q.symbol = s.symbol AND q.ts = s.day::timestamp AT TIME ZONE 'UTC'
+                          AND q.symbol = ANY ($4::text[])
                           AND q.ts BETWEEN ($2::date::timestamp AT TIME ZONE 'UTC') AND ($3::date::timestamp AT TIME ZONE 'UTC'))
     RETURNING symbol
 )
@@ -116,6 +119,7 @@ WITH upd AS (
            source = $1, fetched_at = now()
       FROM pg_temp.portfolio_fetch_stage s
      WHERE q.symbol = s.symbol AND q.ts = s.day::timestamp AT TIME ZONE 'UTC'
+       AND q.symbol = ANY ($4::text[])
        AND q.ts BETWEEN ($2::date::timestamp AT TIME ZONE 'UTC') AND ($3::date::timestamp AT TIME ZONE 'UTC')
        AND ((q.open, q.high, q.low, q.close) IS DISTINCT FROM (s.open, s.high, s.low, s.close)
             OR (s.adj_close IS NOT NULL AND s.adj_close IS DISTINCT FROM q.adj_close)
@@ -265,11 +269,18 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
         if (!quotes.empty()) {
             copy_in(pg, "COPY pg_temp.portfolio_fetch_stage FROM STDIN", quotes);
             const std::string first = format_iso_date(*min_day), last = format_iso_date(*max_day);
-            const char* qparams[3] = {source.c_str(), first.c_str(), last.c_str()};
+            std::string symbols = "{";
+            for (const auto& [symbol, n] : staged) {
+                if (fx_pair_of(symbol)) continue;
+                if (symbols.size() > 1) symbols += ',';
+                symbols += '"' + symbol + '"';  // valid_symbol(): no quote or backslash inside
+            }
+            symbols += '}';
+            const char* qparams[4] = {source.c_str(), first.c_str(), last.c_str(), symbols.c_str()};
             std::int64_t inserted = 0;
             auto run_insert = [&](const char* sql) -> bool {
-                Result r(PQexecParams(pg, sql, 3 - (sql == insert_quotes_on_conflict ? 2 : 0),
-                                      nullptr, qparams, nullptr, nullptr, 0));
+                Result r(PQexecParams(pg, sql, sql == insert_quotes_on_conflict ? 1 : 4, nullptr,
+                                      qparams, nullptr, nullptr, 0));
                 if (PQresultStatus(r.r) != PGRES_TUPLES_OK) {
                     const char* state = PQresultErrorField(r.r, PG_DIAG_SQLSTATE);
                     if (sql == insert_new_quotes && state && std::string(state) == "23505")
@@ -287,7 +298,7 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
                 run_insert(insert_quotes_on_conflict);
             }
             if (inserted < quote_rows) {
-                Result r(PQexecParams(pg, update_quotes, 3, nullptr, qparams, nullptr, nullptr, 0));
+                Result r(PQexecParams(pg, update_quotes, 4, nullptr, qparams, nullptr, nullptr, 0));
                 if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
                 add_counts(r.r, counts);
             }
