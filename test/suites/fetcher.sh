@@ -89,6 +89,11 @@ run baddsn --provider yahoo --symbols AAPL "${FAST[@]}" --dsn "host=127.0.0.1 po
 check "an unreachable database exits 2" 2 "$rc"
 grep -q "cannot connect to the database" "$WORK/baddsn.err" && ok "the database error is clear" || fail "the database error is clear"
 
+run nofile --provider csv --file "$WORK/missing.csv"
+check "an unreadable --file exits 2" "2|1" "$rc|$(grep -c 'cannot open' "$WORK/nofile.err")"
+run noext --provider csv --file "$DATA/quotes.csv" --dsn "dbname=postgres"
+check "a database without pg_portfolio exits 2" "2|1" "$rc|$(grep -c 'CREATE EXTENSION pg_portfolio' "$WORK/noext.err")"
+
 # --- csv: the whole sample, then an idempotent re-run, then a correction -------------------------
 reset
 run csv1 --provider csv --file "$DATA/quotes.csv" --json --no-progress
