@@ -8,6 +8,7 @@
 //   SLOW*      answers after 3 s, every time;  SLOWONCE* only the first time
 //   DOWN*      HTTP 503, every time
 //   STALL*     answers after STALL_MS (environment, default 30000) ms
+//   PAGED*     (Polygon) the bars in two pages, linked by next_url on api.polygon.io
 //   no fixture the provider's "unknown symbol" error
 // Listens on 127.0.0.1 only, on a free port that it writes to --port-file. Every request line
 // (with its query string) is appended to --log, so the suite can check what was asked.
@@ -266,6 +267,19 @@ int main(int argc, char** argv) {
         for (const json& r : j["results"]) {
             const long long t = r["t"].get<long long>();
             if (t >= from && t < to) kept.push_back(r);
+        }
+        // PAGED*: two pages, the first pointing at the second through Polygon's own host
+        if (starts(symbol, "PAGED") && kept.size() > 1) {
+            const std::size_t half = kept.size() / 2;
+            const bool second = req.get_param_value("cursor") == "page2";
+            json page = json::array();
+            for (std::size_t i = second ? half : 0; i < (second ? kept.size() : half); ++i)
+                page.push_back(kept[i]);
+            if (!second)
+                j["next_url"] = "https://api.polygon.io/v2/aggs/ticker/" + ticker +
+                                "/range/1/day/" + std::string(req.matches[2]) + "/" +
+                                std::string(req.matches[3]) + "?cursor=page2";
+            kept = page;
         }
         j["results"] = kept;
         j["resultsCount"] = kept.size();

@@ -150,6 +150,10 @@ check "alphavantage: USD/CAD (FX_DAILY) to fx_rates" "$SESSIONS" "$(matching_fx 
 run pg --provider polygon --symbols SPY "${SPAN[@]}" "${FAST[@]}"
 check "polygon: exit 0" 0 "$rc"
 check "polygon: SPY equals the reference (New York dates across DST)" "$SESSIONS" "$(matching SPY)"
+cp "$FIX/polygon/SPY.json" "$FIX/polygon/PAGED.json"
+run paged --provider polygon --symbols PAGED "${SPAN[@]}" "${FAST[@]}"
+check "polygon: next_url followed (on our host, with the key)" "0|$SESSIONS|1" \
+  "$rc|$(q "SELECT count(*) FROM portfolio.quotes q JOIN fetch_test.expect e ON e.symbol = 'SPY' AND e.day = (q.ts AT TIME ZONE 'UTC')::date AND e.close = q.close WHERE q.symbol = 'PAGED'")|$(grep -c 'PAGED.*cursor=page2' "$WORK/requests.log")"
 run yh --provider yahoo --symbols SAP.DE "${SPAN[@]}" "${FAST[@]}"
 check "yahoo: exit 0" 0 "$rc"
 check "yahoo: SAP.DE equals the reference (Berlin opening times)" "$SESSIONS" "$(matching SAP.DE)"
