@@ -297,5 +297,5 @@ done
 
 q "DROP SCHEMA fetch_test CASCADE"
 reset
-echo "fetcher: $passed passed, $failed failed"
+echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
