@@ -1,0 +1,51 @@
+// The libpq side: connect, read where each symbol's history ends, and load one batch (COPY into
+// temporary staging tables, then one upsert) per transaction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "civil_date.hpp"
+#include "rows.hpp"
+
+namespace pgp::fetch {
+
+struct DatabaseError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct LoadCounts {
+    std::int64_t inserted = 0, updated = 0, unchanged = 0;
+};
+
+class Database {
+  public:
+    // Connects (dsn empty: PG* environment) and prepares the session; throws DatabaseError with
+    // a message fit for the user (a configuration error).
+    explicit Database(const std::string& dsn, std::int64_t test_pause_ms = 0);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // The last stored date of a symbol: portfolio.quotes, or fx_rates for a pair.
+    std::optional<Day> last_day(const std::string& symbol);
+
+    // Loads bars (quotes and fx pairs alike) and quarantined rows in one transaction, after
+    // making sure the monthly partitions exist. Returns the counts per symbol. On error the
+    // transaction is rolled back and DatabaseError thrown.
+    std::map<std::string, LoadCounts> load_batch(const std::vector<Bar>& bars,
+                                                 const std::vector<Rejected>& rejected,
+                                                 const std::string& source);
+
+  private:
+    struct Connection;
+    std::unique_ptr<Connection> conn_;
+    std::int64_t test_pause_ms_;
+};
+
+}  // namespace pgp::fetch

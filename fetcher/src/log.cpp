@@ -1,0 +1,48 @@
+#include "log.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "url.hpp"
+
+namespace pgp::fetch {
+
+std::string Log::redacted(const std::string& text) const { return redact(text, secrets_); }
+
+void Log::info(const std::string& message) {
+    const std::string line = "portfolio-fetch: " + redacted(message) + "\n";
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (progress_shown_) std::fputs("\r\033[K", stderr);
+    std::fputs(line.c_str(), stderr);
+    progress_shown_ = false;
+    std::fflush(stderr);
+}
+
+void Log::progress(const std::string& line) {
+    if (!progress_enabled_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::fprintf(stderr, "\r\033[K%s", redacted(line).c_str());
+    std::fflush(stderr);
+    progress_shown_ = true;
+}
+
+void Log::end_progress() {
+    if (!progress_enabled_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (progress_shown_) std::fputs("\r\033[K", stderr);
+    progress_shown_ = false;
+    std::fflush(stderr);
+}
+
+std::string progress_bar(double fraction, int width) {
+    fraction = std::clamp(fraction, 0.0, 1.0);
+    const int filled = static_cast<int>(fraction * width + 0.5);
+    std::string out = "[";
+    out.append(static_cast<std::size_t>(filled), '#');
+    out.append(static_cast<std::size_t>(width - filled), '.');
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "] %3d%%", static_cast<int>(fraction * 100 + 0.5));
+    return out + pct;
+}
+
+}  // namespace pgp::fetch

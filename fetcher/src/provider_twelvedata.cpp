@@ -1,0 +1,62 @@
+// Twelve Data /time_series. Success: {"meta": {...}, "values": [{"datetime": "2024-01-31",
+// "open": "187.04", ..., "volume": "55467800"}, ...], "status": "ok"}, newest first, values as
+// strings, no volume for currency pairs. Errors: {"code": 429, "message": "You have run out of
+// API credits ...", "status": "error"}, usually under HTTP 200.
+#include "provider_common.hpp"
+
+namespace pgp::fetch {
+
+using namespace detail;
+
+ParsedResponse parse_twelvedata(long status, std::string_view body, const std::string& symbol) {
+    std::string error;
+    const std::optional<json> parsed = parse_json(body, error);
+    if (!parsed) {
+        if (const auto o = outcome_of_status(status))
+            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+        return failure(Outcome::Permanent, error, true);
+    }
+    const json& j = *parsed;
+    if (!j.is_object())
+        return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
+
+    if (j.value("status", "") == "error") {
+        const long code =
+            j.contains("code") && j["code"].is_number_integer() ? j["code"].get<long>() : status;
+        const std::string message = j.contains("message") && j["message"].is_string()
+                                        ? j["message"].get<std::string>()
+                                        : "";
+        // an empty span (a weekend, a holiday) is not a failure
+        if (contains_ci(message, "No data is available")) return {};
+        Outcome o = Outcome::Permanent;
+        if (code == 429)
+            o = Outcome::RateLimited;
+        else if (code >= 500)
+            o = Outcome::Transient;
+        return failure(o, "Twelve Data error " + std::to_string(code) + ": " + excerpt(message));
+    }
+    if (const auto o = outcome_of_status(status))
+        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+
+    const auto values = j.find("values");
+    if (values == j.end() || !values->is_array())
+        return failure(Outcome::Permanent,
+                       "unexpected response without \"values\": " + excerpt(body), true);
+    ParsedResponse r;
+    r.rows.reserve(values->size());
+    for (const json& v : *values) {
+        RawRow row;
+        row.symbol = symbol;
+        row.date = value_text(v, "datetime").value_or("");
+        row.open = value_text(v, "open");
+        row.high = value_text(v, "high");
+        row.low = value_text(v, "low");
+        row.close = value_text(v, "close");
+        row.volume = value_text(v, "volume");
+        row.raw = v.dump();
+        r.rows.push_back(std::move(row));
+    }
+    return r;
+}
+
+}  // namespace pgp::fetch
