@@ -49,10 +49,10 @@ GRANT USAGE ON SEQUENCE portfolio.portfolios_id_seq, portfolio.transactions_id_s
 GRANT SELECT, INSERT ON portfolio.instruments TO portfolio_user;   -- add new symbols, not change others'
 GRANT SELECT ON portfolio.quotes, portfolio.fx_rates, portfolio.settings TO portfolio_user;
 GRANT SELECT ON portfolio.positions, portfolio.cash, portfolio.allocation, portfolio.portfolio_daily,
-                portfolio.pnl_monthly TO portfolio_user;
+                portfolio.pnl_monthly, portfolio.performance TO portfolio_user;
 
 GRANT SELECT ON portfolio.portfolios, portfolio.transactions, portfolio.instruments, portfolio.quotes,
                 portfolio.fx_rates, portfolio.settings, portfolio.refresh_log,
                 portfolio.positions, portfolio.cash, portfolio.allocation, portfolio.portfolio_daily,
-                portfolio.pnl_monthly TO portfolio_reader;
+                portfolio.pnl_monthly, portfolio.performance TO portfolio_reader;
 -- portfolio.portfolio_daily_mv, quotes_rejected: no grants (the owner only).

@@ -103,11 +103,11 @@ SELECT set_eq($$SELECT grantee || ' ' || table_name || ' ' || privilege_type
                 UNION ALL SELECT 'portfolio_user instruments ' || p FROM unnest(ARRAY['SELECT', 'INSERT']) p
                 UNION ALL SELECT 'portfolio_user ' || t || ' SELECT'
                           FROM unnest(ARRAY['quotes', 'fx_rates', 'settings', 'positions', 'cash', 'allocation',
-                                            'portfolio_daily', 'pnl_monthly']) t
+                                            'portfolio_daily', 'pnl_monthly', 'performance']) t
                 UNION ALL SELECT 'portfolio_reader ' || t || ' SELECT'
                           FROM unnest(ARRAY['portfolios', 'transactions', 'instruments', 'quotes', 'fx_rates', 'settings',
                                             'refresh_log', 'positions', 'cash', 'allocation', 'portfolio_daily',
-                                            'pnl_monthly']) t$$,
+                                            'pnl_monthly', 'performance']) t$$,
               'table grants are exactly the documented ones');
 SELECT ok(NOT has_function_privilege('portfolio_user', 'portfolio.schedule_refresh(text, interval)', 'EXECUTE')
           AND NOT has_function_privilege('portfolio_reader', 'portfolio.refresh()', 'EXECUTE'),
@@ -118,7 +118,7 @@ SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
            WHERE relnamespace = 'portfolio'::regnamespace AND relkind = 'v'
              AND 'security_invoker=true' = ANY (reloptions)),
-          ARRAY['allocation', 'cash', 'pnl_monthly', 'positions'], 'views run with the caller''s rights');
+          ARRAY['allocation', 'cash', 'performance', 'pnl_monthly', 'positions'], 'views run with the caller''s rights');
 SELECT ok((SELECT 'security_barrier=true' = ANY (reloptions) FROM pg_class WHERE oid = 'portfolio.portfolio_daily'::regclass),
           'portfolio_daily filters behind a security barrier');
 

@@ -1,4 +1,4 @@
--- PENDING test (pgTAP) for pending/performance.sql: becomes test/pgtap/41_performance.sql.
+-- The performance view (src/sql/55_performance.sql) on a hand-worked ledger.
 -- A hand-worked ledger ending today: day 0 = current_date - 40 .. day 40 = current_date.
 --   day 0  deposit 1,000, buy 10 FND @ 100 (close 100)      V = 1,000
 --   day 35 close 102  V = 1,020     day 36 close 99  V = 990

@@ -1,9 +1,4 @@
--- PENDING: needs the analytics aggregates of issue 3 (annualized_return, volatility, sharpe,
--- sortino, max_drawdown, var_historical, cvar_historical, beta, alpha, tracking_error, xirr).
--- To wire in after merging: move to src/sql/55_performance.sql (after 54_pnl.sql, before
--- 58_security.sql), add portfolio.performance to the two GRANT lists in 58_security.sql and to
--- the grant and security_invoker lists in test/pgtap/40_model_security.sql, and move
--- pending/performance_test.sql to test/pgtap/41_performance.sql.
+-- performance: one row of return and risk figures per portfolio, built on the analytics aggregates.
 --
 -- Per portfolio, from portfolio_daily (as of the last portfolio.refresh()):
 --  * daily returns r_t over calendar days (weekends and holidays carry the last value: r = 0);
