@@ -12,8 +12,16 @@ cmake --build build -j"$(nproc)" >/dev/null
 bash scripts/cluster.sh install
 bash scripts/cluster.sh start
 export_connection
+# A development build may change the install script without changing the version: then the demo
+# database is set up again from scratch (its data is the demo's own, reloaded below).
+script_sum=$(md5sum "$REPO/pg_portfolio--$(make -C "$REPO" -s print-extversion).sql" | cut -d' ' -f1)
+stamp=$CLUSTER_ROOT/extension-script.md5
+if [[ -f $stamp && $(cat "$stamp") != "$script_sum" ]]; then
+  say "the extension's install script changed since the last run: recreating it in the demo database"
+  psql_cluster -d "$DB_NAME" -qc "DROP EXTENSION IF EXISTS pg_portfolio CASCADE" 2>&1 | grep -v NOTICE || true
+fi
 psql_cluster -d "$DB_NAME" -qc "CREATE EXTENSION IF NOT EXISTS pg_portfolio" 2>&1 | grep -v NOTICE || true
-psql_cluster -d "$DB_NAME" -qc "ALTER EXTENSION pg_portfolio UPDATE" 2>&1 | grep -v NOTICE || true
+echo "$script_sum" > "$stamp"
 
 for stage in scripts/demo.d/*.sh; do
   [[ -e $stage ]] || continue

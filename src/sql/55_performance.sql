@@ -35,7 +35,8 @@ SELECT b.portfolio_id, b.first_day, b.last_day,
         WHERE p.portfolio_id = b.portfolio_id AND p.day > (b.last_day - interval '1 year')::date) AS twr_1y,
        s.annualized_return, s.volatility, s.sharpe, s.sortino, s.max_drawdown, s.var_95, s.cvar_95,
        s.beta, s.alpha, s.tracking_error,
-       (SELECT portfolio.xirr(f.amount, f.at)
+       -- a flow or the final value that could not be converted makes the XIRR unknown, not wrong
+       (SELECT CASE WHEN bool_and(f.amount IS NOT NULL) THEN portfolio.xirr(f.amount, f.at) END
         FROM (SELECT (d.withdrawals - d.deposits)::float8 AS amount, d.day AS at
               FROM days d WHERE d.portfolio_id = b.portfolio_id AND d.net_flow <> 0
               UNION ALL
