@@ -186,17 +186,16 @@ COMMENT ON MATERIALIZED VIEW portfolio.portfolio_daily_mv IS
 
 -- Who may read / change a portfolio: members of its owner role (the owner itself included);
 -- members of portfolio_reader read every portfolio. A dropped owner role matches nobody.
+-- Plain expressions of built-in functions and no SET clause, so the planner inlines them into the
+-- row-level security policies (the SQL-standard body is bound at creation: no search_path risk).
 CREATE FUNCTION portfolio.may_write(owner name) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN owner = current_user
-        OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = owner AND pg_has_role(r.oid, 'MEMBER'));
+    RETURN owner = CURRENT_USER
+        OR coalesce(pg_catalog.pg_has_role(pg_catalog.to_regrole(owner::text), 'MEMBER'), false);
 CREATE FUNCTION portfolio.may_read(owner name) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
     RETURN portfolio.may_write(owner)
-        OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
-                   WHERE r.rolname = 'portfolio_reader' AND pg_has_role(r.oid, 'MEMBER'));
+        OR coalesce(pg_catalog.pg_has_role(pg_catalog.to_regrole('portfolio_reader'), 'MEMBER'), false);
 
 -- Not security_invoker on purpose: it reads the private materialized view with its owner's
 -- rights and applies the portfolios' access rule itself, for the calling role (current_user).
