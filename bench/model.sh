@@ -86,8 +86,8 @@ say "loaded in $(elapsed "$t0" "$t1") s: $(q -c "SELECT count(*) FROM portfolio.
 # REPEAT runs of a query in one session (client-side \timing, result discarded): the first run
 # (cold caches of a new connection) and the median and best of the others, in ms.
 time_query() {
-  local sql=$1 i
-  { echo '\timing on'; for ((i = 0; i < REPEAT; i++)); do echo "$sql \g /dev/null"; done; } |
+  local sql=$1 setup=${2:-} i
+  { echo "$setup"; echo '\timing on'; for ((i = 0; i < REPEAT; i++)); do echo "$sql \g /dev/null"; done; } |
     psql_cluster -d "$DB" -q 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' > "$TMP_TIMES"
   local cold; cold=$(head -1 "$TMP_TIMES")
   tail -n +2 "$TMP_TIMES" | sort -n | awk -v cold="$cold" '{a[NR] = $1} END {
@@ -96,6 +96,7 @@ time_query() {
 
 P=$(q -c "SELECT id FROM portfolio.portfolios ORDER BY id LIMIT 1 OFFSET $((PORTFOLIOS / 2))")
 echo "positions, one portfolio ($HOLDINGS holdings):  $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P")  (target < 10 ms)"
+echo "  the same as portfolio_reader (row-level security applies): $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P" "SET ROLE portfolio_reader;")"
 
 t0=$(date +%s.%N)
 q -c "CALL portfolio.refresh()"

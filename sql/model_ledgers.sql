@@ -113,6 +113,28 @@ SELECT * FROM portfolio.pnl_breakdown(:pp, '2024-01-01', '2024-02-02');
 SELECT month, start_value, deposits, withdrawals, unrealized_gains, realized_gains, income, fees, currency_gains, end_value, complete
 FROM portfolio.pnl_monthly WHERE portfolio_id = :pp AND month <= '2024-02-01' ORDER BY month;
 
+-- Transfers: in at a cost basis (a flow at quantity x price, fees into the cost), out at market
+-- (the gain is booked, the flow is quantity x price) or without a price (out at cost, no gain).
+--   01-02 in 10 @ 50, fees 2: cost 502; close 55: V = 550 - 2 = 548; r = 548 / 500 - 1
+--   01-03 close 60: V = 598
+--   01-04 out 4 @ 60, fees 1: realized 240 - 1 - 200.8 = 38.2; V = 360 - 3 = 357; r = (357 + 240) / 598 - 1
+--   01-05 out 2 without a price: cost 301.2 * 2 / 6 = 100.4 leaves, no gain; close 62: V = 248 - 3 = 245
+-- and the P/L parts add up with currency gains 0: 245 = 0 + 500 - 340.4 + (248 - 200.8) + 38.2
+INSERT INTO portfolio.instruments (symbol, currency) VALUES ('XFR', 'USD');
+INSERT INTO portfolio.portfolios (name) VALUES ('xfer');
+SELECT id AS xfer FROM portfolio.portfolios WHERE name = 'xfer' \gset
+INSERT INTO portfolio.quotes (symbol, ts, close, source) VALUES
+    ('XFR', '2024-01-02', 55, 'test'), ('XFR', '2024-01-03', 60, 'test'), ('XFR', '2024-01-05', 62, 'test');
+INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, fees) VALUES
+    (:xfer, 'XFR', '2024-01-02 10:00', 'transfer_in', 10, 50, 2),
+    (:xfer, 'XFR', '2024-01-04 10:00', 'transfer_out', 4, 60, 1),
+    (:xfer, 'XFR', '2024-01-05 10:00', 'transfer_out', 2, NULL, 0);
+SELECT quantity, invested, realized_pl, fees, market_value, unrealized_pl FROM portfolio.positions WHERE portfolio_id = :xfer;
+CALL portfolio.refresh();
+SELECT day, market_value, cost_basis, deposits, withdrawals, realized_pl, round(daily_return::numeric, 12) AS daily_return
+FROM portfolio.portfolio_daily WHERE portfolio_id = :xfer AND day <= '2024-01-05' ORDER BY day;
+SELECT * FROM portfolio.pnl_breakdown(:xfer, '2024-01-01', '2024-01-05');
+
 -- Selling more than is held: SQLSTATE PF001, naming the portfolio, instrument, date, held and sold.
 BEGIN;
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price)

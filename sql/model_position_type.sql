@@ -20,9 +20,10 @@ SELECT * FROM portfolio.open_lots((SELECT p FROM pos));
 SELECT p::text::portfolio.position::text = p::text AS text_round_trip,
        get_byte(portfolio.position_send(p), 0) AS format_version FROM pos;
 -- binary round trip through COPY (send/recv)
-COPY pos TO '/tmp/pg_portfolio_position_regress.bin' (FORMAT binary);
+SELECT '/tmp/pg_portfolio_position_' || current_setting('port') || '.bin' AS binfile \gset
+COPY pos TO :'binfile' (FORMAT binary);
 CREATE TEMP TABLE pos2 (p portfolio.position);
-COPY pos2 FROM '/tmp/pg_portfolio_position_regress.bin' (FORMAT binary);
+COPY pos2 FROM :'binfile' (FORMAT binary);
 SELECT (SELECT p::text FROM pos2) = (SELECT p::text FROM pos) AS binary_round_trip;
 -- nothing held: no average cost; an empty set: NULL
 SELECT portfolio.average_cost(portfolio.position_agg(t, k, q, p, f ORDER BY t)) IS NULL AS no_average

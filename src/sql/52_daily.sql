@@ -38,10 +38,6 @@ WITH params AS (
                     (SELECT end_day FROM params)) AS to_day,
            d.q_after AS quantity, d.cost_after AS cost
     FROM deltas d WHERE d.nth_from_end_of_day = 1
-), holding_days AS (
-    SELECT s.portfolio_id, s.instrument, s.currency, s.base_currency, g::date AS day, s.quantity, s.cost
-    FROM holding_spans s, generate_series(s.from_day, s.to_day, interval '1 day') g
-    WHERE s.quantity <> 0
 ), closes AS (         -- the last close of each UTC day (daily bars sit at 00:00 UTC)
     SELECT DISTINCT ON (q.symbol, (q.ts AT TIME ZONE 'UTC')::date)
            q.symbol, (q.ts AT TIME ZONE 'UTC')::date AS day, q.close
@@ -79,13 +75,32 @@ WITH params AS (
     JOIN portfolio.instruments i ON i.symbol = pd.symbol
     CROSS JOIN (SELECT DISTINCT t.base_currency FROM txn t) b
     LEFT JOIN fx_days f ON f.currency = i.currency AND f.base_currency = b.base_currency AND f.day = pd.day
+), price_arrays AS (   -- one row per symbol and base currency: dense daily arrays
+    SELECT pb.symbol, pb.base_currency, min(pb.day) AS first_day,
+           array_agg(pb.close ORDER BY pb.day) AS closes, array_agg(pb.rate ORDER BY pb.day) AS rates
+    FROM prices_base pb GROUP BY pb.symbol, pb.base_currency
+), holding_values AS (   -- one row per holding and day, sliced from the arrays (no join per day)
+    SELECT s.portfolio_id, greatest(s.from_day, pa.first_day) + (u.n - 1)::integer AS day,
+           s.quantity * u.close * u.rate AS value,
+           s.cost * CASE WHEN s.currency = s.base_currency THEN 1 ELSE u.rate END AS cost,
+           u.close IS NULL OR u.rate IS NULL AS missing
+    FROM holding_spans s
+    JOIN price_arrays pa ON pa.symbol = s.instrument AND pa.base_currency = s.base_currency
+    CROSS JOIN LATERAL unnest(
+        pa.closes[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1],
+        pa.rates[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1])
+        WITH ORDINALITY u(close, rate, n)
+    WHERE s.quantity <> 0
+    UNION ALL            -- days held before the instrument's first quote, or with none: unpriced
+    SELECT s.portfolio_id, g::date, NULL, NULL, true
+    FROM holding_spans s
+    LEFT JOIN price_arrays pa ON pa.symbol = s.instrument AND pa.base_currency = s.base_currency
+    CROSS JOIN generate_series(s.from_day, least(s.to_day, coalesce(pa.first_day - 1, s.to_day)), interval '1 day') g
+    WHERE s.quantity <> 0
 ), securities AS (
-    SELECT h.portfolio_id, h.day,
-           sum(h.quantity * pb.close * pb.rate) AS value,
-           sum(h.cost * CASE WHEN h.currency = h.base_currency THEN 1 ELSE pb.rate END) AS cost,
-           count(*) FILTER (WHERE pb.close IS NULL OR pb.rate IS NULL) AS missing
-    FROM holding_days h
-    LEFT JOIN prices_base pb ON pb.symbol = h.instrument AND pb.base_currency = h.base_currency AND pb.day = h.day
+    SELECT h.portfolio_id, h.day, sum(h.value) AS value, sum(h.cost) AS cost,
+           count(*) FILTER (WHERE h.missing) AS missing
+    FROM holding_values h
     GROUP BY h.portfolio_id, h.day
 ), cash_spans AS (
     SELECT c.portfolio_id, c.currency, c.base_currency, c.day AS from_day,
@@ -171,17 +186,16 @@ COMMENT ON MATERIALIZED VIEW portfolio.portfolio_daily_mv IS
 
 -- Who may read / change a portfolio: members of its owner role (the owner itself included);
 -- members of portfolio_reader read every portfolio. A dropped owner role matches nobody.
+-- Plain expressions of built-in functions and no SET clause, so the planner inlines them into the
+-- row-level security policies (the SQL-standard body is bound at creation: no search_path risk).
 CREATE FUNCTION portfolio.may_write(owner name) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN owner = current_user
-        OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = owner AND pg_has_role(r.oid, 'MEMBER'));
+    RETURN owner = CURRENT_USER
+        OR coalesce(pg_catalog.pg_has_role(pg_catalog.to_regrole(owner::text), 'MEMBER'), false);
 CREATE FUNCTION portfolio.may_read(owner name) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
     RETURN portfolio.may_write(owner)
-        OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
-                   WHERE r.rolname = 'portfolio_reader' AND pg_has_role(r.oid, 'MEMBER'));
+        OR coalesce(pg_catalog.pg_has_role(pg_catalog.to_regrole('portfolio_reader'), 'MEMBER'), false);
 
 -- Not security_invoker on purpose: it reads the private materialized view with its owner's
 -- rights and applies the portfolios' access rule itself, for the calling role (current_user).

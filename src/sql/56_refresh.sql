@@ -28,8 +28,8 @@ DECLARE
     populated boolean;
     n bigint;
 BEGIN
-    -- one big set-based query: give it memory for hash joins instead of sorts on disk (for the
-    -- rest of this transaction only; setting refresh_work_mem_mb, default 256)
+    -- one big set-based query: give it memory for hash joins instead of sorts on disk (setting
+    -- refresh_work_mem_mb, default 256); the procedure's SET clause restores it on exit
     IF (SELECT s.setting::bigint FROM pg_settings s WHERE s.name = 'work_mem')
        < portfolio.setting('refresh_work_mem_mb')::bigint * 1024 THEN
         PERFORM set_config('work_mem', portfolio.setting('refresh_work_mem_mb') || 'MB', true);
