@@ -28,5 +28,6 @@ for stage in scripts/demo.d/*.sh; do
   source "$stage"
 done
 
-say "connect with:  eval \"\$(bash scripts/cluster.sh env)\" && psql"
-say "or, from Grafana, Metabase, JDBC, psycopg2: postgresql://postgres@127.0.0.1:$PORT/$DB_NAME"
+say "connect with psql:  eval \"\$(bash scripts/cluster.sh env)\" && psql      (superuser postgres)"
+say "as an owner:        psql 'postgresql://alice@127.0.0.1:$PORT/$DB_NAME'     (sees only her portfolio)"
+say "BI tools (Grafana, Metabase, JDBC, psycopg2), read-only: postgresql://grafana:grafana@127.0.0.1:$PORT/$DB_NAME"

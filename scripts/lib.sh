@@ -4,10 +4,10 @@
 # system binaries plus this build of pg_portfolio, the way PostgreSQL's own `make check` works),
 # so nothing is written into /usr and several checkouts can run side by side.
 #
-#   profile   PGP_PROFILE=demo (default) for the main job, test for the test suites
+#   profile   PGP_PROFILE=demo (default) for the main job, test for the test suites, bench for bench/
 #   where     non-root: <repo>/.cluster/<profile>; root: /var/tmp/pg_portfolio-<hash>/<profile>,
 #             owned by the postgres OS user, because PostgreSQL refuses to run as root
-#   port      PGP_PORT, else derived from the checkout's path (test = demo + 1)
+#   port      PGP_PORT, else derived from the checkout's path (test = demo + 1, bench = demo + 2)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,6 +37,8 @@ if [[ -n ${PGP_PORT:-} ]]; then
   PORT=$PGP_PORT
 elif [[ $PGP_PROFILE == test ]]; then
   PORT=$((base_port + 1))
+elif [[ $PGP_PROFILE == bench ]]; then
+  PORT=$((base_port + 2))
 else
   PORT=$base_port
 fi
