@@ -17,6 +17,7 @@ SYMBOLS=1000
 export PGP_PROFILE=${PGP_PROFILE:-test}
 eval "$(bash scripts/cluster.sh env)"
 PSQL=(psql -X -q -v ON_ERROR_STOP=1)
+"${PSQL[@]}" -c "CREATE EXTENSION IF NOT EXISTS pg_portfolio" 2>&1 | grep -v NOTICE || true
 
 # --- the table: ROWS returns of 1,000 symbols (r) and a benchmark series (rb) ------------------------
 existing=0
