@@ -9,7 +9,8 @@ INSERT INTO portfolio.instruments (symbol, currency, lot_size) VALUES
 INSERT INTO portfolio.quotes (symbol, ts, close, source)
 SELECT s, current_date::timestamp AT TIME ZONE 'UTC', c, 'test'
 FROM (VALUES ('RB_A', 100), ('RB_B', 50), ('RB_C', 40), ('RB_LOT', 2.5), ('RB_E', 20)) v(s, c);
-INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES (current_date, 'EUR', 'USD', 1.1);
+INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES (current_date, 'EUR', 'USD', 1.1)
+    ON CONFLICT (day, base, quote) DO UPDATE SET rate = excluded.rate;
 
 -- 10 A @ 100 and 5 C @ 40 held, cash 1,000 (deposit 2,200 - 1,000 - 200): value 2,200.
 -- Targets A 40 %, B 60 %: A 880 -> 8.8 -> 9 (sell 1), B 1,320 -> 26.4 -> 26 (buy 26, 1,300),

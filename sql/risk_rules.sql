@@ -12,7 +12,8 @@ SELECT s, current_date::timestamp AT TIME ZONE 'UTC', c, 'test'
 FROM (VALUES ('RK_AAA', 100), ('RK_BBB', 50), ('RK_CCC', 200), ('RK_EUR', 40)) v(s, c);
 INSERT INTO portfolio.quotes (symbol, ts, close, source)
 VALUES ('RK_OLD', (current_date - 30)::timestamp AT TIME ZONE 'UTC', 10, 'test');
-INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES (current_date, 'EUR', 'USD', 1.25);
+INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES (current_date, 'EUR', 'USD', 1.25)
+    ON CONFLICT (day, base, quote) DO UPDATE SET rate = excluded.rate;
 
 -- P1: deposit 10,000; 30 AAA @ 100, 20 BBB @ 50, 10 CCC @ 200: value 10,000, cash 4,000.
 -- weights: AAA 0.30, BBB 0.10, CCC 0.20, cash 0.40; sector tech 0.40; equity 0.40.
