@@ -1,6 +1,9 @@
 -- health: refresh, fetch per provider, pg_cron (absent in the regression database), partitions.
 SET client_min_messages = warning;
 \set VERBOSITY terse
+-- the regression database is shared: the refresh_log rows and quotes made here are removed at the end
+SELECT coalesce(max(id), 0) AS log_before FROM portfolio.refresh_log \gset
+SELECT last_value AS log_seq, is_called AS log_called FROM portfolio.refresh_log_id_seq \gset
 -- the areas always present; pg_cron is not installed in the regression database
 SELECT area, item, status, detail FROM portfolio.health WHERE area = 'cron';
 SELECT count(*) AS cron_jobs FROM portfolio.cron_job_state();
@@ -31,3 +34,6 @@ SELECT item, status, detail LIKE '%error: PF001: a test failure' AS names_error 
 SELECT has_table_privilege('portfolio_reader', 'portfolio.health', 'SELECT') AS reader,
        has_table_privilege('portfolio_user', 'portfolio.health', 'SELECT') AS "user";
 SELECT portfolio.ensure_quote_partitions(current_date, (current_date + interval '3 months')::date) AS remade;
+DELETE FROM portfolio.refresh_log WHERE id > :log_before;
+DELETE FROM portfolio.quotes WHERE symbol LIKE 'HL\_%';
+SELECT setval('portfolio.refresh_log_id_seq', :log_seq, :'log_called') IS NOT NULL AS log_seq_back;

@@ -2,6 +2,10 @@
 -- today, so only what does not depend on the weekday is printed (flags, counts of chosen gaps).
 SET client_min_messages = warning;
 \set VERBOSITY terse
+-- the regression database is shared by the suites that follow: this test removes its rows at
+-- the end and puts the sequences back
+SELECT last_value AS txn_seq, is_called AS txn_called FROM portfolio.transactions_id_seq \gset
+SELECT last_value AS rej_seq, is_called AS rej_called FROM portfolio.quotes_rejected_id_seq \gset
 SELECT portfolio.ensure_quote_partitions(current_date - 60, current_date) >= 0 AS partitions;
 INSERT INTO portfolio.instruments (symbol, currency) VALUES
     ('DQ_OK', 'USD'), ('DQ_GAP', 'USD'), ('DQ_STALE', 'USD'), ('DQ_JUMP', 'USD'), ('DQ_SPLIT', 'USD'),
@@ -72,3 +76,11 @@ FROM portfolio.data_quality_positions WHERE portfolio_id = 9301 ORDER BY instrum
 SELECT portfolio.business_days_between('2024-01-05', '2024-01-08') AS fri_to_mon,
        portfolio.business_days_between('2024-01-06', '2024-01-07') AS sat_to_sun,
        portfolio.business_days_between('2024-01-01', '2024-01-31') AS january_2024;
+
+-- clean up for the suites that follow
+DELETE FROM portfolio.portfolios WHERE id = 9301;
+DELETE FROM portfolio.quotes WHERE symbol LIKE 'DQ\_%';
+DELETE FROM portfolio.quotes_rejected WHERE symbol LIKE 'DQ\_%';
+DELETE FROM portfolio.instruments WHERE symbol LIKE 'DQ\_%';
+SELECT setval('portfolio.transactions_id_seq', :txn_seq, :'txn_called') IS NOT NULL AS txn_seq_back,
+       setval('portfolio.quotes_rejected_id_seq', :rej_seq, :'rej_called') IS NOT NULL AS rej_seq_back;

@@ -20,7 +20,9 @@ Decimal round_to_integer(Decimal d) {
 }
 
 // A ranking key only (which lot to move first); money itself stays exact.
-double approx(Decimal d) { return static_cast<double>(d.raw()) / static_cast<double>(Decimal::scale()); }
+double approx(Decimal d) {
+    return static_cast<double>(d.raw()) / static_cast<double>(Decimal::scale());
+}
 
 }  // namespace
 
@@ -28,32 +30,39 @@ Decimal trade_cost(Decimal quantity, Decimal price, Decimal cost_rate) {
     return abs_value(quantity) * price * cost_rate;
 }
 
-RebalanceTotals rebalance(const RebalanceAsset* assets, std::size_t count, Decimal cash, Decimal cost_rate,
-                          Decimal* target, const InterruptCheck& interrupt) {
-    if (cost_rate.is_negative()) fail(ErrorCode::InvalidParameter, "rebalance: the cost rate must not be negative");
+RebalanceTotals rebalance(const RebalanceAsset* assets, std::size_t count, Decimal cash,
+                          Decimal cost_rate, Decimal* target, const InterruptCheck& interrupt) {
+    if (cost_rate.is_negative())
+        fail(ErrorCode::InvalidParameter, "rebalance: the cost rate must not be negative");
     Decimal total = cash;
     Decimal weights;
     for (std::size_t i = 0; i < count; ++i) {
         const RebalanceAsset& a = assets[i];
-        if (a.held.is_negative()) fail(ErrorCode::InvalidParameter, "rebalance: a held quantity is negative");
-        if (a.weight.is_negative()) fail(ErrorCode::InvalidParameter, "rebalance: a target weight is negative");
-        if (a.price.sign() <= 0) fail(ErrorCode::InvalidParameter, "rebalance: a price must be positive");
-        if (a.lot.sign() <= 0) fail(ErrorCode::InvalidParameter, "rebalance: a lot size must be positive");
+        if (a.held.is_negative())
+            fail(ErrorCode::InvalidParameter, "rebalance: a held quantity is negative");
+        if (a.weight.is_negative())
+            fail(ErrorCode::InvalidParameter, "rebalance: a target weight is negative");
+        if (a.price.sign() <= 0)
+            fail(ErrorCode::InvalidParameter, "rebalance: a price must be positive");
+        if (a.lot.sign() <= 0)
+            fail(ErrorCode::InvalidParameter, "rebalance: a lot size must be positive");
         total += a.held * a.price;
         weights += a.weight;
     }
     // a tolerance of 1e-6, as rebalance() in SQL checks the sum
-    if (weights > Decimal::one() + Decimal::parse("0.000001")) fail(ErrorCode::InvalidParameter, "rebalance: the target weights sum to more than 1");
+    if (weights > Decimal::one() + Decimal::parse("0.000001"))
+        fail(ErrorCode::InvalidParameter, "rebalance: the target weights sum to more than 1");
 
     // Cash after trading to `target`: the sells' proceeds fund the buys; every trade pays its cost.
-    std::vector<Decimal> goal(count);   // target value of each asset
+    std::vector<Decimal> goal(count);  // target value of each asset
     std::vector<Decimal> lot_value(count);
     Decimal cash_after = cash;
     for (std::size_t i = 0; i < count; ++i) {
         const RebalanceAsset& a = assets[i];
         goal[i] = a.weight * total;
         lot_value[i] = a.lot * a.price;
-        const Decimal lots = total.sign() > 0 ? round_to_integer(Decimal::divide(goal[i], lot_value[i])) : Decimal{};
+        const Decimal lots =
+            total.sign() > 0 ? round_to_integer(Decimal::divide(goal[i], lot_value[i])) : Decimal{};
         target[i] = lots * a.lot;
         const Decimal traded = target[i] - a.held;
         cash_after -= traded * a.price + trade_cost(traded, a.price, cost_rate);
@@ -113,7 +122,8 @@ RebalanceTotals rebalance(const RebalanceAsset* assets, std::size_t count, Decim
         target[best] += assets[best].lot;
     }
     Decimal cost;
-    for (std::size_t i = 0; i < count; ++i) cost += trade_cost(target[i] - assets[i].held, assets[i].price, cost_rate);
+    for (std::size_t i = 0; i < count; ++i)
+        cost += trade_cost(target[i] - assets[i].held, assets[i].price, cost_rate);
     return {cash_after, cost};
 }
 

@@ -37,7 +37,7 @@ Decimal trade_cost(Decimal quantity, Decimal price, Decimal cost_rate);
 // The result is locally optimal: no single lot more or less of one asset, within the cash, is
 // closer to the targets (tested). Errors: InvalidParameter for a negative quantity, weight or
 // cost rate, a price or lot <= 0, or weights summing to more than 1.
-RebalanceTotals rebalance(const RebalanceAsset* assets, std::size_t count, Decimal cash, Decimal cost_rate,
-                          Decimal* target, const InterruptCheck& interrupt = {});
+RebalanceTotals rebalance(const RebalanceAsset* assets, std::size_t count, Decimal cash,
+                          Decimal cost_rate, Decimal* target, const InterruptCheck& interrupt = {});
 
 }  // namespace pgp::core

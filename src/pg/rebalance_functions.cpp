@@ -27,8 +27,8 @@ Datum numeric_from_decimal(Decimal d) {
         d.to_chars(t.chars, sizeof t.chars);
         return t;
     });
-    return DirectFunctionCall3(numeric_in, CStringGetDatum(text.chars), ObjectIdGetDatum(InvalidOid),
-                               Int32GetDatum(-1));
+    return DirectFunctionCall3(numeric_in, CStringGetDatum(text.chars),
+                               ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 }
 
 // The elements of a one-dimensional numeric[] without NULLs.
@@ -36,11 +36,13 @@ int numeric_elements(ArrayType* array, const char* what, Datum** values) {
     bool* nulls = nullptr;
     int count = 0;
     if (ARR_NDIM(array) > 1)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("rebalance_plan: %s must be one-dimensional", what)));
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("rebalance_plan: %s must be one-dimensional", what)));
     deconstruct_array(array, NUMERICOID, -1, false, TYPALIGN_INT, values, &nulls, &count);
     for (int i = 0; i < count; ++i)
         if (nulls[i])
-            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("rebalance_plan: %s has a NULL element", what)));
+            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                            errmsg("rebalance_plan: %s has a NULL element", what)));
     return count;
 }
 
@@ -57,17 +59,21 @@ PGP_FUNCTION(pgp_rebalance_plan) {
     if (numeric_elements(PG_GETARG_ARRAYTYPE_P(1), "price", &price) != n ||
         numeric_elements(PG_GETARG_ARRAYTYPE_P(2), "lot", &lot) != n ||
         numeric_elements(PG_GETARG_ARRAYTYPE_P(3), "weight", &weight) != n)
-        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR), errmsg("rebalance_plan: the arrays differ in length")));
-    auto* assets = static_cast<RebalanceAsset*>(palloc(sizeof(RebalanceAsset) * static_cast<size_t>(n > 0 ? n : 1)));
-    auto* target = static_cast<Decimal*>(palloc0(sizeof(Decimal) * static_cast<size_t>(n > 0 ? n : 1)));
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("rebalance_plan: the arrays differ in length")));
+    auto* assets = static_cast<RebalanceAsset*>(
+        palloc(sizeof(RebalanceAsset) * static_cast<size_t>(n > 0 ? n : 1)));
+    auto* target =
+        static_cast<Decimal*>(palloc0(sizeof(Decimal) * static_cast<size_t>(n > 0 ? n : 1)));
     for (int i = 0; i < n; ++i)
-        assets[i] = {decimal_from_numeric(held[i]), decimal_from_numeric(price[i]), decimal_from_numeric(lot[i]),
-                     decimal_from_numeric(weight[i])};
+        assets[i] = {decimal_from_numeric(held[i]), decimal_from_numeric(price[i]),
+                     decimal_from_numeric(lot[i]), decimal_from_numeric(weight[i])};
     const Decimal cash = decimal_from_numeric(PG_GETARG_DATUM(4));
     const Decimal cost_rate = decimal_from_numeric(PG_GETARG_DATUM(5));
     const pgp::core::InterruptCheck interrupts = pgp::pg::postgres_interrupts();
     const pgp::core::RebalanceTotals totals = call_core([&] {
-        return pgp::core::rebalance(assets, static_cast<size_t>(n), cash, cost_rate, target, interrupts);
+        return pgp::core::rebalance(assets, static_cast<size_t>(n), cash, cost_rate, target,
+                                    interrupts);
     });
     Datum* out = static_cast<Datum*>(palloc(sizeof(Datum) * static_cast<size_t>(n + 2)));
     for (int i = 0; i < n; ++i) out[i] = numeric_from_decimal(target[i]);

@@ -14,11 +14,13 @@ using pgp::core::RebalanceAsset;
 
 namespace {
 Decimal d(const char* s) { return Decimal::parse(s); }
-RebalanceAsset asset(const char* held, const char* price, const char* weight, const char* lot = "1") {
+RebalanceAsset asset(const char* held, const char* price, const char* weight,
+                     const char* lot = "1") {
     return {d(held), d(price), d(lot), d(weight)};
 }
 // Squared distance of the holdings' values from the goals, in exact-ish long double.
-long double distance(const std::vector<RebalanceAsset>& a, const std::vector<Decimal>& q, Decimal total) {
+long double distance(const std::vector<RebalanceAsset>& a, const std::vector<Decimal>& q,
+                     Decimal total) {
     long double s = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {
         const long double v = std::stold((q[i] * a[i].price).to_string());
@@ -27,7 +29,8 @@ long double distance(const std::vector<RebalanceAsset>& a, const std::vector<Dec
     }
     return s;
 }
-Decimal cash_after(const std::vector<RebalanceAsset>& a, const std::vector<Decimal>& q, Decimal cash, Decimal rate) {
+Decimal cash_after(const std::vector<RebalanceAsset>& a, const std::vector<Decimal>& q,
+                   Decimal cash, Decimal rate) {
     for (std::size_t i = 0; i < a.size(); ++i) {
         const Decimal traded = q[i] - a[i].held;
         cash -= traded * a[i].price + pgp::core::trade_cost(traded, a[i].price, rate);
@@ -35,8 +38,8 @@ Decimal cash_after(const std::vector<RebalanceAsset>& a, const std::vector<Decim
     return cash;
 }
 // Checks the plan's constraints and that no single-lot change within the cash is closer.
-void expect_locally_optimal(const std::vector<RebalanceAsset>& a, const std::vector<Decimal>& q, Decimal cash,
-                            Decimal rate) {
+void expect_locally_optimal(const std::vector<RebalanceAsset>& a, const std::vector<Decimal>& q,
+                            Decimal cash, Decimal rate) {
     Decimal total = cash;
     for (const auto& x : a) total += x.held * x.price;
     const Decimal left = cash_after(a, q, cash, rate);
@@ -122,10 +125,13 @@ TEST(Rebalance, RandomPortfoliosAreFeasibleAndLocallyOptimal) {
         weight_sum += next(50);  // some cash target
         if (weight_sum == 0) weight_sum = 1;
         for (int i = 0; i < n; ++i) {
-            const Decimal price = Decimal::divide(Decimal::from_int(1 + next(50000)), Decimal::from_int(100));
-            const Decimal weight = Decimal::divide(Decimal::from_int(raw_weights[static_cast<std::size_t>(i)]),
-                                                   Decimal::from_int(weight_sum));
-            a.push_back({Decimal::from_int(next(200)), price, Decimal::from_int(next(3) == 0 ? 10 : 1), weight});
+            const Decimal price =
+                Decimal::divide(Decimal::from_int(1 + next(50000)), Decimal::from_int(100));
+            const Decimal weight =
+                Decimal::divide(Decimal::from_int(raw_weights[static_cast<std::size_t>(i)]),
+                                Decimal::from_int(weight_sum));
+            a.push_back({Decimal::from_int(next(200)), price,
+                         Decimal::from_int(next(3) == 0 ? 10 : 1), weight});
         }
         const Decimal cash = Decimal::from_int(next(20000));
         const Decimal rate = next(2) == 0 ? Decimal{} : d("0.001");
@@ -148,6 +154,7 @@ TEST(Rebalance, Errors) {
     };
     EXPECT_EQ(code({asset("1", "10", "-0.1")}, "0"), ErrorCode::InvalidParameter);
     EXPECT_EQ(code({asset("1", "0", "0.5")}, "0"), ErrorCode::InvalidParameter);
-    EXPECT_EQ(code({asset("1", "10", "0.6"), asset("1", "10", "0.6")}, "0"), ErrorCode::InvalidParameter);
+    EXPECT_EQ(code({asset("1", "10", "0.6"), asset("1", "10", "0.6")}, "0"),
+              ErrorCode::InvalidParameter);
     EXPECT_EQ(code({asset("1", "10", "0.5", "0")}, "0"), ErrorCode::InvalidParameter);
 }
