@@ -53,6 +53,8 @@ BEGIN
             RAISE WARNING 'portfolio.refresh: % failed: % (SQLSTATE %)', mv, SQLERRM, SQLSTATE;
         END;
     END LOOP;
+    -- LISTEN portfolio_refresh: one notification per run (src/sql/60_live.sql)
+    PERFORM portfolio.notify_refresh();
 END
 $$;
 COMMENT ON PROCEDURE portfolio.refresh() IS

@@ -100,6 +100,13 @@ SELECT set_eq($$SELECT grantee || ' ' || table_name || ' ' || privilege_type
                 WHERE table_schema = 'portfolio' AND grantee IN ('portfolio_user', 'portfolio_reader', 'PUBLIC')$$,
               $$SELECT 'portfolio_user ' || t || ' ' || p FROM unnest(ARRAY['portfolios', 'transactions']) t,
                        unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
+                UNION ALL SELECT 'portfolio_user ' || t || ' ' || p FROM unnest(ARRAY['watchlist', 'risk_limits']) t,
+                       unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p
+                UNION ALL SELECT 'portfolio_user ' || t || ' SELECT'
+                          FROM unnest(ARRAY['data_quality', 'data_quality_positions', 'risk_checks']) t
+                UNION ALL SELECT 'portfolio_reader ' || t || ' SELECT'
+                          FROM unnest(ARRAY['watchlist', 'risk_limits', 'data_quality', 'data_quality_positions',
+                                            'risk_checks', 'health']) t
                 UNION ALL SELECT 'portfolio_user instruments ' || p FROM unnest(ARRAY['SELECT', 'INSERT']) p
                 UNION ALL SELECT 'portfolio_user ' || t || ' SELECT'
                           FROM unnest(ARRAY['quotes', 'fx_rates', 'settings', 'positions', 'cash', 'allocation',
@@ -114,11 +121,11 @@ SELECT ok(NOT has_function_privilege('portfolio_user', 'portfolio.schedule_refre
           'refresh and scheduling are the owner''s');
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
            WHERE relnamespace = 'portfolio'::regnamespace AND relrowsecurity),
-          ARRAY['portfolios', 'transactions'], 'row-level security on the per-portfolio tables');
+          ARRAY['portfolios', 'risk_limits', 'transactions', 'watchlist'], 'row-level security on the per-portfolio tables');
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
            WHERE relnamespace = 'portfolio'::regnamespace AND relkind = 'v'
              AND 'security_invoker=true' = ANY (reloptions)),
-          ARRAY['allocation', 'cash', 'performance', 'pnl_monthly', 'positions'], 'views run with the caller''s rights');
+          ARRAY['allocation', 'cash', 'data_quality', 'data_quality_positions', 'performance', 'pnl_monthly', 'positions', 'risk_checks'], 'views run with the caller''s rights');
 SELECT ok((SELECT 'security_barrier=true' = ANY (reloptions) FROM pg_class WHERE oid = 'portfolio.portfolio_daily'::regclass),
           'portfolio_daily filters behind a security barrier');
 

@@ -1,0 +1,159 @@
+-- Data quality: per instrument (held or watched) and per portfolio position. docs/live-and-quality.md
+
+-- New settings (defaults in portfolio.setting()):
+--   stale_business_days (3)    a quote older than this many business days (Mon-Fri) is stale
+--   gap_window_days     (30)   gaps and suspicious moves are looked for in the last N calendar days
+--   suspicious_move_pct (25)   a one-day close-to-close change beyond this percentage is suspicious
+--   rebalance_cost_bps  (0)    estimated trading cost of rebalance(), basis points of the value
+ALTER TABLE portfolio.settings DROP CONSTRAINT settings_key_check;
+ALTER TABLE portfolio.settings ADD CONSTRAINT settings_key_check CHECK (key IN (
+    'stale_quote_days', 'fx_max_staleness_days', 'refresh_work_mem_mb',
+    'stale_business_days', 'gap_window_days', 'suspicious_move_pct', 'rebalance_cost_bps'));
+CREATE OR REPLACE FUNCTION portfolio.setting(key text) RETURNS integer
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN coalesce((SELECT s.value FROM portfolio.settings s WHERE s.key = setting.key),
+                    CASE key WHEN 'stale_quote_days' THEN 5 WHEN 'fx_max_staleness_days' THEN 7
+                             WHEN 'refresh_work_mem_mb' THEN 256
+                             WHEN 'stale_business_days' THEN 3 WHEN 'gap_window_days' THEN 30
+                             WHEN 'suspicious_move_pct' THEN 25 WHEN 'rebalance_cost_bps' THEN 0 END);
+COMMENT ON TABLE portfolio.settings IS
+    'stale_quote_days (default 5): positions flag a quote older than this; '
+    'fx_max_staleness_days (default 7): how long an FX rate is carried forward over gaps; '
+    'refresh_work_mem_mb (default 256): work_mem for portfolio.refresh(); '
+    'stale_business_days (3), gap_window_days (30), suspicious_move_pct (25): data_quality; '
+    'rebalance_cost_bps (0): estimated trading cost in rebalance()';
+
+-- Business days (Monday to Friday; no holiday calendar) in (from_day, to_day].
+CREATE FUNCTION portfolio.business_days_between(from_day date, to_day date) RETURNS integer
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT count(*)::integer FROM generate_series(from_day + 1, to_day, interval '1 day') d
+    WHERE extract(isodow FROM d) < 6
+$$;
+
+-- A quote (its bar time) is stale when it is missing or more than stale_business_days business
+-- days before today (UTC days).
+CREATE FUNCTION portfolio.quote_is_stale(ts timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN ts IS NULL OR portfolio.business_days_between((ts AT TIME ZONE 'UTC')::date,
+                                                         (now() AT TIME ZONE 'UTC')::date)
+                         > portfolio.setting('stale_business_days');
+
+-- Instruments a portfolio watches without holding them (row-level security as transactions).
+CREATE TABLE portfolio.watchlist (
+    portfolio_id bigint NOT NULL REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
+    symbol       text   NOT NULL REFERENCES portfolio.instruments (symbol) ON UPDATE CASCADE,
+    PRIMARY KEY (portfolio_id, symbol)
+);
+COMMENT ON TABLE portfolio.watchlist IS 'instruments a portfolio follows without holding (data_quality covers them)';
+SELECT pg_catalog.pg_extension_config_dump('portfolio.watchlist', '');
+ALTER TABLE portfolio.watchlist ENABLE ROW LEVEL SECURITY;
+CREATE POLICY watchlist_read ON portfolio.watchlist FOR SELECT
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_read(p.owner)));
+CREATE POLICY watchlist_write ON portfolio.watchlist FOR ALL
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_write(p.owner)))
+    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_write(p.owner)));
+
+-- What the fetcher quarantined since a time, per symbol: the count and the distinct reasons (at
+-- most 5, shortest first). quotes_rejected itself stays private (it keeps raw provider text);
+-- this summary is market data, not portfolio data.
+CREATE FUNCTION portfolio.quarantine_summary(since timestamptz)
+    RETURNS TABLE (symbol text, rejected bigint, reasons text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT r.symbol, count(*),
+           (array_agg(DISTINCT r.reason))[1:5]
+    FROM portfolio.quotes_rejected r
+    WHERE r.seen_at >= since
+    GROUP BY r.symbol
+$$;
+
+CREATE VIEW portfolio.data_quality WITH (security_invoker = true) AS
+WITH held AS (
+    SELECT ps.instrument AS symbol, count(*) AS portfolios
+    FROM portfolio.positions ps WHERE ps.quantity <> 0 GROUP BY ps.instrument
+), watched AS (
+    SELECT w.symbol FROM portfolio.watchlist w
+    UNION
+    SELECT p.benchmark_symbol FROM portfolio.portfolios p WHERE p.benchmark_symbol IS NOT NULL
+), subject AS (
+    SELECT coalesce(h.symbol, w.symbol) AS symbol, coalesce(h.portfolios, 0) AS held_in,
+           w.symbol IS NOT NULL AS watched
+    FROM held h FULL JOIN watched w ON w.symbol = h.symbol
+), params AS (
+    SELECT (now() AT TIME ZONE 'UTC')::date AS today, portfolio.setting('gap_window_days') AS window_days,
+           portfolio.setting('suspicious_move_pct')::numeric / 100 AS move_limit
+)
+SELECT s.symbol, i.name AS instrument_name, s.held_in, s.watched,
+       last.ts AS last_quote_at,
+       now() - last.ts AS quote_age,
+       portfolio.business_days_between((last.ts AT TIME ZONE 'UTC')::date, pr.today) AS business_days_old,
+       portfolio.quote_is_stale(last.ts) AS stale,
+       pr.window_days AS window_days,
+       gaps.missing_days AS missing_business_days,
+       gaps.first_missing[1:10] AS missing_days,
+       moves.n AS suspicious_moves,
+       moves.days AS suspicious_days,
+       coalesce(rj.rejected, 0) AS rejected_last_day,
+       rj.reasons AS reject_reasons
+FROM subject s
+CROSS JOIN params pr
+LEFT JOIN portfolio.instruments i ON i.symbol = s.symbol
+LEFT JOIN LATERAL (
+    SELECT q.ts FROM portfolio.quotes q WHERE q.symbol = s.symbol ORDER BY q.ts DESC LIMIT 1) last ON true
+-- business days of the window (today excluded: its bar may not be in yet) without any bar
+LEFT JOIN LATERAL (
+    SELECT count(*)::integer AS missing_days, array_agg(d::date ORDER BY d) AS first_missing
+    FROM generate_series(pr.today - pr.window_days, pr.today - 1, interval '1 day') d
+    WHERE extract(isodow FROM d) < 6
+      AND NOT EXISTS (SELECT 1 FROM portfolio.quotes q
+                      WHERE q.symbol = s.symbol
+                        AND q.ts >= d::timestamp AT TIME ZONE 'UTC'
+                        AND q.ts < (d + interval '1 day')::timestamp AT TIME ZONE 'UTC')) gaps ON true
+-- one-day changes beyond the limit with no split of the instrument recorded between the two bars
+LEFT JOIN LATERAL (
+    SELECT count(*)::integer AS n, array_agg(m.day ORDER BY m.day) AS days
+    FROM (SELECT (q.ts AT TIME ZONE 'UTC')::date AS day, q.close,
+                 lag(q.close) OVER (ORDER BY q.ts) AS prev_close,
+                 lag(q.ts) OVER (ORDER BY q.ts) AS prev_ts, q.ts
+          FROM portfolio.quotes q
+          WHERE q.symbol = s.symbol
+            AND q.ts >= ((pr.today - pr.window_days - 10)::timestamp AT TIME ZONE 'UTC')) m
+    WHERE m.prev_close IS NOT NULL
+      AND m.day >= pr.today - pr.window_days
+      AND abs(m.close / m.prev_close - 1) > pr.move_limit
+      AND NOT EXISTS (SELECT 1 FROM portfolio.transactions t
+                      WHERE t.instrument = s.symbol AND t.kind = 'split'
+                        AND t.executed_at > m.prev_ts
+                        AND (t.executed_at AT TIME ZONE 'UTC')::date <= m.day)) moves ON true
+LEFT JOIN portfolio.quarantine_summary(now() - interval '1 day') rj ON rj.symbol = s.symbol;
+COMMENT ON VIEW portfolio.data_quality IS
+    'per instrument held or watched: last quote and its age, stale flag, missing business days and '
+    'suspicious one-day moves in the last gap_window_days, rows quarantined by the fetcher in the last day';
+
+-- Per portfolio: open positions and cash balances whose value rests on a stale or missing price
+-- or a missing FX rate. ok = nothing wrong.
+CREATE VIEW portfolio.data_quality_positions WITH (security_invoker = true) AS
+SELECT ps.portfolio_id, ps.portfolio_name, ps.instrument, ps.currency, ps.base_currency,
+       ps.quantity, ps.price_at,
+       ps.market_price IS NULL AS price_missing,
+       ps.market_price IS NOT NULL AND portfolio.quote_is_stale(ps.price_at) AS price_stale,
+       ps.fx_missing,
+       ps.market_price IS NOT NULL AND NOT portfolio.quote_is_stale(ps.price_at) AND NOT ps.fx_missing AS ok
+FROM portfolio.positions ps
+WHERE ps.quantity <> 0
+UNION ALL
+SELECT c.portfolio_id, p.name, NULL, c.currency, c.base_currency, c.balance, NULL,
+       false, false, c.fx_rate IS NULL, c.fx_rate IS NOT NULL
+FROM portfolio.cash c JOIN portfolio.portfolios p ON p.id = c.portfolio_id
+WHERE c.balance <> 0;
+COMMENT ON VIEW portfolio.data_quality_positions IS
+    'per portfolio: open positions (instrument set) and cash balances (instrument NULL) with flags for '
+    'missing or stale prices and missing FX rates';
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON portfolio.watchlist TO portfolio_user;
+GRANT SELECT ON portfolio.watchlist, portfolio.data_quality, portfolio.data_quality_positions
+    TO portfolio_user, portfolio_reader;

@@ -1,0 +1,88 @@
+-- The operators' health view: last refresh, last fetch per provider, pg_cron jobs, partitions.
+
+-- pg_cron's jobs and their last run; no rows when pg_cron is not installed (checked at run time,
+-- so the extension neither needs nor references pg_cron at install time).
+CREATE FUNCTION portfolio.cron_job_state()
+    RETURNS TABLE (jobname text, schedule text, active boolean, last_status text,
+                   last_start timestamptz, last_end timestamptz, last_message text)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF to_regclass('cron.job') IS NULL OR to_regclass('cron.job_run_details') IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE $q$
+        SELECT j.jobname::text, j.schedule::text, j.active, r.status::text, r.start_time, r.end_time,
+               left(r.return_message, 200)
+        FROM cron.job j
+        LEFT JOIN LATERAL (SELECT d.status, d.start_time, d.end_time, d.return_message
+                           FROM cron.job_run_details d WHERE d.jobid = j.jobid
+                           ORDER BY d.start_time DESC NULLS LAST LIMIT 1) r ON true
+        WHERE j.jobname LIKE 'pg_portfolio%'
+        ORDER BY j.jobname $q$;
+END
+$$;
+REVOKE ALL ON FUNCTION portfolio.cron_job_state() FROM PUBLIC;
+
+-- One row per check: area, item, status ('ok', 'warn', 'error', 'unknown'), the time the check is
+-- about, and a detail text. Runs with its owner's rights (it reads refresh_log and pg_cron).
+CREATE VIEW portfolio.health AS
+WITH refresh AS (
+    SELECT DISTINCT ON (l.view_name) l.view_name, l.started_at, l.finished_at, l.error, l.rows
+    FROM portfolio.refresh_log l ORDER BY l.view_name, l.id DESC
+), fetches AS (
+    SELECT s.source, max(s.fetched_at) AS last_fetch, sum(s.n) AS rows_last_day
+    FROM (SELECT q.source, max(q.fetched_at) AS fetched_at,
+                 count(*) FILTER (WHERE q.fetched_at > now() - interval '1 day') AS n
+          FROM portfolio.quotes q GROUP BY q.source
+          UNION ALL
+          SELECT f.source, max(f.fetched_at),
+                 count(*) FILTER (WHERE f.fetched_at > now() - interval '1 day')
+          FROM portfolio.fx_rates f GROUP BY f.source) s
+    GROUP BY s.source
+), months AS (
+    SELECT (date_trunc('month', now() AT TIME ZONE 'UTC') + make_interval(months => k))::date AS month_start
+    FROM generate_series(0, 3) k
+)
+SELECT 'refresh'::text AS area, r.view_name AS item,
+       CASE WHEN r.error IS NOT NULL THEN 'error' WHEN r.finished_at IS NULL THEN 'warn' ELSE 'ok' END AS status,
+       r.finished_at AS at,
+       format('started %s, %s s, %s rows%s', r.started_at,
+              round(extract(epoch FROM r.finished_at - r.started_at)::numeric, 3),
+              coalesce(r.rows::text, '?'), coalesce(', error: ' || r.error, '')) AS detail
+FROM refresh r
+UNION ALL
+SELECT 'refresh', 'portfolio.portfolio_daily_mv', 'warn', NULL, 'never refreshed: CALL portfolio.refresh()'
+WHERE NOT EXISTS (SELECT 1 FROM refresh)
+UNION ALL
+SELECT 'fetch', f.source,
+       CASE WHEN f.last_fetch > now() - interval '2 days' THEN 'ok' ELSE 'warn' END,
+       f.last_fetch, format('%s rows fetched in the last day', f.rows_last_day)
+FROM fetches f
+UNION ALL
+SELECT 'cron', c.jobname,
+       CASE WHEN NOT c.active THEN 'warn' WHEN c.last_status = 'failed' THEN 'error'
+            WHEN c.last_status IS NULL THEN 'unknown' ELSE 'ok' END,
+       coalesce(c.last_end, c.last_start),
+       format('schedule %s, last run %s%s', c.schedule, coalesce(c.last_status, 'none'),
+              coalesce(': ' || nullif(c.last_message, ''), ''))
+FROM portfolio.cron_job_state() c
+UNION ALL
+SELECT 'cron', 'pg_cron', 'unknown', NULL, 'pg_cron is not installed: schedule portfolio.refresh() elsewhere'
+WHERE to_regclass('cron.job_run_details') IS NULL
+UNION ALL
+SELECT 'cron', 'pg_cron', 'warn', NULL, 'pg_cron is installed but no pg_portfolio job: SELECT portfolio.schedule_refresh()'
+WHERE to_regclass('cron.job_run_details') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM portfolio.cron_job_state())
+UNION ALL
+SELECT 'partitions', portfolio.quote_partition_name(m.month_start::timestamp AT TIME ZONE 'UTC'),
+       CASE WHEN to_regclass(format('portfolio.%I', portfolio.quote_partition_name(
+                 m.month_start::timestamp AT TIME ZONE 'UTC'))) IS NOT NULL THEN 'ok' ELSE 'error' END,
+       m.month_start::timestamp AT TIME ZONE 'UTC',
+       CASE WHEN to_regclass(format('portfolio.%I', portfolio.quote_partition_name(
+                 m.month_start::timestamp AT TIME ZONE 'UTC'))) IS NOT NULL THEN 'exists'
+            ELSE 'missing: SELECT portfolio.ensure_quote_partitions(current_date, (current_date + interval ''3 months'')::date)' END
+FROM months m;
+COMMENT ON VIEW portfolio.health IS
+    'operators: last refresh per view, last fetch per provider, pg_cron jobs, quote partitions for this month and the next 3';
+GRANT SELECT ON portfolio.health TO portfolio_reader;
