@@ -39,9 +39,12 @@ if [[ ! -f $JAR ]]; then
   fail "JDBC driver $JAR (libpostgresql-jdbc-java) installed"
 else
   mkdir -p build/java
-  if [[ ! build/java/JdbcClient.class -nt test/clients/JdbcClient.java ]]; then
-    javac -Xlint:all -Werror -d build/java -cp "$JAR" test/clients/JdbcClient.java >"$tmp/javac.log" 2>&1 \
-      && ok "JdbcClient.java compiles without warnings" || { fail "JdbcClient.java compiles"; cat "$tmp/javac.log"; }
+  if [[ build/java/JdbcClient.class -nt test/clients/JdbcClient.java ]]; then
+    ok "build/java/JdbcClient.class is up to date"
+  elif javac -Xlint:all -Werror -d build/java -cp "$JAR" test/clients/JdbcClient.java >"$tmp/javac.log" 2>&1; then
+    ok "JdbcClient.java compiles without warnings"
+  else
+    fail "JdbcClient.java compiles without warnings"; cat "$tmp/javac.log"
   fi
   java -cp "build/java:$JAR" JdbcClient "$QUERIES" >"$tmp/java.log" 2>&1; rc=$?
   sed 's/^/[jdbc] /' "$tmp/java.log" | grep -v '^\[jdbc\] value '
