@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Loads the demo's data (sample quotes with portfolio-fetch, roles alice/bob/grafana, two
+# portfolios and their ledger) into the cluster selected by the environment, then refreshes
+# portfolio_daily. Idempotent: the demo stages are, and so is this.
+#
+#   bash test/load_demo_data.sh     from a suite (scripts/test.sh exports PGP_PROFILE=test);
+#                                   without PGP_PROFILE it also targets the test cluster
+# Progress goes to stderr; exits non-zero if a step fails or the refresh logs an error.
+#
+# Suites that read the demo data must call it themselves: suites run in name order and the fetcher
+# suite empties the quote tables first.
+export PGP_PROFILE=${PGP_PROFILE:-test}
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+(
+  cd "$REPO"
+  export PGOPTIONS="-c client_min_messages=warning"
+  [[ -x build/fetcher/portfolio-fetch ]] || {
+    say "build/fetcher/portfolio-fetch is missing: run cmake --build build first"
+    exit 1
+  }
+  psql_cluster -d "$DB_NAME" -qc "SET client_min_messages = warning" \
+    -c "CREATE EXTENSION IF NOT EXISTS pg_portfolio"
+  # The demo fragments print their summary tables; a suite wants only its own lines.
+  source scripts/demo.d/05-quotes.sh >/dev/null
+  source scripts/demo.d/20-portfolios.sh >/dev/null
+  psql_cluster -d "$DB_NAME" -q -c "SET client_min_messages = warning" -c "CALL portfolio.refresh()"
+  errors=$(psql_cluster -d "$DB_NAME" -Atc "
+    SELECT count(*) FROM (SELECT DISTINCT ON (view_name) error FROM portfolio.refresh_log
+                          ORDER BY view_name, id DESC) l WHERE error IS NOT NULL")
+  if [[ $errors != 0 ]]; then
+    say "portfolio.refresh() logged an error (see portfolio.refresh_log)"
+    exit 1
+  fi
+) >&2

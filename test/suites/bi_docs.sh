@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# docs/bi.md cannot drift from the product:
+#  1. every SQL question (```sql blocks) runs as the reader role grafana with Metabase's variables
+#     filled in ({{portfolio}}, {{from}}, {{to}}, {{dimension}}) and with its optional [[ ]]
+#     clauses both kept and dropped: no error, rows, no column NULL in every row;
+#  2. row-level security as documented: without a portfolio filter grafana sees both demo
+#     portfolios, alice only "Global growth", bob only "Euro core" -- in every question;
+#  3. every Grafana panel's SQL in examples/grafana/pg_portfolio.json is quoted verbatim.
+# Runs against the test cluster (PG* exported by scripts/test.sh). Last line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+if ! bash test/load_demo_data.sh; then echo "not ok - demo data loaded"; echo "0 passed, 1 failed"; exit 1; fi
+exec /usr/bin/python3 - docs/bi.md examples/grafana/pg_portfolio.json <<'PY'
+import json
+import re
+import sys
+
+import psycopg2
+
+text = open(sys.argv[1]).read()
+dashboard = json.load(open(sys.argv[2]))
+passed = failed = 0
+VARS = {"portfolio": "'Global growth'", "from": "'2024-01-01'", "to": "'2024-12-31'", "dimension": "'asset_class'"}
+SEES = {"grafana": {"Global growth", "Euro core"}, "alice": {"Global growth"}, "bob": {"Euro core"}}
+
+
+def check(ok, label):
+    global passed, failed
+    passed += bool(ok)
+    failed += not ok
+    print(("ok - " if ok else "not ok - ") + label)
+
+
+def fill(sql, keep_optional):
+    if keep_optional:
+        sql = re.sub(r"\[\[(.*?)\]\]", r"\1", sql, flags=re.S)
+    else:
+        sql = re.sub(r"\[\[.*?\]\]", "", sql, flags=re.S)
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: VARS[m.group(1)], sql)
+
+
+conns = {}
+for role in SEES:
+    conns[role] = psycopg2.connect(host="127.0.0.1", user=role, password=role)
+    conns[role].autocommit = True
+
+
+def run(role, sql):
+    with conns[role].cursor() as cur:
+        cur.execute(sql)
+        return [d[0] for d in cur.description], cur.fetchall()
+
+
+questions = re.findall(r"^### (\d+)\. ([^\n]*)\n\n```sql\n(.*?)```", text, re.S | re.M)
+check(len(questions) >= 6, f"docs/bi.md has {len(questions)} numbered SQL questions (6 or more)")
+for number, title, sql in questions:
+    label = f"question {number} ({title.split(' (')[0]})"
+    for keep in (True, False):
+        how = "with its variables" if keep else "without its optional clauses"
+        try:
+            cols, rows = run("grafana", fill(sql, keep))
+            empty = [c for i, c in enumerate(cols) if all(r[i] is None for r in rows)]
+            check(rows and not empty, f"{label} {how}: {len(rows)} rows" + (f", all-NULL columns {empty}" if empty else ""))
+        except psycopg2.Error as e:
+            check(False, f"{label} {how}: {str(e).strip().splitlines()[0]}")
+    if "portfolio" not in sql:
+        continue
+    for role, expected in SEES.items():
+        try:
+            cols, rows = run(role, fill(sql, False))
+            i = cols.index("portfolio")
+            seen = {r[i] for r in rows}
+            check(seen == expected, f"{label} as {role}: sees {sorted(seen)}")
+        except (psycopg2.Error, ValueError) as e:
+            check(False, f"{label} as {role}: {str(e).strip().splitlines()[0]}")
+
+# the RLS table of the page
+for role, expected in SEES.items():
+    _, rows = run(role, "SELECT DISTINCT portfolio_name FROM portfolio.positions ORDER BY 1")
+    listed = re.search(r"^\| " + role + r" \| ([^|]*) \|$", text, re.M)
+    check(listed and [r[0] for r in rows] == sorted(expected) and
+          listed.group(1).strip() == ", ".join(sorted(expected)), f"RLS table: {role} sees {[r[0] for r in rows]}")
+
+# the Grafana panels' SQL, quoted verbatim
+quoted = re.findall(r"```pgsql\n(.*?)\n```", text, re.S)
+for panel in dashboard["panels"]:
+    for t in panel.get("targets", []):
+        check(t["rawSql"] in quoted, f"panel '{panel['title']}': its SQL is quoted in docs/bi.md")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed or not passed else 0)
+PY
