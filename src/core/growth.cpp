@@ -18,11 +18,7 @@ void check_simple_return(double r) {
 
 void GrowthState::add(double r) {
     check_simple_return(r);
-    ++n;
-    if (r == -1.0)
-        ++total_losses;
-    else
-        log_growth.add(std::log1p(r));
+    add_plausible(r);
 }
 
 void GrowthState::remove(double r) {

@@ -24,6 +24,8 @@ struct FixedParameter {
     void observe(double v, const char* name);
     void merge(const FixedParameter& other, const char* name);
     double value_or(double fallback) const noexcept { return set ? value : fallback; }
+    // True when a row passes v (or nothing) and v is the value already fixed: nothing to check.
+    bool repeats(const std::optional<double>& v) const noexcept { return !v || (set && value == *v); }
 
     static constexpr size_t kEncodedSize = 1 + 8;
     void encode(ByteWriter& out) const;

@@ -17,23 +17,6 @@ constexpr double kMaxShrink = 1e3;
 constexpr int64_t kMinRemovalLimit = 1024;
 }  // namespace
 
-void Moments::add(double x) noexcept {
-    const double n0 = static_cast<double>(n);
-    ++n;
-    const double n1 = static_cast<double>(n);
-    const double delta = x - mean;
-    const double delta_n = delta / n1;
-    const double delta_n2 = delta_n * delta_n;
-    const double term1 = delta * delta_n * n0;
-    mean += delta_n;
-    sum.add(x);
-    m4 += term1 * delta_n2 * (n1 * n1 - 3 * n1 + 3) + 6 * delta_n2 * m2 - 4 * delta_n * m3;
-    m3 += term1 * delta_n * (n1 - 2) - 3 * delta_n * m2;
-    m2 += term1;
-    peak_m2 = std::max(peak_m2, m2);
-    peak_m4 = std::max(peak_m4, m4);
-}
-
 bool Moments::remove(double x) noexcept {
     if (n <= 1) {
         *this = Moments{};

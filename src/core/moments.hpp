@@ -13,6 +13,7 @@
 // to recompute the frame from its rows (a NULL from the inverse transition function does that).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 
@@ -20,10 +21,6 @@
 #include "core/compensated_sum.hpp"
 
 namespace pgp::core {
-
-// The fast test of a periodic simple return: finite and not below -100 % (NaN fails too). Glue
-// calls check_simple_return() for the error message only when this says no.
-inline bool plausible_return(double r) noexcept { return r >= -1.0 && r <= 1.7976931348623157e308; }
 
 struct Moments {
     int64_t n = 0;
@@ -38,8 +35,8 @@ struct Moments {
     double peak_m4 = 0.0;  // largest m4 likewise
     int64_t removals = 0;  // downdates since then
 
-    // x must be finite (the caller validates the domain).
-    void add(double x) noexcept;
+    // x must be finite (the caller validates the domain). Inline: it is the per-row hot path.
+    inline void add(double x) noexcept;
     // Removes a value that was added before. Returns false when the result may have lost accuracy
     // and should be recomputed from the remaining rows.
     [[nodiscard]] bool remove(double x) noexcept;
@@ -65,6 +62,23 @@ struct Moments {
     // derives the bookkeeping from the stored fields (after decoding or parsing a summary)
     void reset_bookkeeping() noexcept;
 };
+
+inline void Moments::add(double x) noexcept {
+    const double n0 = static_cast<double>(n);
+    ++n;
+    const double n1 = static_cast<double>(n);
+    const double delta = x - mean;
+    const double delta_n = delta / n1;  // a division, not a reciprocal: correctly rounded
+    const double delta_n2 = delta_n * delta_n;
+    const double term1 = delta * delta_n * n0;
+    mean += delta_n;
+    sum.add(x);
+    m4 += term1 * delta_n2 * (n1 * n1 - 3 * n1 + 3) + 6 * delta_n2 * m2 - 4 * delta_n * m3;
+    m3 += term1 * delta_n * (n1 - 2) - 3 * delta_n * m2;
+    m2 += term1;
+    peak_m2 = std::max(peak_m2, m2);
+    peak_m4 = std::max(peak_m4, m4);
+}
 
 // --- metrics on moments; nullopt where the result is undefined ---------------------------------
 // sample standard deviation, needs n >= 2

@@ -12,28 +12,6 @@ constexpr double kMaxShrink = 1e3;  // as in moments.cpp
 constexpr int64_t kMinRemovalLimit = 1024;
 }  // namespace
 
-void PairMoments::add(double x, double y) noexcept {
-    const double d = x - y;
-    ++n;
-    const double n1 = static_cast<double>(n);
-    const double dx = x - mean_x;
-    const double dy = y - mean_y;
-    const double dd = d - mean_d;
-    mean_x += dx / n1;
-    mean_y += dy / n1;
-    mean_d += dd / n1;
-    sum_x.add(x);
-    sum_y.add(y);
-    sum_d.add(d);
-    m2_x += dx * (x - mean_x);
-    m2_y += dy * (y - mean_y);
-    m2_d += dd * (d - mean_d);
-    c_xy += dx * (y - mean_y);
-    peak_m2_x = std::max(peak_m2_x, m2_x);
-    peak_m2_y = std::max(peak_m2_y, m2_y);
-    peak_m2_d = std::max(peak_m2_d, m2_d);
-}
-
 bool PairMoments::remove(double x, double y) noexcept {
     if (n <= 1) {
         *this = PairMoments{};

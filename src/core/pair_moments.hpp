@@ -9,6 +9,7 @@
 // same accuracy guard as core::Moments (see moments.hpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 
@@ -27,7 +28,7 @@ struct PairMoments {
     double peak_m2_x = 0.0, peak_m2_y = 0.0, peak_m2_d = 0.0;
     int64_t removals = 0;
 
-    void add(double x, double y) noexcept;
+    inline void add(double x, double y) noexcept;  // inline: the per-row hot path
     [[nodiscard]] bool remove(double x, double y) noexcept;
     void merge(const PairMoments& other) noexcept;
     [[nodiscard]] bool unmerge(const PairMoments& other) noexcept;  // inverse of merge
@@ -41,6 +42,28 @@ struct PairMoments {
     // derives the bookkeeping from the stored fields (after decoding or parsing a summary)
     void reset_bookkeeping() noexcept;
 };
+
+inline void PairMoments::add(double x, double y) noexcept {
+    const double d = x - y;
+    ++n;
+    const double n1 = static_cast<double>(n);
+    const double dx = x - mean_x;
+    const double dy = y - mean_y;
+    const double dd = d - mean_d;
+    mean_x += dx / n1;
+    mean_y += dy / n1;
+    mean_d += dd / n1;
+    sum_x.add(x);
+    sum_y.add(y);
+    sum_d.add(d);
+    m2_x += dx * (x - mean_x);
+    m2_y += dy * (y - mean_y);
+    m2_d += dd * (d - mean_d);
+    c_xy += dx * (y - mean_y);
+    peak_m2_x = std::max(peak_m2_x, m2_x);
+    peak_m2_y = std::max(peak_m2_y, m2_y);
+    peak_m2_d = std::max(peak_m2_d, m2_d);
+}
 
 // cov_samp(x, y) / var_samp(y); NULL for n < 2 or a constant benchmark
 std::optional<double> beta(const PairMoments& p) noexcept;

@@ -26,9 +26,10 @@ constexpr size_t max_elements(size_t header_bytes, size_t elem_bytes) noexcept {
     return (kMaxAllocBytes - header_bytes) / elem_bytes;
 }
 
-// Type-7 quantile at probability p in [0, 1] of values[0..n), n > 0. Reorders values (the multiset
-// is unchanged). Returns the interpolated value; *lower_index receives floor(p (n - 1)).
-double type7_quantile(double* values, size_t n, double p, size_t* lower_index = nullptr);
+// Type-7 quantile at probability p in [0, 1] of values[0..n), n > 0, no NaN. Reorders values (the
+// multiset is unchanged). O(n): one pass plus a small selection from 65,536 values on (see
+// quantile.cpp), nth_element below that.
+double type7_quantile(double* values, size_t n, double p);
 
 // A return value for the quantile aggregates: finite (DataException otherwise).
 void check_finite_return(double r);

@@ -15,7 +15,10 @@ PGP_FUNCTION(pgp_growth_trans) {
     }
     GrowthState* state = pgp::pg::state_arg_or_new<GrowthState>(fcinfo, 0, "growth_trans");
     const double r = PG_GETARG_FLOAT8(1);
-    call_core([&] { state->add(r); });
+    if (pgp::core::plausible_return(r))
+        state->add_plausible(r);  // the per-row hot path
+    else
+        call_core([&] { state->add(r); });  // raises the error
     PG_RETURN_POINTER(state);
 }
 

@@ -57,25 +57,34 @@ Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
             break;
     }
     auto* state = pgp::pg::state_or_new<MomentAggState>(fcinfo, "moment aggregate");
-    const bool accurate = call_core([&] {
-        if (!pgp::core::plausible_return(r)) pgp::core::check_simple_return(r);
-        if (shape == Shape::Excess) pgp::core::check_rate(other, "rf");
-        if (shape == Shape::Difference && !pgp::core::plausible_return(other))
-            pgp::core::check_simple_return(other);
-        if (param && !(state->param.set && state->param.value == *param)) {
-            if (shape == Shape::Confidence)
-                pgp::core::check_confidence(*param);
-            else
-                pgp::core::check_periods_per_year(*param);
-            state->param.observe(*param, param_name(shape));
-        }
-        const double value = r - other;
-        if (!inverse) {
-            state->moments.add(value);
-            return true;
-        }
-        return state->moments.remove(value);
-    });
+    // The common row is plausible and repeats the stored parameter: it never enters call_core (a
+    // measurable cost per row). Anything else is validated in the core, which raises the error.
+    const bool param_seen = state->param.repeats(param);
+    const bool plausible = pgp::core::plausible_return(r) &&
+                           (shape == Shape::Excess ? pgp::core::plausible_rate(other)
+                            : shape == Shape::Difference ? pgp::core::plausible_return(other)
+                                                         : true);
+    if (!plausible || !param_seen) {
+        call_core([&] {
+            if (!pgp::core::plausible_return(r)) pgp::core::check_simple_return(r);
+            if (shape == Shape::Excess) pgp::core::check_rate(other, "rf");
+            if (shape == Shape::Difference && !pgp::core::plausible_return(other))
+                pgp::core::check_simple_return(other);
+            if (!param_seen) {
+                if (shape == Shape::Confidence)
+                    pgp::core::check_confidence(*param);
+                else
+                    pgp::core::check_periods_per_year(*param);
+                state->param.observe(*param, param_name(shape));
+            }
+        });
+    }
+    const double value = r - other;
+    bool accurate = true;
+    if (!inverse)
+        state->moments.add(value);  // noexcept
+    else
+        accurate = state->moments.remove(value);
     if (!accurate) PG_RETURN_NULL();  // recompute the frame
     PG_RETURN_POINTER(state);
 }
@@ -161,8 +170,12 @@ Datum growth_step(FunctionCallInfo fcinfo, bool inverse) {
     std::optional<double> ppy;
     if (PG_NARGS() > 2) ppy = static_cast<double>(PG_GETARG_INT32(2));
     auto* state = pgp::pg::state_or_new<GrowthAggState>(fcinfo, "annualized_return");
+    if (!inverse && pgp::core::plausible_return(r) && state->ppy.repeats(ppy)) {
+        state->growth.add_plausible(r);  // the per-row hot path: nothing to check
+        PG_RETURN_POINTER(state);
+    }
     call_core([&] {
-        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
+        if (!state->ppy.repeats(ppy)) {
             pgp::core::check_periods_per_year(*ppy);
             state->ppy.observe(*ppy, "periods per year");
         }
@@ -205,18 +218,21 @@ Datum sortino_step(FunctionCallInfo fcinfo, bool inverse) {
     std::optional<double> ppy;
     if (PG_NARGS() > 3) ppy = static_cast<double>(PG_GETARG_INT32(3));
     auto* state = pgp::pg::state_or_new<SortinoState>(fcinfo, "sortino");
-    call_core([&] {
-        pgp::core::check_simple_return(r);
-        pgp::core::check_rate(mar, "mar");
-        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
-            pgp::core::check_periods_per_year(*ppy);
-            state->ppy.observe(*ppy, "periods per year");
-        }
-        if (inverse)
-            state->remove(r - mar);
-        else
-            state->add(r - mar);
-    });
+    // Only a row that fails the fast checks enters the core, which raises the error.
+    if (!pgp::core::plausible_return(r) || !pgp::core::plausible_rate(mar) || !state->ppy.repeats(ppy)) {
+        call_core([&] {
+            pgp::core::check_simple_return(r);
+            pgp::core::check_rate(mar, "mar");
+            if (!state->ppy.repeats(ppy)) {
+                pgp::core::check_periods_per_year(*ppy);
+                state->ppy.observe(*ppy, "periods per year");
+            }
+        });
+    }
+    if (inverse)
+        state->remove(r - mar);  // noexcept
+    else
+        state->add(r - mar);
     PG_RETURN_POINTER(state);
 }
 }  // namespace

@@ -25,21 +25,24 @@ Datum pair_step(FunctionCallInfo fcinfo, bool inverse) {
     std::optional<double> ppy;
     if (PG_NARGS() > 4) ppy = static_cast<double>(PG_GETARG_INT32(4));
     auto* state = pgp::pg::state_or_new<PairAggState>(fcinfo, "pair aggregate");
-    const bool accurate = call_core([&] {
-        pgp::core::check_simple_return(r);
-        pgp::core::check_simple_return(rb);
-        pgp::core::check_rate(rf, "rf");
-        if (ppy && !(state->ppy.set && state->ppy.value == *ppy)) {
-            pgp::core::check_periods_per_year(*ppy);
-            state->ppy.observe(*ppy, "periods per year");
-        }
-        if (!inverse) {
-            state->pair.add(r - rf, rb - rf);
-            return true;
-        }
-        return state->pair.remove(r - rf, rb - rf);
-    });
-    if (!accurate) PG_RETURN_NULL();  // recompute the frame
+    // Only a row that fails the fast checks enters the core, which raises the error.
+    if (!pgp::core::plausible_return(r) || !pgp::core::plausible_return(rb) ||
+        !pgp::core::plausible_rate(rf) || !state->ppy.repeats(ppy)) {
+        call_core([&] {
+            pgp::core::check_simple_return(r);
+            pgp::core::check_simple_return(rb);
+            pgp::core::check_rate(rf, "rf");
+            if (!state->ppy.repeats(ppy)) {
+                pgp::core::check_periods_per_year(*ppy);
+                state->ppy.observe(*ppy, "periods per year");
+            }
+        });
+    }
+    if (!inverse) {
+        state->pair.add(r - rf, rb - rf);  // noexcept
+    } else if (!state->pair.remove(r - rf, rb - rf)) {
+        PG_RETURN_NULL();  // recompute the frame
+    }
     PG_RETURN_POINTER(state);
 }
 

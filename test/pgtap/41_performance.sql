@@ -11,7 +11,7 @@
 -- CVaR the mean strictly below it, Sortino with the root-mean-square downside (empyrical),
 -- alpha the CAPM intercept annualized (1 + a)^365 - 1, XIRR Act/365.
 BEGIN;
-SELECT plan(16);
+SELECT plan(19);
 SET LOCAL TimeZone = 'UTC';
 SELECT portfolio.ensure_quote_partitions(current_date - 40, current_date) AS _made \gset
 INSERT INTO portfolio.instruments (symbol, currency) VALUES ('FND', 'USD'), ('BMK', 'USD');
@@ -49,6 +49,16 @@ SELECT ok(abs(beta - 1.6306366325952517) < 1e-9, 'beta against BMK (adj_close)')
 SELECT ok(abs(alpha - 0.09156694445130653) < 1e-9, 'alpha, annualized') FROM portfolio.performance WHERE portfolio_id = :perf;
 SELECT ok(abs(tracking_error - 0.08112268106534552) < 1e-9, 'tracking error') FROM portfolio.performance WHERE portfolio_id = :perf;
 SELECT ok(abs(xirr - 0.6790318639271793) < 1e-7, 'XIRR: -1000 day 0, -500 day 37, +200 day 38, +1360 day 40') FROM portfolio.performance WHERE portfolio_id = :perf;
+
+-- benchmark_daily_returns: a range starting after the last quote carries it in (adj_close, not close)
+SELECT results_eq(
+    $$SELECT day - current_date, price, r FROM portfolio.benchmark_daily_returns('BMK', current_date - 7, current_date - 3)$$,
+    $$VALUES (-7, 50.5, NULL::float8), (-6, 50.5, 0), (-5, 51, 51 / 50.5 - 1), (-4, 50, 50 / 51.0 - 1), (-3, 50.8, 50.8 / 50 - 1)$$,
+    'benchmark returns: seeded from the last quote before the range, adj_close, carried over days without a quote');
+SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('BMK', current_date - 40, current_date)
+           WHERE r = 0), 35, 'a day without a quote carries the last price (r = 0): days 1..34 and day 40');
+SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('NOPE', current_date - 5, current_date)
+           WHERE price IS NULL AND r IS NULL), 6, 'an unknown symbol gives every day with NULL price and return');
 
 SELECT * FROM finish();
 ROLLBACK;

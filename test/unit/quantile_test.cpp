@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -99,6 +100,54 @@ TEST(Quantile, AgreesWithSortedInterpolationOnRandomData) {
                                     ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo])
                                     : sorted[lo];
         EXPECT_EQ(type7_quantile(work.data(), work.size(), p), expected) << p;
+    }
+}
+
+// From 65,536 values the selection brackets the ranks with a sorted sample (quantile.cpp). The
+// answer must not depend on the sample: compare with a full sort, bit for bit, on inputs that make
+// the bracket hit, miss (sorted and reversed input, a sample drawn from one end) or sit on ties.
+TEST(Quantile, SampledSelectionIsExactOnLargeInputs) {
+    std::mt19937_64 rng(11);
+    std::normal_distribution<double> normal(0.0003, 0.015);
+    std::uniform_int_distribution<int> ticks(-40, 40);
+    const size_t n = 300007;
+    std::vector<std::pair<const char*, std::vector<double>>> inputs;
+    std::vector<double> v(n);
+    for (double& x : v) x = normal(rng);
+    inputs.emplace_back("normal", v);
+    std::vector<double> ascending = v;
+    std::sort(ascending.begin(), ascending.end());
+    inputs.emplace_back("ascending", ascending);
+    inputs.emplace_back("descending", std::vector<double>(ascending.rbegin(), ascending.rend()));
+    for (double& x : v) x = ticks(rng) * 0.0025;  // 81 distinct values: ties at every rank
+    inputs.emplace_back("ties", v);
+    inputs.emplace_back("constant", std::vector<double>(n, -0.01));
+    std::vector<double> outlier_tail(n, 0.001);
+    for (size_t i = 0; i < n; i += 97) outlier_tail[i] = -0.5 + i * 1e-9;  // ~1 % far below
+    inputs.emplace_back("outlier tail", outlier_tail);
+
+    for (const auto& [name, input] : inputs) {
+        std::vector<double> sorted = input;
+        std::sort(sorted.begin(), sorted.end());
+        for (double p : {0.0, 1e-6, 0.001, 0.01, 0.05, 0.5, 0.95, 0.999999, 1.0}) {
+            std::vector<double> work = input;
+            const double h = p * (n - 1);
+            const size_t lo = static_cast<size_t>(std::floor(h));
+            const double expected =
+                lo + 1 < n ? sorted[lo] + (h - std::floor(h)) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+            EXPECT_EQ(type7_quantile(work.data(), n, p), expected) << name << " p=" << p;
+            std::sort(work.begin(), work.end());
+            EXPECT_EQ(work, sorted) << name << ": the multiset must be unchanged";
+        }
+        // CVaR: the mean of the values strictly below the quantile, summed over the whole array
+        std::vector<double> work = input;
+        const HistoricalTail t = historical_tail(work.data(), n, 0.95);
+        const double q = -t.var;
+        double sum = 0;
+        size_t count = 0;
+        for (double x : sorted)
+            if (x < q) sum += x, ++count;
+        expect_relative(t.cvar, count == 0 ? t.var : -sum / count, 1e-12);
     }
 }
 
