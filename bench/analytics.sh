@@ -106,6 +106,9 @@ ratio() {
 echo "timing sum(float8) ..." >&2
 sum_u=$(best_ms "$SERIAL" "SELECT sum(r) FROM bench_returns")
 sum_g=$(best_ms "$SERIAL" "SELECT symbol, sum(r) FROM bench_returns GROUP BY symbol")
+# the machine's own parallel speed-up (scan and gather), the ceiling for every aggregate's
+sum_w1=$(best_ms "$ONE_WORKER" "SELECT sum(r) FROM bench_returns")
+sum_w2=$(best_ms "$TWO_WORKERS" "SELECT sum(r) FROM bench_returns")
 
 printf '\npg_portfolio analytics benchmark: %s rows, %s symbols, best of %s runs, times in ms\n' "$ROWS" "$SYMBOLS" "$REPS"
 printf 'serial plans except the last three columns; x sum = aggregate / sum(float8) (lower is better);\n'
@@ -114,7 +117,7 @@ printf '%-22s | %9s %7s %9s %9s | %9s %7s %9s %9s | %9s %9s %8s\n' \
   aggregate ungrouped "x sum" plain plain/agg grouped "x sum" plain plain/agg "1 worker" "2 workers" speed-up
 printf '%s\n' "$(printf '%.0s-' {1..150})"
 printf '%-22s | %9s %7s %9s %9s | %9s %7s %9s %9s | %9s %9s %8s\n' \
-  "sum(float8)" "$sum_u" "1.00" "" "" "$sum_g" "1.00" "" "" "" "" ""
+  "sum(float8)" "$sum_u" "1.00" "" "" "$sum_g" "1.00" "" "" "$sum_w1" "$sum_w2" "$(ratio "$sum_w1" "$sum_w2")"
 
 while IFS='|' read -r name signature expr plain parallel; do
   [[ -n $name ]] || continue

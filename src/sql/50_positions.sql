@@ -62,14 +62,15 @@ CREATE FUNCTION portfolio.position_price_arg(kind portfolio.txn_kind, price nume
     RETURN CASE WHEN kind IN ('dividend', 'interest') THEN amount ELSE price END;
 
 CREATE VIEW portfolio.cash WITH (security_invoker = true) AS
-SELECT t.portfolio_id, t.currency,
-       sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS balance,
-       p.base_currency,
-       trim_scale(portfolio.fx_rate(t.currency, p.base_currency, current_date)) AS fx_rate,
-       trim_scale(sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount))
-                  * portfolio.fx_rate(t.currency, p.base_currency, current_date)) AS balance_base
-FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
-GROUP BY t.portfolio_id, t.currency, p.base_currency;
+SELECT b.portfolio_id, b.currency, b.balance, b.base_currency,
+       trim_scale(fx.rate) AS fx_rate,
+       trim_scale(b.balance * fx.rate) AS balance_base
+FROM (SELECT t.portfolio_id, t.currency, p.base_currency,
+             sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS balance
+      FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+      GROUP BY t.portfolio_id, t.currency, p.base_currency) b
+-- one rate lookup per balance (OFFSET 0 keeps the planner from copying the call into both columns)
+CROSS JOIN LATERAL (SELECT portfolio.fx_rate(b.currency, b.base_currency, current_date) AS rate OFFSET 0) fx;
 COMMENT ON VIEW portfolio.cash IS
     'cash per portfolio and currency from the ledger (deposits, trades, income, fees); base amount at today''s rate';
 
