@@ -8,6 +8,13 @@
 
 namespace pgp::core {
 
+void FixedParameter::accept(const std::optional<double>& v, void (*validate)(double),
+                            const char* name) {
+    if (repeats(v)) return;
+    validate(*v);
+    observe(*v, name);
+}
+
 void FixedParameter::observe(double v, const char* name) {
     if (!set) {
         value = v;

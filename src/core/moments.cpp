@@ -3,19 +3,12 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/downdate_guard.hpp"
 #include "core/error.hpp"
 #include "core/normal_distribution.hpp"
 #include "core/parameters.hpp"
 
 namespace pgp::core {
-
-namespace {
-// A downdate is trusted while the moments stay within this factor of their peak since the last
-// recomputation: the rounding error of each update is about eps times the peak, so the relative
-// error stays near 1e3 * eps * (number of updates) and is bounded by the removal limit below.
-constexpr double kMaxShrink = 1e3;
-constexpr int64_t kMinRemovalLimit = 1024;
-}  // namespace
 
 bool Moments::remove(double x) noexcept {
     if (n <= 1) {
@@ -46,10 +39,8 @@ bool Moments::remove(double x) noexcept {
 
 bool Moments::still_accurate() const noexcept {
     if (n == 1) return false;  // one row left: recompute to get exactly zero spread
-    if (removals > std::max<int64_t>(kMinRemovalLimit, 4 * n)) return false;
-    if (m2 < 0 || m4 < 0) return false;
-    if (m2 * kMaxShrink < peak_m2 || m4 * kMaxShrink < peak_m4) return false;
-    return true;
+    if (downdate_guard::too_many_removals(removals, n)) return false;
+    return !downdate_guard::shrunk(m2, peak_m2) && !downdate_guard::shrunk(m4, peak_m4);
 }
 
 bool Moments::unmerge(const Moments& b) noexcept {

@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/downdate_guard.hpp"
 #include "core/error.hpp"
 
 namespace pgp::core {
-
-namespace {
-constexpr double kMaxShrink = 1e3;  // as in moments.cpp
-constexpr int64_t kMinRemovalLimit = 1024;
-}  // namespace
 
 bool PairMoments::remove(double x, double y) noexcept {
     if (n <= 1) {
@@ -42,12 +38,9 @@ bool PairMoments::remove(double x, double y) noexcept {
 
 bool PairMoments::still_accurate() const noexcept {
     if (n == 1) return false;
-    if (removals > std::max<int64_t>(kMinRemovalLimit, 4 * n)) return false;
-    if (m2_x < 0 || m2_y < 0 || m2_d < 0) return false;
-    if (m2_x * kMaxShrink < peak_m2_x || m2_y * kMaxShrink < peak_m2_y ||
-        m2_d * kMaxShrink < peak_m2_d)
-        return false;
-    return true;
+    if (downdate_guard::too_many_removals(removals, n)) return false;
+    return !downdate_guard::shrunk(m2_x, peak_m2_x) && !downdate_guard::shrunk(m2_y, peak_m2_y) &&
+           !downdate_guard::shrunk(m2_d, peak_m2_d);
 }
 
 bool PairMoments::unmerge(const PairMoments& b) noexcept {

@@ -66,17 +66,13 @@ Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
                                                          : true);
     if (!plausible || !param_seen) {
         call_core([&] {
-            if (!pgp::core::plausible_return(r)) pgp::core::check_simple_return(r);
+            pgp::core::check_simple_return(r);
             if (shape == Shape::Excess) pgp::core::check_rate(other, "rf");
-            if (shape == Shape::Difference && !pgp::core::plausible_return(other))
-                pgp::core::check_simple_return(other);
-            if (!param_seen) {
-                if (shape == Shape::Confidence)
-                    pgp::core::check_confidence(*param);
-                else
-                    pgp::core::check_periods_per_year(*param);
-                state->param.observe(*param, param_name(shape));
-            }
+            if (shape == Shape::Difference) pgp::core::check_simple_return(other);
+            state->param.accept(param,
+                                shape == Shape::Confidence ? pgp::core::check_confidence
+                                                           : pgp::core::check_periods_per_year,
+                                param_name(shape));
         });
     }
     const double value = r - other;
@@ -175,10 +171,7 @@ Datum growth_step(FunctionCallInfo fcinfo, bool inverse) {
         PG_RETURN_POINTER(state);
     }
     call_core([&] {
-        if (!state->ppy.repeats(ppy)) {
-            pgp::core::check_periods_per_year(*ppy);
-            state->ppy.observe(*ppy, "periods per year");
-        }
+        state->ppy.accept(ppy, pgp::core::check_periods_per_year, "periods per year");
         if (inverse)
             state->growth.remove(r);
         else
@@ -223,10 +216,7 @@ Datum sortino_step(FunctionCallInfo fcinfo, bool inverse) {
         call_core([&] {
             pgp::core::check_simple_return(r);
             pgp::core::check_rate(mar, "mar");
-            if (!state->ppy.repeats(ppy)) {
-                pgp::core::check_periods_per_year(*ppy);
-                state->ppy.observe(*ppy, "periods per year");
-            }
+            state->ppy.accept(ppy, pgp::core::check_periods_per_year, "periods per year");
         });
     }
     if (inverse)

@@ -32,10 +32,7 @@ Datum pair_step(FunctionCallInfo fcinfo, bool inverse) {
             pgp::core::check_simple_return(r);
             pgp::core::check_simple_return(rb);
             pgp::core::check_rate(rf, "rf");
-            if (!state->ppy.repeats(ppy)) {
-                pgp::core::check_periods_per_year(*ppy);
-                state->ppy.observe(*ppy, "periods per year");
-            }
+            state->ppy.accept(ppy, pgp::core::check_periods_per_year, "periods per year");
         });
     }
     if (!inverse) {
