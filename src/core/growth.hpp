@@ -14,8 +14,8 @@
 namespace pgp::core {
 
 struct GrowthState {
-    int64_t n = 0;            // returns seen
-    int64_t total_losses = 0; // returns of exactly -1 (wealth wiped out)
+    int64_t n = 0;             // returns seen
+    int64_t total_losses = 0;  // returns of exactly -1 (wealth wiped out)
     CompensatedSum log_growth;
 
     void add(double r);  // validates r (check_simple_return), then add_plausible

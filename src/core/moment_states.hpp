@@ -25,7 +25,9 @@ struct FixedParameter {
     void merge(const FixedParameter& other, const char* name);
     double value_or(double fallback) const noexcept { return set ? value : fallback; }
     // True when a row passes v (or nothing) and v is the value already fixed: nothing to check.
-    bool repeats(const std::optional<double>& v) const noexcept { return !v || (set && value == *v); }
+    bool repeats(const std::optional<double>& v) const noexcept {
+        return !v || (set && value == *v);
+    }
     // A row's value: nothing to do when it repeats(); else validate(v) (check_periods_per_year,
     // check_confidence) and observe it. Throws InvalidParameter as those do.
     void accept(const std::optional<double>& v, void (*validate)(double), const char* name);

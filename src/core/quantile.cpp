@@ -102,8 +102,9 @@ double type7_quantile(double* values, size_t n, double p) {
     const double proportion = h - first;
     const size_t lo = std::min(static_cast<size_t>(first), n - 1);
     if (lo + 1 >= n) return *std::max_element(values, values + n);
-    const AdjacentOrderStatistics s = n >= kSampledSelectionFrom ? select_by_sample(values, n, lo)
-                                                                 : select_by_nth_element(values, n, lo);
+    const AdjacentOrderStatistics s = n >= kSampledSelectionFrom
+                                          ? select_by_sample(values, n, lo)
+                                          : select_by_nth_element(values, n, lo);
     if (std::ceil(h) == first) return s.low;
     return s.low + proportion * (s.high - s.low);
 }

@@ -61,7 +61,7 @@ Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
     // measurable cost per row). Anything else is validated in the core, which raises the error.
     const bool param_seen = state->param.repeats(param);
     const bool plausible = pgp::core::plausible_return(r) &&
-                           (shape == Shape::Excess ? pgp::core::plausible_rate(other)
+                           (shape == Shape::Excess       ? pgp::core::plausible_rate(other)
                             : shape == Shape::Difference ? pgp::core::plausible_return(other)
                                                          : true);
     if (!plausible || !param_seen) {
@@ -212,7 +212,8 @@ Datum sortino_step(FunctionCallInfo fcinfo, bool inverse) {
     if (PG_NARGS() > 3) ppy = static_cast<double>(PG_GETARG_INT32(3));
     auto* state = pgp::pg::state_or_new<SortinoState>(fcinfo, "sortino");
     // Only a row that fails the fast checks enters the core, which raises the error.
-    if (!pgp::core::plausible_return(r) || !pgp::core::plausible_rate(mar) || !state->ppy.repeats(ppy)) {
+    if (!pgp::core::plausible_return(r) || !pgp::core::plausible_rate(mar) ||
+        !state->ppy.repeats(ppy)) {
         call_core([&] {
             pgp::core::check_simple_return(r);
             pgp::core::check_rate(mar, "mar");

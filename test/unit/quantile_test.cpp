@@ -18,8 +18,8 @@
 using namespace pgp::core;
 
 namespace {
-const std::vector<double> kSample = {0.03, -0.02, 0.015, -0.041, 0.007, -0.013,
-                                     0.022, -0.005, 0.0,  -0.027, 0.011};
+const std::vector<double> kSample = {0.03,  -0.02,  0.015, -0.041, 0.007, -0.013,
+                                     0.022, -0.005, 0.0,   -0.027, 0.011};
 
 std::vector<double> edhec_convertible_arbitrage(size_t months) {
     std::ifstream in(std::string(PGP_FIXTURES_DIR) + "/edhec.csv");
@@ -44,9 +44,12 @@ void expect_relative(double actual, double expected, double tolerance) {
 
 TEST(HistoricalTail, MatchesNumpyType7) {
     // np.quantile(x, 1 - c) and -x[x < q].mean()
-    struct Case { double confidence, var, cvar; };
-    for (const Case& c : {Case{0.95, 0.033999999999999996, 0.041}, Case{0.9, 0.027000000000000003, 0.041},
-                          Case{0.5, 0.0, 0.0212}, Case{0.99, 0.0396, 0.041}}) {
+    struct Case {
+        double confidence, var, cvar;
+    };
+    for (const Case& c :
+         {Case{0.95, 0.033999999999999996, 0.041}, Case{0.9, 0.027000000000000003, 0.041},
+          Case{0.5, 0.0, 0.0212}, Case{0.99, 0.0396, 0.041}}) {
         std::vector<double> v = kSample;
         const HistoricalTail t = historical_tail(v.data(), v.size(), c.confidence);
         EXPECT_NEAR(t.var, c.var, 1e-15) << c.confidence;
@@ -134,7 +137,8 @@ TEST(Quantile, SampledSelectionIsExactOnLargeInputs) {
             const double h = p * (n - 1);
             const size_t lo = static_cast<size_t>(std::floor(h));
             const double expected =
-                lo + 1 < n ? sorted[lo] + (h - std::floor(h)) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
+                lo + 1 < n ? sorted[lo] + (h - std::floor(h)) * (sorted[lo + 1] - sorted[lo])
+                           : sorted[lo];
             EXPECT_EQ(type7_quantile(work.data(), n, p), expected) << name << " p=" << p;
             std::sort(work.begin(), work.end());
             EXPECT_EQ(work, sorted) << name << ": the multiset must be unchanged";
@@ -179,8 +183,8 @@ TEST(Sketch, EveryRankWithinRelativeAccuracy) {
     std::sort(v.begin(), v.end());
     for (size_t k = 0; k < v.size(); k += 97) {
         const double estimate = sketch->value_at_rank(k);
-        EXPECT_LE(std::fabs(estimate - v[k]),
-                  QuantileSketch::kRelativeAccuracy * std::fabs(v[k]) + QuantileSketch::kMinMagnitude)
+        EXPECT_LE(std::fabs(estimate - v[k]), QuantileSketch::kRelativeAccuracy * std::fabs(v[k]) +
+                                                  QuantileSketch::kMinMagnitude)
             << k;
     }
 }
@@ -246,5 +250,6 @@ TEST(Sketch, TextFormRoundTripsExactly) {
     auto junk = std::make_unique<QuantileSketch>();
     EXPECT_THROW(QuantileSketch::read_text("n=1;zero=0;neg=;pos=1:1,", *junk), Error);
     auto big = std::make_unique<QuantileSketch>();
-    EXPECT_THROW(QuantileSketch::read_text("n=99999999999999999999999;zero=0;neg=;pos=", *big), Error);
+    EXPECT_THROW(QuantileSketch::read_text("n=99999999999999999999999;zero=0;neg=;pos=", *big),
+                 Error);
 }
