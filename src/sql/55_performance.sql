@@ -12,10 +12,20 @@
 -- each UTC day, adj_close (a total-return series) where the source has one, else close, carried
 -- forward over days without a quote (from the last quote before from_day when there is one). The
 -- first day's return is NULL (no previous day). One range scan of the symbol's quotes.
+-- A range that ends before it starts gives no rows (as generate_series); an infinite bound is an
+-- error (it would generate days without end).
 CREATE FUNCTION portfolio.benchmark_daily_returns(symbol text, from_day date, to_day date)
     RETURNS TABLE (day date, price numeric, r float8)
-    LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT isfinite(from_day) OR NOT isfinite(to_day) THEN
+        RAISE EXCEPTION 'benchmark_daily_returns: the range % .. % must have finite dates', from_day, to_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
     WITH closes AS (
         SELECT DISTINCT ON ((q.ts AT TIME ZONE 'UTC')::date)
                (q.ts AT TIME ZONE 'UTC')::date AS day, coalesce(q.adj_close, q.close) AS price
@@ -41,7 +51,8 @@ BEGIN ATOMIC
     SELECT c.day, c.price, (c.price / lag(c.price) OVER (ORDER BY c.day) - 1)::float8
     FROM carried c
     ORDER BY c.day;
-END;
+END
+$$;
 COMMENT ON FUNCTION portfolio.benchmark_daily_returns(text, date, date) IS
     'a symbol''s daily return on every calendar day of a range: last adj_close (else close) of each UTC day, '
     'carried forward over days without a quote';

@@ -11,7 +11,7 @@
 -- CVaR the mean strictly below it, Sortino with the root-mean-square downside (empyrical),
 -- alpha the CAPM intercept annualized (1 + a)^365 - 1, XIRR Act/365.
 BEGIN;
-SELECT plan(19);
+SELECT plan(21);
 SET LOCAL TimeZone = 'UTC';
 SELECT portfolio.ensure_quote_partitions(current_date - 40, current_date) AS _made \gset
 INSERT INTO portfolio.instruments (symbol, currency) VALUES ('FND', 'USD'), ('BMK', 'USD');
@@ -59,6 +59,10 @@ SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('BMK', cu
            WHERE r = 0), 35, 'a day without a quote carries the last price (r = 0): days 1..34 and day 40');
 SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('NOPE', current_date - 5, current_date)
            WHERE price IS NULL AND r IS NULL), 6, 'an unknown symbol gives every day with NULL price and return');
+SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('BMK', current_date, current_date - 1)),
+          0, 'a range that ends before it starts gives no rows');
+SELECT throws_ok($$SELECT * FROM portfolio.benchmark_daily_returns('BMK', '-infinity', current_date)$$,
+                 '22023', NULL, 'an infinite bound is an error, not an endless series');
 
 SELECT * FROM finish();
 ROLLBACK;
