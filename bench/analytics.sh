@@ -106,7 +106,7 @@ ratio() {
 echo "timing sum(float8) ..." >&2
 sum_u=$(best_ms "$SERIAL" "SELECT sum(r) FROM bench_returns")
 sum_g=$(best_ms "$SERIAL" "SELECT symbol, sum(r) FROM bench_returns GROUP BY symbol")
-# the machine's own parallel speed-up (scan and gather), the ceiling for every aggregate's
+# the machine's own parallel speed-up (scan and gather): the ceiling for every aggregate's speed-up
 sum_w1=$(best_ms "$ONE_WORKER" "SELECT sum(r) FROM bench_returns")
 sum_w2=$(best_ms "$TWO_WORKERS" "SELECT sum(r) FROM bench_returns")
 
