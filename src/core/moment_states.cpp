@@ -82,15 +82,6 @@ GrowthAggState GrowthAggState::decode(ByteReader& in) {
     return s;
 }
 
-void SortinoState::add(double e) noexcept {
-    ++n;
-    excess.add(e);
-    if (e < 0) {
-        ++n_down;
-        downside_squares.add(e * e);
-    }
-}
-
 void SortinoState::remove(double e) noexcept {
     if (n <= 1) {
         const FixedParameter keep = ppy;

@@ -71,7 +71,17 @@ struct SortinoState {
     CompensatedSum downside_squares;
     FixedParameter ppy;
 
-    void add(double e) noexcept;
+    // Inline and branch-free: whether a return is below the target is a coin flip, and a
+    // mispredicted branch per row cost more than the arithmetic (sortino was 1.49x sum(float8)).
+    // Adding 0 to the compensated sum leaves it exactly as it was.
+    void add(double e) noexcept {
+        ++n;
+        excess.add(e);
+        const bool down = e < 0;
+        n_down += down;
+        const double d = down ? e : 0.0;
+        downside_squares.add(d * d);
+    }
     void remove(double e) noexcept;
     void merge(const SortinoState& other);
 
