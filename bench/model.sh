@@ -97,6 +97,11 @@ time_query() {
 P=$(q -c "SELECT id FROM portfolio.portfolios ORDER BY id LIMIT 1 OFFSET $((PORTFOLIOS / 2))")
 echo "positions, one portfolio ($HOLDINGS holdings):  $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P")  (target < 10 ms)"
 echo "  the same as portfolio_reader (row-level security applies): $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P" "SET ROLE portfolio_reader;")"
+# the portfolio's owner: a portfolio_user role (roles are cluster-wide; this one outlives the database)
+q -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgp_bench_owner') THEN
+        CREATE ROLE pgp_bench_owner NOLOGIN IN ROLE portfolio_user; END IF; END \$\$" \
+  -c "UPDATE portfolio.portfolios SET owner = 'pgp_bench_owner' WHERE id = $P"
+echo "  the same as its owner, a portfolio_user role (row-level security applies): $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P" "SET ROLE pgp_bench_owner;")"
 
 t0=$(date +%s.%N)
 q -c "CALL portfolio.refresh()"

@@ -93,20 +93,32 @@ CREATE TRIGGER transactions_currency BEFORE INSERT OR UPDATE ON portfolio.transa
 
 -- Settings: an empty table means every default. Values are validated by the CHECK.
 CREATE TABLE portfolio.settings (
-    key   text PRIMARY KEY CHECK (key IN ('stale_quote_days', 'fx_max_staleness_days', 'refresh_work_mem_mb')),
+    key   text PRIMARY KEY CONSTRAINT settings_key_check CHECK (key IN (
+              'stale_quote_days', 'fx_max_staleness_days', 'refresh_work_mem_mb',
+              'stale_business_days', 'gap_window_days', 'suspicious_move_pct', 'rebalance_cost_bps')),
     value integer NOT NULL CHECK (value >= 0)
 );
 COMMENT ON TABLE portfolio.settings IS
     'stale_quote_days (default 5): positions flag a quote older than this; '
     'fx_max_staleness_days (default 7): how long an FX rate is carried forward over gaps; '
-    'refresh_work_mem_mb (default 256): work_mem for portfolio.refresh()';
+    'refresh_work_mem_mb (default 256): work_mem for portfolio.refresh(); '
+    'stale_business_days (3), gap_window_days (30), suspicious_move_pct (25): data_quality; '
+    'rebalance_cost_bps (0): estimated trading cost in rebalance()';
 
+-- PL/pgSQL, not SQL: fx_rate() and the views call it once or more per row, and a SQL function
+-- with a SET clause is planned again in every query; PL/pgSQL keeps the plan for the session.
 CREATE FUNCTION portfolio.setting(key text) RETURNS integer
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
     RETURN coalesce((SELECT s.value FROM portfolio.settings s WHERE s.key = setting.key),
                     CASE key WHEN 'stale_quote_days' THEN 5 WHEN 'fx_max_staleness_days' THEN 7
-                             WHEN 'refresh_work_mem_mb' THEN 256 END);
+                             WHEN 'refresh_work_mem_mb' THEN 256
+                             WHEN 'stale_business_days' THEN 3 WHEN 'gap_window_days' THEN 30
+                             WHEN 'suspicious_move_pct' THEN 25 WHEN 'rebalance_cost_bps' THEN 0 END);
+END
+$$;
 COMMENT ON FUNCTION portfolio.setting(text) IS 'the value of a setting, or its default';
 
 SELECT pg_catalog.pg_extension_config_dump('portfolio.portfolios', '');

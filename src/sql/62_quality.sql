@@ -1,28 +1,10 @@
 -- Data quality: per instrument (held or watched) and per portfolio position. docs/live-and-quality.md
 
--- New settings (defaults in portfolio.setting()):
+-- Settings used here (table and defaults: portfolio.settings and portfolio.setting(), 40_model.sql):
 --   stale_business_days (3)    a quote older than this many business days (Mon-Fri) is stale
 --   gap_window_days     (30)   gaps and suspicious moves are looked for in the last N calendar days
 --   suspicious_move_pct (25)   a one-day close-to-close change beyond this percentage is suspicious
 --   rebalance_cost_bps  (0)    estimated trading cost of rebalance(), basis points of the value
-ALTER TABLE portfolio.settings DROP CONSTRAINT settings_key_check;
-ALTER TABLE portfolio.settings ADD CONSTRAINT settings_key_check CHECK (key IN (
-    'stale_quote_days', 'fx_max_staleness_days', 'refresh_work_mem_mb',
-    'stale_business_days', 'gap_window_days', 'suspicious_move_pct', 'rebalance_cost_bps'));
-CREATE OR REPLACE FUNCTION portfolio.setting(key text) RETURNS integer
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    RETURN coalesce((SELECT s.value FROM portfolio.settings s WHERE s.key = setting.key),
-                    CASE key WHEN 'stale_quote_days' THEN 5 WHEN 'fx_max_staleness_days' THEN 7
-                             WHEN 'refresh_work_mem_mb' THEN 256
-                             WHEN 'stale_business_days' THEN 3 WHEN 'gap_window_days' THEN 30
-                             WHEN 'suspicious_move_pct' THEN 25 WHEN 'rebalance_cost_bps' THEN 0 END);
-COMMENT ON TABLE portfolio.settings IS
-    'stale_quote_days (default 5): positions flag a quote older than this; '
-    'fx_max_staleness_days (default 7): how long an FX rate is carried forward over gaps; '
-    'refresh_work_mem_mb (default 256): work_mem for portfolio.refresh(); '
-    'stale_business_days (3), gap_window_days (30), suspicious_move_pct (25): data_quality; '
-    'rebalance_cost_bps (0): estimated trading cost in rebalance()';
 
 -- Business days (Monday to Friday; no holiday calendar) in (from_day, to_day].
 CREATE FUNCTION portfolio.business_days_between(from_day date, to_day date) RETURNS integer
@@ -51,10 +33,10 @@ COMMENT ON TABLE portfolio.watchlist IS 'instruments a portfolio follows without
 SELECT pg_catalog.pg_extension_config_dump('portfolio.watchlist', '');
 ALTER TABLE portfolio.watchlist ENABLE ROW LEVEL SECURITY;
 CREATE POLICY watchlist_read ON portfolio.watchlist FOR SELECT
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_read(p.owner)));
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]))));
 CREATE POLICY watchlist_write ON portfolio.watchlist FOR ALL
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_write(p.owner)))
-    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND portfolio.may_write(p.owner)));
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])))
+    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
 
 -- What the fetcher quarantined since a time, per symbol: the count and the distinct reasons (at
 -- most 5, shortest first). quotes_rejected itself stays private (it keeps raw provider text);
