@@ -79,7 +79,8 @@ struct SortinoState {
         excess.add(e);
         const bool down = e < 0;
         n_down += down;
-        const double d = down ? e : 0.0;
+        // e or 0, by arithmetic: GCC compiled both "down ? e : 0" and std::min into a branch
+        const double d = e * static_cast<double>(down);
         downside_squares.add(d * d);
     }
     void remove(double e) noexcept;

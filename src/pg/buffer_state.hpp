@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "pg/aggregate_support.hpp"
+#include "pg/prefault.hpp"
 #include "core/quantile.hpp"
 
 namespace pgp::pg {
@@ -60,9 +61,14 @@ struct FlatBuffer {
 
     static BufferHeader* append(BufferHeader* b, const Element& e, const char* what) {
         if (b->count == b->capacity) b = reserve(b, 1, what);
+        // Entering a new window of a large buffer: map its pages in one call (pg/prefault.hpp),
+        // window by window so that the unused end of a doubled buffer is never touched.
+        if ((b->count & (kPrefaultWindow - 1)) == 0 && b->capacity - b->count >= kPrefaultWindow)
+            prefault_pages(elements(b) + b->count, elements(b) + b->count + kPrefaultWindow);
         elements(b)[b->count++] = e;
         return b;
     }
+    static constexpr int64_t kPrefaultWindow = kPrefaultWindowBytes / sizeof(Element);
 
     // Combine: left ++ right. Either may be NULL. The right state may belong to a partial
     // aggregate whose memory is about to be reset, so it is copied, never adopted.
