@@ -209,7 +209,7 @@ CREATE FUNCTION portfolio.may_read(owner name) RETURNS boolean
 -- Both scalar subqueries are independent of the row, so the planner runs each once per query (an
 -- InitPlan) and a row costs one comparison with a few names, instead of a role lookup by name
 -- (to_regrole) and a membership test. bench/model.sh, positions of one portfolio among 1,000:
--- 21 ms -> 8 ms as portfolio_reader. (A function with a subquery is not inlined, so this cannot
+-- 21 ms -> 7 ms as portfolio_reader. (A function with a subquery is not inlined, so this cannot
 -- live inside may_write.) test/pgtap/40_model_security.sql checks both forms agree.
 -- PL/pgSQL: its plan is kept for the session (a SQL function would plan the recursive query again
 -- in every InitPlan, about 1 ms each, and a policy query has several).

@@ -92,7 +92,7 @@ SELECT throws_ok(format($$UPDATE portfolio.portfolios SET name = 'x' WHERE id = 
 SELECT throws_ok(format($$INSERT INTO portfolio.transactions (portfolio_id, executed_at, kind, amount) VALUES (%s, now(), 'deposit', 1)$$, :bob_id),
                  '42501', NULL, 'reader: cannot insert');
 -- The policies test reader membership once per query (an InitPlan), not once per row: per row it
--- made one portfolio's positions among 1,000 take 21 ms instead of 8 (bench/model.sh).
+-- made one portfolio's positions among 1,000 take 21 ms instead of 7 (bench/model.sh).
 SELECT ok(EXISTS (SELECT FROM pg_temp.plan_lines('SELECT * FROM portfolio.transactions') l WHERE l LIKE '%InitPlan%')
           AND NOT EXISTS (SELECT FROM pg_temp.plan_lines('SELECT * FROM portfolio.transactions') l WHERE l LIKE '%portfolio_reader%'),
           'reader: the transactions policy checks membership in an InitPlan, not per row');
