@@ -19,25 +19,35 @@ $$;
 ALTER TABLE portfolio.portfolios ENABLE ROW LEVEL SECURITY;
 ALTER TABLE portfolio.transactions ENABLE ROW LEVEL SECURITY;
 
+-- The rule of portfolio.may_read()/may_write() in the form that costs one check per query, not per
+-- row (see portfolio.member_roles() in 52_daily.sql).
 CREATE POLICY portfolios_read ON portfolio.portfolios FOR SELECT
     USING ((SELECT portfolio.reads_all()) OR owner = ANY ((SELECT portfolio.member_roles())::name[]));
 CREATE POLICY portfolios_insert ON portfolio.portfolios FOR INSERT
     WITH CHECK (owner = ANY ((SELECT portfolio.member_roles())::name[]));
 CREATE POLICY portfolios_update ON portfolio.portfolios FOR UPDATE
-    USING (owner = ANY ((SELECT portfolio.member_roles())::name[])) WITH CHECK (owner = ANY ((SELECT portfolio.member_roles())::name[]));
+    USING (owner = ANY ((SELECT portfolio.member_roles())::name[]))
+    WITH CHECK (owner = ANY ((SELECT portfolio.member_roles())::name[]));
 CREATE POLICY portfolios_delete ON portfolio.portfolios FOR DELETE
     USING (owner = ANY ((SELECT portfolio.member_roles())::name[]));
 
 -- A transaction belongs to a portfolio: the same rule through its portfolio.
 CREATE POLICY transactions_read ON portfolio.transactions FOR SELECT
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]))));
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
+                   WHERE p.id = portfolio_id
+                     AND ((SELECT portfolio.reads_all())
+                          OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]))));
 CREATE POLICY transactions_insert ON portfolio.transactions FOR INSERT
-    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p
+                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
 CREATE POLICY transactions_update ON portfolio.transactions FOR UPDATE
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])))
-    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
+                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])))
+    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p
+                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
 CREATE POLICY transactions_delete ON portfolio.transactions FOR DELETE
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
+                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
 
 -- Grants: nothing for PUBLIC on tables; the two roles get exactly what they need.
 REVOKE ALL ON ALL TABLES IN SCHEMA portfolio FROM PUBLIC;

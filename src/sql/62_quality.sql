@@ -33,10 +33,15 @@ COMMENT ON TABLE portfolio.watchlist IS 'instruments a portfolio follows without
 SELECT pg_catalog.pg_extension_config_dump('portfolio.watchlist', '');
 ALTER TABLE portfolio.watchlist ENABLE ROW LEVEL SECURITY;
 CREATE POLICY watchlist_read ON portfolio.watchlist FOR SELECT
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]))));
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
+                   WHERE p.id = portfolio_id
+                     AND ((SELECT portfolio.reads_all())
+                          OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]))));
 CREATE POLICY watchlist_write ON portfolio.watchlist FOR ALL
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])))
-    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
+                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])))
+    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p
+                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
 
 -- What the fetcher quarantined since a time, per symbol: the count and the distinct reasons (at
 -- most 5, shortest first). quotes_rejected itself stays private (it keeps raw provider text);
