@@ -39,6 +39,9 @@ struct FlatBuffer {
                                        sizeof(Element), what);
         });
         auto* b = static_cast<BufferHeader*>(MemoryContextAlloc(context, bytes(room)));
+        // combine and deserialize create a buffer of exactly the size they fill at once
+        if (room >= static_cast<size_t>(kPrefaultWindow))
+            prefault_pages(elements(b), elements(b) + room);
         b->count = 0;
         b->capacity = static_cast<int64_t>(room);
         b->parameter = 0.0;
@@ -95,6 +98,8 @@ struct FlatBuffer {
             }
         }
         left = reserve(left, right->count, what);
+        if (right->count >= kPrefaultWindow)  // a large partial state from a parallel worker
+            prefault_pages(elements(left) + left->count, elements(left) + left->count + right->count);
         std::memcpy(elements(left) + left->count, elements(right),
                     sizeof(Element) * static_cast<size_t>(right->count));
         left->count += right->count;
@@ -108,6 +113,8 @@ struct FlatBuffer {
         static_assert(sizeof(Element) % sizeof(double) == 0, "elements are runs of doubles");
         const size_t size = 1 + 8 + 8 + 8 + sizeof(Element) * static_cast<size_t>(b->count);
         bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+        if (size >= kPrefaultWindowBytes)
+            prefault_pages(out, reinterpret_cast<char*>(out) + VARHDRSZ + size);
         SET_VARSIZE(out, VARHDRSZ + size);
         auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
         call_core([&] {

@@ -6,6 +6,9 @@
 // scan). MADV_POPULATE_WRITE (Linux 5.14) maps the whole range in one system call instead. It is
 // only advice: on an older kernel, or where it fails, the pages fault in one by one as before.
 // (Transparent huge pages were measured too: slower, the kernel zeroes and compacts 2 MiB pages.)
+// Used as a buffer fills (window by window), and for the large copies of parallel plans: a
+// worker's serialized state, its deserialized copy and the combined buffer (2 workers: 2.4-3.1 s
+// -> 2.35-2.4 s for 10M rows here).
 #pragma once
 
 #include <sys/mman.h>
