@@ -39,9 +39,6 @@ struct FlatBuffer {
                                        sizeof(Element), what);
         });
         auto* b = static_cast<BufferHeader*>(MemoryContextAlloc(context, bytes(room)));
-        // combine and deserialize create a buffer of exactly the size they fill at once
-        if (room >= static_cast<size_t>(kPrefaultWindow))
-            prefault_pages(elements(b), elements(b) + room);
         b->count = 0;
         b->capacity = static_cast<int64_t>(room);
         b->parameter = 0.0;
@@ -98,8 +95,7 @@ struct FlatBuffer {
             }
         }
         left = reserve(left, right->count, what);
-        if (right->count >= kPrefaultWindow)  // a large partial state from a parallel worker
-            prefault_pages(elements(left) + left->count, elements(left) + left->count + right->count);
+        prefault_pages(elements(left) + left->count, elements(left) + left->count + right->count);
         std::memcpy(elements(left) + left->count, elements(right),
                     sizeof(Element) * static_cast<size_t>(right->count));
         left->count += right->count;
@@ -113,8 +109,7 @@ struct FlatBuffer {
         static_assert(sizeof(Element) % sizeof(double) == 0, "elements are runs of doubles");
         const size_t size = 1 + 8 + 8 + 8 + sizeof(Element) * static_cast<size_t>(b->count);
         bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
-        if (size >= kPrefaultWindowBytes)
-            prefault_pages(out, reinterpret_cast<char*>(out) + VARHDRSZ + size);
+        prefault_pages(out, reinterpret_cast<char*>(out) + VARHDRSZ + size);
         SET_VARSIZE(out, VARHDRSZ + size);
         auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
         call_core([&] {
@@ -149,6 +144,7 @@ struct FlatBuffer {
         b->parameter = head.parameter;
         b->has_parameter = head.has_parameter;
         auto* values = reinterpret_cast<double*>(elements(b));
+        prefault_pages(values, values + kDoubles * static_cast<size_t>(head.count));
         call_core([&] {
             core::ByteReader r(bytes + 25, size - 25);
             const size_t n = kDoubles * static_cast<size_t>(head.count);
