@@ -1,30 +1,54 @@
 -- health: refresh, fetch per provider, pg_cron (absent in the regression database), partitions.
+-- Health is about the server now, so this test reads the real (or, in test/suites/instants.sh,
+-- the faked) clock on purpose; what it prints does not depend on the day.
 SET client_min_messages = warning;
 \set VERBOSITY terse
--- the regression database is shared: the refresh_log rows and quotes made here are removed at the end
-SELECT coalesce(max(id), 0) AS log_before FROM portfolio.refresh_log \gset
-SELECT last_value AS log_seq, is_called AS log_called FROM portfolio.refresh_log_id_seq \gset
+-- hermetic: a fresh install, whatever tests ran before (their order must not matter)
+DROP EXTENSION pg_portfolio CASCADE;
+CREATE EXTENSION pg_portfolio;
 -- the areas always present; pg_cron is not installed in the regression database
 SELECT area, item, status, detail FROM portfolio.health WHERE area = 'cron';
 SELECT count(*) AS cron_jobs FROM portfolio.cron_job_state();
--- partitions: this month and the next 3, made by ensure_quote_partitions
-SELECT portfolio.ensure_quote_partitions(current_date, (current_date + interval '3 months')::date) >= 0 AS made;
-SELECT count(*) AS months, bool_and(status = 'ok') AS all_ready FROM portfolio.health WHERE area = 'partitions';
--- a missing month is an error with the command that fixes it
-SELECT count(*) FROM portfolio.quotes
- WHERE ts >= (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '3 months') AT TIME ZONE 'UTC';
+-- partitions: this month (UTC) and the next 3, all missing in a fresh install, then made by the
+-- upkeep; the same months in every session time zone (today() is the UTC date)
+SELECT status, count(*) FROM portfolio.health WHERE area = 'partitions' GROUP BY status ORDER BY status;
+SELECT portfolio.maintain_quote_partitions() AS made;
+SELECT portfolio.maintain_quote_partitions() AS made_again;
+SELECT count(*) AS months, bool_and(status = 'ok') AS all_ready,
+       min(at) = portfolio.today()::timestamp AT TIME ZONE 'UTC' - (extract(day FROM portfolio.today()) - 1) * interval '1 day'
+           AS starts_this_utc_month,
+       min(item) = 'quotes_' || to_char(portfolio.today(), 'YYYY_MM') AS first_is_this_month
+FROM portfolio.health WHERE area = 'partitions';
+SELECT array_agg(item ORDER BY item) AS utc_items FROM portfolio.health WHERE area = 'partitions' \gset
+SET TimeZone = 'Pacific/Auckland';
+SELECT array_agg(item ORDER BY item) = :'utc_items' AS same_in_auckland, bool_and(status = 'ok') AS ok_in_auckland
+FROM portfolio.health WHERE area = 'partitions';
+SET TimeZone = 'America/Los_Angeles';
+SELECT array_agg(item ORDER BY item) = :'utc_items' AS same_in_los_angeles, bool_and(status = 'ok') AS ok_in_los_angeles
+FROM portfolio.health WHERE area = 'partitions';
+RESET TimeZone;
+-- the furthest month missing is a warning (the hourly job makes it); this month missing is an
+-- error; both say which command fixes it
 DO $$ BEGIN
-    EXECUTE format('DROP TABLE portfolio.%I', portfolio.quote_partition_name(
-        (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '3 months') AT TIME ZONE 'UTC'));
+    EXECUTE format('DROP TABLE portfolio.%I', (SELECT max(item) FROM portfolio.health WHERE area = 'partitions'));
 END $$;
-SELECT status, detail LIKE 'missing: SELECT portfolio.ensure_quote_partitions%' AS says_how
+SELECT item = (SELECT max(i) FROM unnest(:'utc_items'::text[]) i) AS is_last, status,
+       detail = 'missing: SELECT portfolio.maintain_quote_partitions()' AS says_how
 FROM portfolio.health WHERE area = 'partitions' AND status <> 'ok';
--- fetch: the last fetch per source, from quotes and FX rates
+DO $$ BEGIN
+    EXECUTE format('DROP TABLE portfolio.%I', 'quotes_' || to_char(portfolio.today(), 'YYYY_MM'));
+END $$;
+SELECT status, count(*) FROM portfolio.health WHERE area = 'partitions' GROUP BY status ORDER BY status;
+SELECT portfolio.maintain_quote_partitions() AS remade;
+SELECT bool_and(status = 'ok') AS all_ready_again FROM portfolio.health WHERE area = 'partitions';
+-- fetch: the last fetch per source, from quotes and FX rates (ages from now: health is live)
+SELECT portfolio.ensure_quote_partitions('2025-06-01', '2025-06-30') AS june_2025;
 INSERT INTO portfolio.quotes (symbol, ts, close, source, fetched_at)
-VALUES ('HL_A', current_date::timestamp AT TIME ZONE 'UTC', 1, 'hl-old', now() - interval '5 days'),
-       ('HL_B', current_date::timestamp AT TIME ZONE 'UTC', 1, 'hl-new', now() - interval '1 hour');
+VALUES ('HL_A', '2025-06-02 00:00+00', 1, 'hl-old', now() - interval '5 days'),
+       ('HL_B', '2025-06-02 00:00+00', 1, 'hl-new', now() - interval '1 hour');
 SELECT item, status, detail FROM portfolio.health WHERE area = 'fetch' AND item LIKE 'hl-%' ORDER BY item;
 -- refresh: the last run per view, with its error if it failed
+SELECT item, status, detail FROM portfolio.health WHERE area = 'refresh';
 CALL portfolio.refresh();
 SELECT item, status, detail LIKE 'started %, % s, % rows' AS detail_shape FROM portfolio.health WHERE area = 'refresh';
 INSERT INTO portfolio.refresh_log (view_name, started_at, finished_at, error)
@@ -33,7 +57,3 @@ SELECT item, status, detail LIKE '%error: PF001: a test failure' AS names_error 
 -- grants: operators (portfolio_reader) read health, portfolio_user does not
 SELECT has_table_privilege('portfolio_reader', 'portfolio.health', 'SELECT') AS reader,
        has_table_privilege('portfolio_user', 'portfolio.health', 'SELECT') AS "user";
-SELECT portfolio.ensure_quote_partitions(current_date, (current_date + interval '3 months')::date) AS remade;
-DELETE FROM portfolio.refresh_log WHERE id > :log_before;
-DELETE FROM portfolio.quotes WHERE symbol LIKE 'HL\_%';
-SELECT setval('portfolio.refresh_log_id_seq', :log_seq, :'log_called') IS NOT NULL AS log_seq_back;

@@ -1,19 +1,19 @@
--- data_quality and data_quality_positions on hand-made quote histories. Dates are relative to
--- today, so only what does not depend on the weekday is printed (flags, counts of chosen gaps).
+-- data_quality and data_quality_positions on hand-made quote histories, as of a pinned day.
 SET client_min_messages = warning;
 \set VERBOSITY terse
--- the regression database is shared by the suites that follow: this test removes its rows at
--- the end and puts the sequences back
-SELECT last_value AS txn_seq, is_called AS txn_called FROM portfolio.transactions_id_seq \gset
-SELECT last_value AS rej_seq, is_called AS rej_called FROM portfolio.quotes_rejected_id_seq \gset
-SELECT portfolio.ensure_quote_partitions(current_date - 60, current_date) >= 0 AS partitions;
+-- hermetic: a fresh install, whatever tests ran before (their order must not matter), and a
+-- pinned report day instead of the wall clock: Friday 13 June 2025
+DROP EXTENSION pg_portfolio CASCADE;
+CREATE EXTENSION pg_portfolio;
+SET portfolio.as_of = '2025-06-13';
+SELECT portfolio.ensure_quote_partitions('2025-04-01', '2025-06-30') AS partitions;
 INSERT INTO portfolio.instruments (symbol, currency) VALUES
     ('DQ_OK', 'USD'), ('DQ_GAP', 'USD'), ('DQ_STALE', 'USD'), ('DQ_JUMP', 'USD'), ('DQ_SPLIT', 'USD'),
     ('DQ_WATCH', 'USD'), ('DQ_BENCH', 'USD'), ('DQ_EUR', 'EUR'), ('DQ_NONE', 'USD');
--- weekdays before today, k = 1 the most recent
+-- weekdays before the as-of day, k = 1 the most recent
 CREATE TEMP TABLE wd AS
 SELECT d::date AS day, row_number() OVER (ORDER BY d DESC) AS k
-FROM generate_series(current_date - 45, current_date - 1, interval '1 day') d WHERE extract(isodow FROM d) < 6;
+FROM generate_series(portfolio.as_of() - 45, portfolio.as_of() - 1, interval '1 day') d WHERE extract(isodow FROM d) < 6;
 INSERT INTO portfolio.quotes (symbol, ts, close, source)
 SELECT s.symbol, wd.day::timestamp AT TIME ZONE 'UTC',
        CASE s.symbol WHEN 'DQ_JUMP' THEN CASE WHEN wd.k <= 5 THEN 140 ELSE 100 END
@@ -22,22 +22,26 @@ SELECT s.symbol, wd.day::timestamp AT TIME ZONE 'UTC',
 FROM wd CROSS JOIN (VALUES ('DQ_OK'), ('DQ_GAP'), ('DQ_STALE'), ('DQ_JUMP'), ('DQ_SPLIT'), ('DQ_BENCH'), ('DQ_EUR')) s(symbol)
 WHERE NOT (s.symbol = 'DQ_GAP' AND wd.k IN (5, 6, 7))      -- three missing business days
   AND NOT (s.symbol = 'DQ_STALE' AND wd.k <= 10);          -- nothing in the last 10 business days
--- the fetcher quarantined two DQ_GAP rows today and one two days ago
+-- the fetcher quarantined two DQ_GAP rows in the last hours of the as-of day, one two days
+-- before, and one after it (not seen as of that day)
 INSERT INTO portfolio.quotes_rejected (symbol, raw, reason, source, seen_at) VALUES
-    ('DQ_GAP', 'DQ_GAP,x,,,,-1', 'close must be positive', 'test', now() - interval '1 hour'),
-    ('DQ_GAP', 'DQ_GAP,y,,,,', 'close is missing', 'test', now() - interval '2 hours'),
-    ('DQ_GAP', 'DQ_GAP,z,,,,', 'an old problem', 'test', now() - interval '2 days');
+    ('DQ_GAP', 'DQ_GAP,x,,,,-1', 'close must be positive', 'test', '2025-06-13 23:00+00'),
+    ('DQ_GAP', 'DQ_GAP,y,,,,', 'close is missing', 'test', '2025-06-13 22:00+00'),
+    ('DQ_GAP', 'DQ_GAP,z,,,,', 'an old problem', 'test', '2025-06-11 23:00+00'),
+    ('DQ_GAP', 'DQ_GAP,w,,,,', 'a later problem', 'test', '2025-06-14 01:00+00');
+-- and a quote after the as-of day, which would make DQ_STALE fresh and jump by 100 %
+INSERT INTO portfolio.quotes (symbol, ts, close, source) VALUES ('DQ_STALE', '2025-06-16 00:00+00', 100, 'test');
 
 INSERT INTO portfolio.portfolios (id, name, benchmark_symbol) VALUES (9301, 'quality', 'DQ_BENCH');
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, amount, currency) VALUES
-    (9301, NULL, current_date - 60, 'deposit', NULL, NULL, 100000, 'USD'),
-    (9301, 'DQ_OK', current_date - 50, 'buy', 1, 50, NULL, NULL),
-    (9301, 'DQ_GAP', current_date - 50, 'buy', 1, 50, NULL, NULL),
-    (9301, 'DQ_STALE', current_date - 50, 'buy', 1, 50, NULL, NULL),
-    (9301, 'DQ_JUMP', current_date - 50, 'buy', 1, 100, NULL, NULL),
-    (9301, 'DQ_SPLIT', current_date - 50, 'buy', 10, 300, NULL, NULL),
-    (9301, 'DQ_EUR', current_date - 50, 'buy', 1, 50, NULL, NULL),
-    (9301, 'DQ_NONE', current_date - 50, 'buy', 1, 50, NULL, NULL);
+    (9301, NULL, portfolio.as_of() - 60, 'deposit', NULL, NULL, 100000, 'USD'),
+    (9301, 'DQ_OK', portfolio.as_of() - 50, 'buy', 1, 50, NULL, NULL),
+    (9301, 'DQ_GAP', portfolio.as_of() - 50, 'buy', 1, 50, NULL, NULL),
+    (9301, 'DQ_STALE', portfolio.as_of() - 50, 'buy', 1, 50, NULL, NULL),
+    (9301, 'DQ_JUMP', portfolio.as_of() - 50, 'buy', 1, 100, NULL, NULL),
+    (9301, 'DQ_SPLIT', portfolio.as_of() - 50, 'buy', 10, 300, NULL, NULL),
+    (9301, 'DQ_EUR', portfolio.as_of() - 50, 'buy', 1, 50, NULL, NULL),
+    (9301, 'DQ_NONE', portfolio.as_of() - 50, 'buy', 1, 50, NULL, NULL);
 -- the 3-for-1 split on the day of the drop (k = 5): that move is explained
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity)
 SELECT 9301, 'DQ_SPLIT', wd.day + time '12:00' AT TIME ZONE 'UTC', 'split', 3 FROM wd WHERE wd.k = 5;
@@ -77,10 +81,3 @@ SELECT portfolio.business_days_between('2024-01-05', '2024-01-08') AS fri_to_mon
        portfolio.business_days_between('2024-01-06', '2024-01-07') AS sat_to_sun,
        portfolio.business_days_between('2024-01-01', '2024-01-31') AS january_2024;
 
--- clean up for the suites that follow
-DELETE FROM portfolio.portfolios WHERE id = 9301;
-DELETE FROM portfolio.quotes WHERE symbol LIKE 'DQ\_%';
-DELETE FROM portfolio.quotes_rejected WHERE symbol LIKE 'DQ\_%';
-DELETE FROM portfolio.instruments WHERE symbol LIKE 'DQ\_%';
-SELECT setval('portfolio.transactions_id_seq', :txn_seq, :'txn_called') IS NOT NULL AS txn_seq_back,
-       setval('portfolio.quotes_rejected_id_seq', :rej_seq, :'rej_called') IS NOT NULL AS rej_seq_back;

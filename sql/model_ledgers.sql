@@ -1,5 +1,12 @@
 -- Hand-worked ledgers through position_agg and the views (docs/data-model.md has the rules).
 SET TimeZone = 'UTC';
+-- hermetic: a fresh install, whatever tests ran before (their order must not matter), and a
+-- pinned report day instead of the wall clock
+SET client_min_messages = warning;
+DROP EXTENSION pg_portfolio CASCADE;
+CREATE EXTENSION pg_portfolio;
+RESET client_min_messages;
+SET portfolio.as_of = '2024-03-29';
 SELECT portfolio.ensure_quote_partitions('2024-01-01', '2024-03-31');
 INSERT INTO portfolio.instruments (symbol, name, currency, asset_class, sector, exchange) VALUES
     ('AAA',  'Alpha',        'USD', 'equity', 'Technology',  'NYSE'),
@@ -84,9 +91,9 @@ INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind,
 VALUES (:world, 'CADX', '2024-03-02', 'buy', 1);
 \echo :LAST_ERROR_SQLSTATE
 
--- today's rates, so cash converts and weights exist (an 8-day-old rate would be too stale)
+-- the as-of day's rates, so cash converts and weights exist (an 8-day-old rate would be too stale)
 INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES
-    (current_date, 'USD', 'CAD', 1.28), (current_date, 'EUR', 'USD', 1.12);
+    ('2024-03-29', 'USD', 'CAD', 1.28), ('2024-03-29', 'EUR', 'USD', 1.12);
 SELECT portfolio_name, instrument, currency, quantity, average_cost, invested, market_price, price_at, price_stale,
        market_value, unrealized_pl, gain_pct, realized_pl, income, fees, fx_rate, fx_missing,
        invested_base, market_value_base, unrealized_pl_base, weight

@@ -2,24 +2,34 @@
 -- and the errors.
 SET client_min_messages = warning;
 \set VERBOSITY terse
-SELECT portfolio.ensure_quote_partitions(current_date - 10, current_date) >= 0 AS partitions;
+-- hermetic: a fresh install, whatever tests ran before (their order must not matter), and a
+-- pinned report day instead of the wall clock
+DROP EXTENSION pg_portfolio CASCADE;
+CREATE EXTENSION pg_portfolio;
+SET portfolio.as_of = '2025-06-13';
+SELECT portfolio.ensure_quote_partitions('2025-06-01', '2025-06-30') AS partitions;
 INSERT INTO portfolio.instruments (symbol, currency, lot_size) VALUES
     ('RB_A', 'USD', 1), ('RB_B', 'USD', 1), ('RB_C', 'USD', 1), ('RB_LOT', 'USD', 100), ('RB_E', 'EUR', 1),
     ('RB_NOQ', 'USD', 1);
 INSERT INTO portfolio.quotes (symbol, ts, close, source)
-SELECT s, current_date::timestamp AT TIME ZONE 'UTC', c, 'test'
+SELECT s, '2025-06-13 00:00+00', c, 'test'
 FROM (VALUES ('RB_A', 100), ('RB_B', 50), ('RB_C', 40), ('RB_LOT', 2.5), ('RB_E', 20)) v(s, c);
-INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES (current_date, 'EUR', 'USD', 1.1)
-    ON CONFLICT (day, base, quote) DO UPDATE SET rate = excluded.rate;
+INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES ('2025-06-13', 'EUR', 'USD', 1.1);
+-- the next business day is after the as-of day: its prices and rates are not seen
+INSERT INTO portfolio.quotes (symbol, ts, close, source)
+SELECT s, '2025-06-16 00:00+00', c * 3, 'test'
+FROM (VALUES ('RB_A', 100), ('RB_B', 50), ('RB_C', 40), ('RB_LOT', 2.5), ('RB_E', 20)) v(s, c);
+INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES ('2025-06-16', 'EUR', 'USD', 3);
 
 -- 10 A @ 100 and 5 C @ 40 held, cash 1,000 (deposit 2,200 - 1,000 - 200): value 2,200.
 -- Targets A 40 %, B 60 %: A 880 -> 8.8 -> 9 (sell 1), B 1,320 -> 26.4 -> 26 (buy 26, 1,300),
 -- C not in the targets: sell 5. Cash: 1,000 + 100 + 200 - 1,300 = 0.
 INSERT INTO portfolio.portfolios (id, name) VALUES (9201, 'rebalance one');
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, amount) VALUES
-    (9201, NULL,   now() - interval '3 days', 'deposit', NULL, NULL, 2200),
-    (9201, 'RB_A', now() - interval '2 days', 'buy', 10, 100, NULL),
-    (9201, 'RB_C', now() - interval '2 days', 'buy', 5, 40, NULL);
+    (9201, NULL,   '2025-06-10 12:00+00', 'deposit', NULL, NULL, 2200),
+    (9201, 'RB_A', '2025-06-11 12:00+00', 'buy', 10, 100, NULL),
+    (9201, 'RB_C', '2025-06-11 12:00+00', 'buy', 5, 40, NULL),
+    (9201, 'RB_B', '2025-06-16 12:00+00', 'buy', 7, 150, NULL);   -- after the as-of day: not seen
 SELECT * FROM portfolio.rebalance(9201, '{"RB_A": 0.4, "RB_B": 0.6}');
 -- totals: cash after = cash + sells - buys - costs, never negative; no sell beyond the holding
 SELECT sum(CASE side WHEN 'sell' THEN estimated_value ELSE -estimated_value END) - sum(estimated_cost) + 1000 AS cash_after,

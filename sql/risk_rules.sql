@@ -1,28 +1,32 @@
 -- risk_checks on hand-worked portfolios: each rule, its limits (defaults and overrides), statuses.
 SET client_min_messages = warning;
 \set VERBOSITY terse
-SELECT portfolio.ensure_quote_partitions(current_date - 60, current_date) >= 0 AS partitions;
+-- hermetic: a fresh install, whatever tests ran before (their order must not matter), and a
+-- pinned report day instead of the wall clock
+DROP EXTENSION pg_portfolio CASCADE;
+CREATE EXTENSION pg_portfolio;
+SET portfolio.as_of = '2025-06-13';
+SELECT portfolio.ensure_quote_partitions('2025-04-01', '2025-06-30') AS partitions;
 INSERT INTO portfolio.instruments (symbol, currency, asset_class, sector) VALUES
     ('RK_AAA', 'USD', 'equity', 'tech'), ('RK_BBB', 'USD', 'equity', 'tech'),
     ('RK_CCC', 'USD', 'bond', 'government'), ('RK_EUR', 'EUR', 'equity', 'industrials'),
     ('RK_OLD', 'USD', 'equity', 'energy');
--- quotes: today's close (UTC day), RK_OLD only 30 days ago
+-- quotes: the as-of day's close (UTC day), RK_OLD only 30 days before
 INSERT INTO portfolio.quotes (symbol, ts, close, source)
-SELECT s, current_date::timestamp AT TIME ZONE 'UTC', c, 'test'
+SELECT s, '2025-06-13 00:00+00', c, 'test'
 FROM (VALUES ('RK_AAA', 100), ('RK_BBB', 50), ('RK_CCC', 200), ('RK_EUR', 40)) v(s, c);
 INSERT INTO portfolio.quotes (symbol, ts, close, source)
-VALUES ('RK_OLD', (current_date - 30)::timestamp AT TIME ZONE 'UTC', 10, 'test');
-INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES (current_date, 'EUR', 'USD', 1.25)
-    ON CONFLICT (day, base, quote) DO UPDATE SET rate = excluded.rate;
+VALUES ('RK_OLD', '2025-05-14 00:00+00', 10, 'test');
+INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES ('2025-06-13', 'EUR', 'USD', 1.25);
 
 -- P1: deposit 10,000; 30 AAA @ 100, 20 BBB @ 50, 10 CCC @ 200: value 10,000, cash 4,000.
 -- weights: AAA 0.30, BBB 0.10, CCC 0.20, cash 0.40; sector tech 0.40; equity 0.40.
 INSERT INTO portfolio.portfolios (id, name) VALUES (9101, 'risk one');
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, amount) VALUES
-    (9101, NULL,     now() - interval '3 days', 'deposit', NULL, NULL, 10000),
-    (9101, 'RK_AAA', now() - interval '2 days', 'buy', 30, 100, NULL),
-    (9101, 'RK_BBB', now() - interval '2 days', 'buy', 20, 50, NULL),
-    (9101, 'RK_CCC', now() - interval '2 days', 'buy', 10, 200, NULL);
+    (9101, NULL,     '2025-06-10 12:00+00', 'deposit', NULL, NULL, 10000),
+    (9101, 'RK_AAA', '2025-06-11 12:00+00', 'buy', 30, 100, NULL),
+    (9101, 'RK_BBB', '2025-06-11 12:00+00', 'buy', 20, 50, NULL),
+    (9101, 'RK_CCC', '2025-06-11 12:00+00', 'buy', 10, 200, NULL);
 SELECT rule, subject, value, warn_at, breach_at, limit_source, status
 FROM portfolio.risk_checks WHERE portfolio_id = 9101 ORDER BY rule;
 
@@ -30,11 +34,11 @@ FROM portfolio.risk_checks WHERE portfolio_id = 9101 ORDER BY rule;
 -- 20 EUR @ 40 (EUR cash 0).
 INSERT INTO portfolio.portfolios (id, name) VALUES (9102, 'risk two');
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, amount, currency) VALUES
-    (9102, NULL,     now() - interval '40 days', 'deposit', NULL, NULL, 1000, 'USD'),
-    (9102, NULL,     now() - interval '40 days', 'deposit', NULL, NULL, 800, 'EUR'),
-    (9102, 'RK_OLD', now() - interval '35 days', 'buy', 50, 10, NULL, NULL),
-    (9102, 'RK_AAA', now() - interval '2 days', 'buy', 5, 100, NULL, NULL),
-    (9102, 'RK_EUR', now() - interval '2 days', 'buy', 20, 40, NULL, NULL);
+    (9102, NULL,     '2025-05-04 12:00+00', 'deposit', NULL, NULL, 1000, 'USD'),
+    (9102, NULL,     '2025-05-04 12:00+00', 'deposit', NULL, NULL, 800, 'EUR'),
+    (9102, 'RK_OLD', '2025-05-09 12:00+00', 'buy', 50, 10, NULL, NULL),
+    (9102, 'RK_AAA', '2025-06-11 12:00+00', 'buy', 5, 100, NULL, NULL),
+    (9102, 'RK_EUR', '2025-06-11 12:00+00', 'buy', 20, 40, NULL, NULL);
 -- value: OLD 500 + AAA 500 + EUR 20*40*1.25 = 1,000; cash USD 0, EUR 0: total 2,000
 SELECT rule, subject, value, warn_at, breach_at, limit_source, status
 FROM portfolio.risk_checks WHERE portfolio_id = 9102 ORDER BY rule;
@@ -57,5 +61,5 @@ INSERT INTO portfolio.risk_limits (portfolio_id, rule, warn_at, breach_at) VALUE
 -- a missing price makes the weight rules unknown, never ok
 INSERT INTO portfolio.instruments (symbol, currency) VALUES ('RK_NOQ', 'USD');
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price) VALUES
-    (9101, 'RK_NOQ', now() - interval '1 day', 'buy', 1, 10);
+    (9101, 'RK_NOQ', '2025-06-12 12:00+00', 'buy', 1, 10);
 SELECT rule, value, status FROM portfolio.risk_checks WHERE portfolio_id = 9101 ORDER BY rule;

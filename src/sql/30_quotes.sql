@@ -55,7 +55,7 @@ CREATE FUNCTION portfolio.ensure_quote_partitions(from_day date, to_day date) RE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    month_start date := date_trunc('month', from_day)::date;
+    month_start date := date_trunc('month', from_day::timestamp)::date;
     created integer := 0;
     part text;
 BEGIN
@@ -86,6 +86,28 @@ END
 $$;
 COMMENT ON FUNCTION portfolio.ensure_quote_partitions(date, date) IS
     'creates the missing monthly partitions of portfolio.quotes covering the given days';
+
+-- The months whose partitions must exist at any time: today's (UTC) and the next three. The one
+-- definition behind both the upkeep (maintain_quote_partitions, the pg_cron job) and the check
+-- (portfolio.health), so the two agree on every day and in every session time zone.
+CREATE FUNCTION portfolio.quote_partition_months() RETURNS SETOF date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT (date_trunc('month', portfolio.today()::timestamp) + make_interval(months => k))::date
+    FROM generate_series(0, 3) k
+$$;
+COMMENT ON FUNCTION portfolio.quote_partition_months() IS
+    'first days of the months whose quote partitions must exist: this month (UTC) and the next 3';
+
+CREATE FUNCTION portfolio.maintain_quote_partitions() RETURNS integer
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT portfolio.ensure_quote_partitions(min(m), max(m)) FROM portfolio.quote_partition_months() m
+$$;
+COMMENT ON FUNCTION portfolio.maintain_quote_partitions() IS
+    'creates the quote partitions of quote_partition_months() that are missing; returns how many it made';
 
 -- pg_dump keeps the user data of extension tables (partitions created later are ordinary tables).
 SELECT pg_catalog.pg_extension_config_dump('portfolio.fx_rates', '');

@@ -1,5 +1,6 @@
 -- Current positions, cash and allocation (what dashboards read). Every view is security_invoker:
--- it shows exactly the rows the caller's row-level security lets them see.
+-- it shows exactly the rows the caller's row-level security lets them see. "Current" is as of
+-- portfolio.as_of() (29_today.sql): transactions and quotes after the end of that day are not seen.
 
 -- The rate converting 1 unit of from_ccy into to_ccy on a day: the latest rate on or before the
 -- day, at most setting('fx_max_staleness_days') old, from a stored pair or its inverse (1/rate).
@@ -75,11 +76,14 @@ SELECT b.portfolio_id, b.currency, b.balance, b.base_currency,
 FROM (SELECT t.portfolio_id, t.currency, p.base_currency,
              sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS balance
       FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+      WHERE t.executed_at < (SELECT portfolio.as_of_cutoff())
       GROUP BY t.portfolio_id, t.currency, p.base_currency) b
 -- one rate lookup per balance (OFFSET 0 keeps the planner from copying the call into both columns)
-CROSS JOIN LATERAL (SELECT portfolio.fx_rate(b.currency, b.base_currency, current_date) AS rate OFFSET 0) fx;
+CROSS JOIN LATERAL (SELECT portfolio.fx_rate(b.currency, b.base_currency, (SELECT portfolio.as_of())) AS rate
+                    OFFSET 0) fx;
 COMMENT ON VIEW portfolio.cash IS
-    'cash per portfolio and currency from the ledger (deposits, trades, income, fees); base amount at today''s rate';
+    'cash per portfolio and currency from the ledger (deposits, trades, income, fees) up to the as-of day; '
+    'base amount at that day''s rate';
 
 CREATE VIEW portfolio.positions WITH (security_invoker = true) AS
 WITH held AS (
@@ -92,7 +96,7 @@ WITH held AS (
                                   ORDER BY t.executed_at, t.id) AS position
     FROM portfolio.transactions t
     JOIN portfolio.portfolios p ON p.id = t.portfolio_id
-    WHERE t.instrument IS NOT NULL
+    WHERE t.instrument IS NOT NULL AND t.executed_at < (SELECT portfolio.as_of_cutoff())
     GROUP BY t.portfolio_id, t.instrument
 ), valued AS (
     SELECT h.portfolio_id, p.name AS portfolio_name, h.instrument, i.name AS instrument_name,
@@ -108,17 +112,20 @@ WITH held AS (
            portfolio.income(h.position) AS income,
            portfolio.fees(h.position) AS fees,
            fx.rate AS fx_rate,
-           q.ts IS NULL OR q.ts < now() - make_interval(days => portfolio.setting('stale_quote_days')) AS price_stale
+           q.ts IS NULL OR q.ts < (SELECT portfolio.as_of_instant())
+                                  - make_interval(days => portfolio.setting('stale_quote_days')) AS price_stale
     FROM held h
     JOIN portfolio.portfolios p ON p.id = h.portfolio_id
     JOIN portfolio.instruments i ON i.symbol = h.instrument
     LEFT JOIN LATERAL (
         SELECT qq.ts, qq.close FROM portfolio.quotes qq
-        WHERE qq.symbol = h.instrument ORDER BY qq.ts DESC LIMIT 1) q ON true
+        WHERE qq.symbol = h.instrument AND qq.ts < (SELECT portfolio.as_of_cutoff())
+        ORDER BY qq.ts DESC LIMIT 1) q ON true
     -- OFFSET 0 keeps the planner from copying the call into every column that uses the rate
     LEFT JOIN LATERAL (
         SELECT trim_scale(portfolio.fx_rate(i.currency, p.base_currency,
-                                            coalesce((q.ts AT TIME ZONE 'UTC')::date, current_date))) AS rate
+                                            coalesce((q.ts AT TIME ZONE 'UTC')::date,
+                                                     (SELECT portfolio.as_of())))) AS rate
         OFFSET 0) fx ON true
 ), cash AS (   -- one row per portfolio, so the planner knows it (GROUP BY on a view's column was
                -- estimated at 200 groups: a 200-fold row estimate that made PostgreSQL JIT-compile
@@ -147,7 +154,7 @@ FROM valued v LEFT JOIN cash c ON c.portfolio_id = v.portfolio_id
 WINDOW w AS (PARTITION BY v.portfolio_id);
 COMMENT ON VIEW portfolio.positions IS
     'per portfolio and instrument: quantity, average cost, invested, last close and its time, market value, '
-    'P/L, income, weight, and the money in the base currency at the FX rate of the quote''s day';
+    'P/L, income, weight, and the money in the base currency at the FX rate of the quote''s day; as of as_of()';
 
 CREATE VIEW portfolio.allocation WITH (security_invoker = true) AS
 WITH items AS (

@@ -1,11 +1,13 @@
--- portfolio_daily: per portfolio and calendar day (UTC), the value in the base currency with the
--- last quote and FX rate carried forward over weekends, holidays and gaps, the external flows,
+-- portfolio_daily: per portfolio and calendar day (UTC) up to today(), the value in the base
+-- currency with the last quote and FX rate carried forward over weekends, holidays and gaps, the external flows,
 -- the P/L parts and the daily return. Materialized (portfolio.refresh() keeps it current); the
 -- materialized view itself is private, readers use the view portfolio.portfolio_daily below, which
 -- filters on the portfolios the caller may see (materialized views have no row-level security).
 CREATE MATERIALIZED VIEW portfolio.portfolio_daily_mv AS
 WITH params AS (
-    SELECT current_date AS end_day, portfolio.setting('fx_max_staleness_days') AS fx_days
+    -- today(), not the as-of date: the view below cuts the rows at as_of(), so one refresh serves
+    -- every report date (a day's row depends only on what happened up to that day)
+    SELECT portfolio.today() AS end_day, portfolio.setting('fx_max_staleness_days') AS fx_days
 ), txn AS (
     SELECT t.id, t.portfolio_id, t.instrument, t.executed_at, t.kind, t.quantity, t.price, t.fees,
            t.amount, t.currency, p.base_currency, p.cost_method, p.name AS portfolio_name,
@@ -233,7 +235,9 @@ CREATE VIEW portfolio.portfolio_daily WITH (security_barrier = true) AS
 SELECT d.*
 FROM portfolio.portfolio_daily_mv d
 JOIN portfolio.portfolios p ON p.id = d.portfolio_id
-WHERE (SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]);
+WHERE d.day <= (SELECT portfolio.as_of())
+  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));
 COMMENT ON VIEW portfolio.portfolio_daily IS
-    'per portfolio and day: value in base currency (last quote and FX carried forward), flows, P/L parts, '
-    'daily return; only the portfolios the caller may read; as of the last portfolio.refresh()';
+    'per portfolio and day up to portfolio.as_of(): value in base currency (last quote and FX carried '
+    'forward), flows, P/L parts, daily return; only the portfolios the caller may read; as of the last '
+    'portfolio.refresh()';

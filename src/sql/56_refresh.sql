@@ -63,7 +63,7 @@ COMMENT ON PROCEDURE portfolio.refresh() IS
 -- Registers the jobs with pg_cron under stable names: cron.schedule(name, ...) updates a job of
 -- that name, so running this again changes the schedule and never adds a duplicate.
 --   pg_portfolio_refresh      CALL portfolio.refresh()                         (schedule)
---   pg_portfolio_partitions   quote partitions for this month and the next 3   (daily 03:17)
+--   pg_portfolio_partitions   maintain_quote_partitions(): this month (UTC) and the next 3 (hourly, :17)
 --   pg_portfolio_purge        cron.job_run_details rows older than keep_history (daily 03:47)
 CREATE FUNCTION portfolio.schedule_refresh(schedule text DEFAULT '*/5 * * * *',
                                            keep_history interval DEFAULT '7 days')
@@ -80,8 +80,9 @@ BEGIN
                          || 'CREATE EXTENSION pg_cron; or call portfolio.refresh() from any other scheduler.';
     END IF;
     PERFORM cron.schedule('pg_portfolio_refresh', schedule, 'CALL portfolio.refresh()');
-    PERFORM cron.schedule('pg_portfolio_partitions', '17 3 * * *',
-        'SELECT portfolio.ensure_quote_partitions(current_date, (current_date + interval ''3 months'')::date)');
+    -- hourly, so a new UTC month has its fourth month ahead within the hour (health warns until
+    -- then); a run that finds every partition in place takes no lock but an advisory one
+    PERFORM cron.schedule('pg_portfolio_partitions', '17 * * * *', 'SELECT portfolio.maintain_quote_partitions()');
     PERFORM cron.schedule('pg_portfolio_purge', '47 3 * * *',
         format('DELETE FROM cron.job_run_details WHERE end_time < now() - %L::interval', keep_history));
     RETURN QUERY

@@ -15,12 +15,11 @@ AS $$
 $$;
 
 -- A quote (its bar time) is stale when it is missing or more than stale_business_days business
--- days before today (UTC days).
+-- days before the as-of day (UTC days; today unless portfolio.as_of is set).
 CREATE FUNCTION portfolio.quote_is_stale(ts timestamptz) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
-    RETURN ts IS NULL OR portfolio.business_days_between((ts AT TIME ZONE 'UTC')::date,
-                                                         (now() AT TIME ZONE 'UTC')::date)
+    RETURN ts IS NULL OR portfolio.business_days_between((ts AT TIME ZONE 'UTC')::date, portfolio.as_of())
                          > portfolio.setting('stale_business_days');
 
 -- Instruments a portfolio watches without holding them (row-level security as transactions).
@@ -43,10 +42,10 @@ CREATE POLICY watchlist_write ON portfolio.watchlist FOR ALL
     WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p
                    WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
 
--- What the fetcher quarantined since a time, per symbol: the count and the distinct reasons (at
--- most 5, shortest first). quotes_rejected itself stays private (it keeps raw provider text);
+-- What the fetcher quarantined in [since, until), per symbol: the count and the distinct reasons
+-- (at most 5, shortest first). quotes_rejected itself stays private (it keeps raw provider text);
 -- this summary is market data, not portfolio data.
-CREATE FUNCTION portfolio.quarantine_summary(since timestamptz)
+CREATE FUNCTION portfolio.quarantine_summary(since timestamptz, until timestamptz DEFAULT 'infinity')
     RETURNS TABLE (symbol text, rejected bigint, reasons text[])
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -54,7 +53,7 @@ AS $$
     SELECT r.symbol, count(*),
            (array_agg(DISTINCT r.reason))[1:5]
     FROM portfolio.quotes_rejected r
-    WHERE r.seen_at >= since
+    WHERE r.seen_at >= since AND r.seen_at < until
     GROUP BY r.symbol
 $$;
 
@@ -71,12 +70,14 @@ WITH held AS (
            w.symbol IS NOT NULL AS watched
     FROM held h FULL JOIN watched w ON w.symbol = h.symbol
 ), params AS (
-    SELECT (now() AT TIME ZONE 'UTC')::date AS today, portfolio.setting('gap_window_days') AS window_days,
+    -- "today" of this view is the as-of day; ages count from its end (or from now, for today)
+    SELECT portfolio.as_of() AS today, portfolio.as_of_cutoff() AS cutoff, portfolio.as_of_instant() AS instant,
+           portfolio.setting('gap_window_days') AS window_days,
            portfolio.setting('suspicious_move_pct')::numeric / 100 AS move_limit
 )
 SELECT s.symbol, i.name AS instrument_name, s.held_in, s.watched,
        last.ts AS last_quote_at,
-       now() - last.ts AS quote_age,
+       pr.instant - last.ts AS quote_age,
        portfolio.business_days_between((last.ts AT TIME ZONE 'UTC')::date, pr.today) AS business_days_old,
        portfolio.quote_is_stale(last.ts) AS stale,
        pr.window_days AS window_days,
@@ -90,7 +91,8 @@ FROM subject s
 CROSS JOIN params pr
 LEFT JOIN portfolio.instruments i ON i.symbol = s.symbol
 LEFT JOIN LATERAL (
-    SELECT q.ts FROM portfolio.quotes q WHERE q.symbol = s.symbol ORDER BY q.ts DESC LIMIT 1) last ON true
+    SELECT q.ts FROM portfolio.quotes q WHERE q.symbol = s.symbol AND q.ts < pr.cutoff
+    ORDER BY q.ts DESC LIMIT 1) last ON true
 -- business days of the window (today excluded: its bar may not be in yet) without any bar
 LEFT JOIN LATERAL (
     SELECT count(*)::integer AS missing_days, array_agg(d::date ORDER BY d) AS first_missing
@@ -108,7 +110,8 @@ LEFT JOIN LATERAL (
                  lag(q.ts) OVER (ORDER BY q.ts) AS prev_ts, q.ts
           FROM portfolio.quotes q
           WHERE q.symbol = s.symbol
-            AND q.ts >= ((pr.today - pr.window_days - 10)::timestamp AT TIME ZONE 'UTC')) m
+            AND q.ts >= ((pr.today - pr.window_days - 10)::timestamp AT TIME ZONE 'UTC')
+            AND q.ts < pr.cutoff) m
     WHERE m.prev_close IS NOT NULL
       AND m.day >= pr.today - pr.window_days
       AND abs(m.close / m.prev_close - 1) > pr.move_limit
@@ -116,7 +119,7 @@ LEFT JOIN LATERAL (
                       WHERE t.instrument = s.symbol AND t.kind = 'split'
                         AND t.executed_at > m.prev_ts
                         AND (t.executed_at AT TIME ZONE 'UTC')::date <= m.day)) moves ON true
-LEFT JOIN portfolio.quarantine_summary(now() - interval '1 day') rj ON rj.symbol = s.symbol;
+LEFT JOIN portfolio.quarantine_summary(pr.instant - interval '1 day', pr.cutoff) rj ON rj.symbol = s.symbol;
 COMMENT ON VIEW portfolio.data_quality IS
     'per instrument held or watched: last quote and its age, stale flag, missing business days and '
     'suspicious one-day moves in the last gap_window_days, rows quarantined by the fetcher in the last day';

@@ -17,8 +17,9 @@ COMMENT ON FUNCTION portfolio.rebalance_plan(numeric[], numeric[], numeric[], nu
 -- rebalance(portfolio_id, targets): targets is a JSON object symbol -> weight, e.g.
 -- {"AAPL": 0.4, "MSFT": 0.5, "_cash": 0.1}; "_cash" (optional) is the share to keep in cash.
 -- Weights are >= 0 and sum to 1 within 1e-6; held instruments missing from the targets are sold.
--- Prices: the last close, converted to the base currency at the rate of its day (as positions
--- does); cash: every balance at today's rate. The estimated cost is
+-- Prices: the last close up to the as-of day (portfolio.as_of(), today unless set), converted to
+-- the base currency at the rate of its day (as positions does); cash: every balance at the as-of
+-- day's rate. The estimated cost is
 -- setting('rebalance_cost_bps') basis points of each trade's value. Runs with the caller's
 -- rights (row-level security): a portfolio the caller cannot see is "not found".
 CREATE FUNCTION portfolio.rebalance(portfolio_id bigint, targets jsonb)
@@ -98,7 +99,8 @@ BEGIN
                q.close * portfolio.fx_rate(i.currency, base, (q.ts AT TIME ZONE 'UTC')::date) AS price_base
         FROM assets a
         JOIN portfolio.instruments i ON i.symbol = a.instrument
-        LEFT JOIN LATERAL (SELECT qq.close, qq.ts FROM portfolio.quotes qq WHERE qq.symbol = a.instrument
+        LEFT JOIN LATERAL (SELECT qq.close, qq.ts FROM portfolio.quotes qq
+                           WHERE qq.symbol = a.instrument AND qq.ts < portfolio.as_of_cutoff()
                            ORDER BY qq.ts DESC LIMIT 1) q ON true
     )
     SELECT array_agg(instrument ORDER BY instrument), array_agg(held ORDER BY instrument),

@@ -3,6 +3,7 @@
 BEGIN;
 SELECT plan(53);
 SET LOCAL TimeZone = 'UTC';
+SET LOCAL portfolio.as_of = '2024-01-10';   -- a pinned report day, not the wall clock
 
 CREATE ROLE pgp_alice NOLOGIN;
 CREATE ROLE pgp_bob NOLOGIN;
@@ -17,7 +18,6 @@ BEGIN
 END $$;
 
 SELECT portfolio.ensure_quote_partitions('2024-01-01', '2024-01-31') AS _made \gset
-SELECT portfolio.ensure_quote_partitions(current_date, current_date) AS _made \gset
 INSERT INTO portfolio.instruments (symbol, currency) VALUES ('SECA', 'USD'), ('SECB', 'USD');
 INSERT INTO portfolio.quotes (symbol, ts, close, source) VALUES
     ('SECA', '2024-01-02', 10, 'test'), ('SECB', '2024-01-02', 20, 'test');
@@ -55,7 +55,7 @@ SELECT results_eq(format('WITH d AS (DELETE FROM portfolio.transactions WHERE po
                   ARRAY[0::bigint], 'alice: deleting bob''s transactions touches nothing');
 SELECT results_eq(format('WITH d AS (DELETE FROM portfolio.portfolios WHERE id = %s RETURNING 1) SELECT count(*) FROM d', :bob_id),
                   ARRAY[0::bigint], 'alice: deleting bob''s portfolio touches nothing');
-SELECT throws_ok(format($$INSERT INTO portfolio.transactions (portfolio_id, executed_at, kind, amount) VALUES (%s, now(), 'withdrawal', 1)$$, :bob_id),
+SELECT throws_ok(format($$INSERT INTO portfolio.transactions (portfolio_id, executed_at, kind, amount) VALUES (%s, '2024-01-05 12:00+00', 'withdrawal', 1)$$, :bob_id),
                  '42501', NULL, 'alice: cannot add a transaction to bob''s portfolio');
 SELECT throws_ok($$INSERT INTO portfolio.portfolios (name, owner) VALUES ('fake', 'pgp_bob')$$,
                  '42501', NULL, 'alice: cannot create a portfolio owned by bob');
@@ -89,7 +89,7 @@ SELECT is((SELECT count(*) FROM portfolio.portfolios), 3::bigint, 'reader: every
 SELECT is((SELECT count(DISTINCT portfolio_id) FROM portfolio.portfolio_daily), 2::bigint, 'reader: every refreshed portfolio');
 SELECT is((SELECT count(*) FROM portfolio.positions), 2::bigint, 'reader: every position');
 SELECT throws_ok(format($$UPDATE portfolio.portfolios SET name = 'x' WHERE id = %s$$, :bob_id), '42501', NULL, 'reader: cannot update');
-SELECT throws_ok(format($$INSERT INTO portfolio.transactions (portfolio_id, executed_at, kind, amount) VALUES (%s, now(), 'deposit', 1)$$, :bob_id),
+SELECT throws_ok(format($$INSERT INTO portfolio.transactions (portfolio_id, executed_at, kind, amount) VALUES (%s, '2024-01-05 12:00+00', 'deposit', 1)$$, :bob_id),
                  '42501', NULL, 'reader: cannot insert');
 -- The policies test reader membership once per query (an InitPlan), not once per row: per row it
 -- made one portfolio's positions among 1,000 take 21 ms instead of 7 (bench/model.sh).
@@ -180,9 +180,9 @@ SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
 SELECT ok((SELECT 'security_barrier=true' = ANY (reloptions) FROM pg_class WHERE oid = 'portfolio.portfolio_daily'::regclass),
           'portfolio_daily filters behind a security barrier');
 
--- A fresh quote is not stale; the old one is
+-- A fresh quote (the day before the as-of day) is not stale; the old one (8 days before) is
 INSERT INTO portfolio.quotes (symbol, ts, close, source)
-VALUES ('SECB', date_trunc('day', now()), 21, 'test');
+VALUES ('SECB', '2024-01-09 00:00+00', 21, 'test');
 SELECT results_eq('SELECT instrument, price_stale FROM portfolio.positions ORDER BY instrument',
                   $$VALUES ('SECA', true), ('SECB', false)$$, 'stale-price flag');
 
@@ -190,7 +190,7 @@ SELECT results_eq('SELECT instrument, price_stale FROM portfolio.positions ORDER
 SELECT count(*) AS _jobs FROM portfolio.schedule_refresh('*/5 * * * *') \gset
 SELECT is((SELECT count(*) FROM portfolio.schedule_refresh('*/10 * * * *')), 3::bigint, 'schedule_refresh returns its three jobs');
 SELECT is((SELECT string_agg(jobname || ' ' || schedule, ', ' ORDER BY jobname) FROM cron.job WHERE jobname LIKE 'pg_portfolio%'),
-          'pg_portfolio_partitions 17 3 * * *, pg_portfolio_purge 47 3 * * *, pg_portfolio_refresh */10 * * * *',
+          'pg_portfolio_partitions 17 * * * *, pg_portfolio_purge 47 3 * * *, pg_portfolio_refresh */10 * * * *',
           'three jobs, rescheduled in place');
 SELECT is(portfolio.unschedule_refresh(), 3, 'unschedule removes the three jobs');
 

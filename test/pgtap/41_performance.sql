@@ -1,5 +1,6 @@
 -- The performance view (src/sql/55_performance.sql) on a hand-worked ledger.
--- A hand-worked ledger ending today: day 0 = current_date - 40 .. day 40 = current_date.
+-- A hand-worked ledger ending on the as-of day, pinned (never the wall clock) at 2026-01-20 so
+-- that the year starts inside it: day 0 = 2025-12-11 .. day 40 = 2026-01-20.
 --   day 0  deposit 1,000, buy 10 FND @ 100 (close 100)      V = 1,000
 --   day 35 close 102  V = 1,020     day 36 close 99  V = 990
 --   day 37 deposit 500, close 104   V = 1,540 (r = 1540 / (990 + 500) - 1)
@@ -13,30 +14,31 @@
 BEGIN;
 SELECT plan(21);
 SET LOCAL TimeZone = 'UTC';
-SELECT portfolio.ensure_quote_partitions(current_date - 40, current_date) AS _made \gset
+SET LOCAL portfolio.as_of = '2026-01-20';
+SELECT portfolio.ensure_quote_partitions(portfolio.as_of() - 40, portfolio.as_of()) AS _made \gset
 INSERT INTO portfolio.instruments (symbol, currency) VALUES ('FND', 'USD'), ('BMK', 'USD');
 INSERT INTO portfolio.portfolios (name, benchmark_symbol) VALUES ('perf', 'BMK');
 SELECT id AS perf FROM portfolio.portfolios WHERE name = 'perf' \gset
 INSERT INTO portfolio.quotes (symbol, ts, close, adj_close, source)
-SELECT 'FND', (current_date - 40 + d)::timestamp AT TIME ZONE 'UTC', c, NULL, 'test'
+SELECT 'FND', (portfolio.as_of() - 40 + d)::timestamp AT TIME ZONE 'UTC', c, NULL, 'test'
 FROM (VALUES (0, 100), (35, 102), (36, 99), (37, 104), (38, 101), (39, 106)) v(d, c)
 UNION ALL
-SELECT 'BMK', (current_date - 40 + d)::timestamp AT TIME ZONE 'UTC', c * 2, c, 'test'
+SELECT 'BMK', (portfolio.as_of() - 40 + d)::timestamp AT TIME ZONE 'UTC', c * 2, c, 'test'
 FROM (VALUES (0, 50.5), (35, 51), (36, 50), (37, 50.8), (38, 50.2), (39, 51.5)) v(d, c);
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, amount)
-VALUES (:perf, NULL,  (current_date - 40) + time '09:00', 'deposit', NULL, NULL, 1000),
-       (:perf, 'FND', (current_date - 40) + time '15:00', 'buy', 10, 100, NULL),
-       (:perf, NULL,  (current_date - 3) + time '09:00', 'deposit', NULL, NULL, 500),
-       (:perf, NULL,  (current_date - 2) + time '09:00', 'withdrawal', NULL, NULL, 200);
+VALUES (:perf, NULL,  (portfolio.as_of() - 40) + time '09:00', 'deposit', NULL, NULL, 1000),
+       (:perf, 'FND', (portfolio.as_of() - 40) + time '15:00', 'buy', 10, 100, NULL),
+       (:perf, NULL,  (portfolio.as_of() - 3) + time '09:00', 'deposit', NULL, NULL, 500),
+       (:perf, NULL,  (portfolio.as_of() - 2) + time '09:00', 'withdrawal', NULL, NULL, 200);
 CALL portfolio.refresh();
 
-SELECT is((SELECT market_value FROM portfolio.portfolio_daily WHERE portfolio_id = :perf AND day = current_date),
+SELECT is((SELECT market_value FROM portfolio.portfolio_daily WHERE portfolio_id = :perf AND day = portfolio.as_of()),
           1360::numeric, 'end value 1,060 in FND + 300 cash');
-SELECT is((SELECT first_day FROM portfolio.performance WHERE portfolio_id = :perf), current_date - 40, 'inception');
+SELECT is((SELECT first_day FROM portfolio.performance WHERE portfolio_id = :perf), portfolio.as_of() - 40, 'inception');
 SELECT ok(abs(twr_since_inception - 0.04158204826066925) < 1e-12, 'TWR since inception') FROM portfolio.performance WHERE portfolio_id = :perf;
 SELECT ok(abs(twr_1y - 0.04158204826066925) < 1e-12, 'TWR 1Y = since inception (41 days)') FROM portfolio.performance WHERE portfolio_id = :perf;
 SELECT ok(abs(p.twr_ytd - (SELECT portfolio.twr(d.daily_return) FROM portfolio.portfolio_daily d
-                          WHERE d.portfolio_id = :perf AND d.day >= date_trunc('year', current_date)::date)) < 1e-12,
+                          WHERE d.portfolio_id = :perf AND d.day >= date_trunc('year', portfolio.as_of())::date)) < 1e-12,
           'TWR YTD links the returns of this calendar year') FROM portfolio.performance p WHERE portfolio_id = :perf;
 SELECT ok(abs(annualized_return - 0.4371932935328424) < 1e-9, 'annualized return (1 + twr)^(365/41) - 1') FROM portfolio.performance WHERE portfolio_id = :perf;
 SELECT ok(abs(volatility - 0.19536323196696317) < 1e-9, 'volatility') FROM portfolio.performance WHERE portfolio_id = :perf;
@@ -52,16 +54,16 @@ SELECT ok(abs(xirr - 0.6790318639271793) < 1e-7, 'XIRR: -1000 day 0, -500 day 37
 
 -- benchmark_daily_returns: a range starting after the last quote carries it in (adj_close, not close)
 SELECT results_eq(
-    $$SELECT day - current_date, price, r FROM portfolio.benchmark_daily_returns('BMK', current_date - 7, current_date - 3)$$,
+    $$SELECT day - portfolio.as_of(), price, r FROM portfolio.benchmark_daily_returns('BMK', portfolio.as_of() - 7, portfolio.as_of() - 3)$$,
     $$VALUES (-7, 50.5, NULL::float8), (-6, 50.5, 0), (-5, 51, 51 / 50.5 - 1), (-4, 50, 50 / 51.0 - 1), (-3, 50.8, 50.8 / 50 - 1)$$,
     'benchmark returns: seeded from the last quote before the range, adj_close, carried over days without a quote');
-SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('BMK', current_date - 40, current_date)
+SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('BMK', portfolio.as_of() - 40, portfolio.as_of())
            WHERE r = 0), 35, 'a day without a quote carries the last price (r = 0): days 1..34 and day 40');
-SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('NOPE', current_date - 5, current_date)
+SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('NOPE', portfolio.as_of() - 5, portfolio.as_of())
            WHERE price IS NULL AND r IS NULL), 6, 'an unknown symbol gives every day with NULL price and return');
-SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('BMK', current_date, current_date - 1)),
+SELECT is((SELECT count(*)::int FROM portfolio.benchmark_daily_returns('BMK', portfolio.as_of(), portfolio.as_of() - 1)),
           0, 'a range that ends before it starts gives no rows');
-SELECT throws_ok($$SELECT * FROM portfolio.benchmark_daily_returns('BMK', '-infinity', current_date)$$,
+SELECT throws_ok($$SELECT * FROM portfolio.benchmark_daily_returns('BMK', '-infinity', portfolio.as_of())$$,
                  '22023', NULL, 'an infinite bound is an error, not an endless series');
 
 SELECT * FROM finish();
@@ -69,7 +71,7 @@ ROLLBACK;
 /* The expected values (run with /usr/bin/python3):
 import numpy as np
 from scipy.optimize import brentq
-N=41  # days d0 .. d40 (d40 = current_date)
+N=41  # days d0 .. d40 (d40 = portfolio.as_of())
 close={0:100,35:102,36:99,37:104,38:101,39:106}
 bmk={0:50.5,35:51,36:50,37:50.8,38:50.2,39:51.5}
 dep={0:1000,37:500}; wd={38:200}

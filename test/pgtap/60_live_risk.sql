@@ -5,6 +5,7 @@ BEGIN;
 SELECT plan(30);
 SET LOCAL TimeZone = 'UTC';
 SET LOCAL client_min_messages = warning;
+SET LOCAL portfolio.as_of = '2025-06-11';   -- a pinned report day, not the wall clock
 
 CREATE ROLE pgp_live_a NOLOGIN;
 CREATE ROLE pgp_live_b NOLOGIN;
@@ -12,11 +13,11 @@ CREATE ROLE pgp_live_bi NOLOGIN;
 GRANT portfolio_user TO pgp_live_a, pgp_live_b;
 GRANT portfolio_reader TO pgp_live_bi;
 
-SELECT portfolio.ensure_quote_partitions(current_date - 5, current_date) AS _made \gset
+SELECT portfolio.ensure_quote_partitions('2025-06-01', '2025-06-30') AS _made \gset
 INSERT INTO portfolio.instruments (symbol, currency, sector) VALUES
     ('LVA1', 'USD', 'tech'), ('LVA2', 'USD', 'health'), ('LVB1', 'USD', 'energy');
 INSERT INTO portfolio.quotes (symbol, ts, close, source)
-SELECT s, current_date::timestamp AT TIME ZONE 'UTC', c, 'test'
+SELECT s, '2025-06-11 00:00+00', c, 'test'
 FROM (VALUES ('LVA1', 100), ('LVA2', 25), ('LVB1', 10)) v(s, c);
 INSERT INTO portfolio.portfolios (name, owner) VALUES ('live a', 'pgp_live_a'), ('live b', 'pgp_live_b');
 SELECT id AS a_id FROM portfolio.portfolios WHERE name = 'live a' \gset
@@ -24,11 +25,11 @@ SELECT id AS b_id FROM portfolio.portfolios WHERE name = 'live b' \gset
 -- A: deposit 1,000; 6 LVA1 @ 100 (600), 8 LVA2 @ 25 (200): cash 200. Weights 0.6, 0.2, cash 0.2.
 -- B: deposit 500; 50 LVB1 @ 10 (500): 100 % LVB1.
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, amount) VALUES
-    (:a_id, NULL, now() - interval '2 days', 'deposit', NULL, NULL, 1000),
-    (:a_id, 'LVA1', now() - interval '1 day', 'buy', 6, 100, NULL),
-    (:a_id, 'LVA2', now() - interval '1 day', 'buy', 8, 25, NULL),
-    (:b_id, NULL, now() - interval '2 days', 'deposit', NULL, NULL, 500),
-    (:b_id, 'LVB1', now() - interval '1 day', 'buy', 50, 10, NULL);
+    (:a_id, NULL, '2025-06-09 12:00+00', 'deposit', NULL, NULL, 1000),
+    (:a_id, 'LVA1', '2025-06-10 12:00+00', 'buy', 6, 100, NULL),
+    (:a_id, 'LVA2', '2025-06-10 12:00+00', 'buy', 8, 25, NULL),
+    (:b_id, NULL, '2025-06-09 12:00+00', 'deposit', NULL, NULL, 500),
+    (:b_id, 'LVB1', '2025-06-10 12:00+00', 'buy', 50, 10, NULL);
 
 SET LOCAL ROLE pgp_live_a;
 SELECT results_eq('SELECT DISTINCT portfolio_id FROM portfolio.risk_checks', format('VALUES (%s::bigint)', :a_id),
