@@ -8,7 +8,8 @@
 #   cluster.sh env       print PG* variables to eval: eval "$(scripts/cluster.sh env)"
 #   cluster.sh psql ...  run psql against it
 #   cluster.sh destroy   stop it and remove its data
-# PGP_PROFILE=test selects the test suites' cluster instead of the demo's.
+# PGP_PROFILE=test selects the test suites' cluster instead of the demo's; PGP_FAKETIME starts the
+# server with a faked wall clock (lib.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The install tree: real copies of the binaries (PostgreSQL finds its share and lib directories
@@ -82,8 +83,15 @@ cmd_start() {
     say "cluster already running on port $PORT"
   else
     write_settings
-    as_cluster_user "$PG_BIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null
-    say "cluster started on port $PORT (log: $LOG_DIR/postgres.log)"
+    local clock=()
+    if [[ -n ${PGP_FAKETIME:-} ]]; then
+      [[ -f $FAKETIME_LIB ]] || { say "PGP_FAKETIME needs Debian's faketime package ($FAKETIME_LIB)"; exit 1; }
+      # FAKETIME_DONT_RESET: every backend goes on from the postmaster's clock instead of
+      # starting again at the given instant
+      clock=(env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="$PGP_FAKETIME" FAKETIME_DONT_RESET=1)
+    fi
+    as_cluster_user "${clock[@]}" "$PG_BIN/pg_ctl" -D "$DATA_DIR" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null
+    say "cluster started on port $PORT${PGP_FAKETIME:+ with the clock at $PGP_FAKETIME} (log: $LOG_DIR/postgres.log)"
   fi
   if [[ $(psql_cluster -d postgres -Atc "SELECT count(*) FROM pg_database WHERE datname = '$DB_NAME'") == 0 ]]; then
     psql_cluster -d postgres -qc "CREATE DATABASE $DB_NAME"

@@ -14,8 +14,8 @@ PACKAGES=(
   # independent reference values and client-library tests
   python3 python3-numpy python3-scipy python3-psycopg2
   default-jdk-headless libpostgresql-jdbc-java
-  # small tools the scripts use
-  procps curl ca-certificates
+  # small tools the scripts use; faketime runs a test server at a chosen instant
+  procps curl ca-certificates faketime
 )
 
 missing=()

@@ -7,7 +7,12 @@
 #   profile   PGP_PROFILE=demo (default) for the main job, test for the test suites, bench for bench/
 #   where     non-root: <repo>/.cluster/<profile>; root: /var/tmp/pg_portfolio-<hash>/<profile>,
 #             owned by the postgres OS user, because PostgreSQL refuses to run as root
-#   port      PGP_PORT, else derived from the checkout's path (test = demo + 1, bench = demo + 2)
+#             instants for test/suites/instants.sh (a server under a faked clock)
+#   port      PGP_PORT, else derived from the checkout's path (test = demo + 1, bench = demo + 2,
+#             instants = demo + 3)
+#   clock     PGP_FAKETIME='@2027-03-01 02:30:00' starts the server with that wall clock, running
+#             on from there (Debian's libfaketime); for testing what the server takes as "today"
+#             (statement_timeout and other timers do not follow a faked clock)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,6 +20,7 @@ PG_MAJOR=15
 SYSTEM_PG_LIB=/usr/lib/postgresql/$PG_MAJOR
 SYSTEM_PG_SHARE=/usr/share/postgresql/$PG_MAJOR
 PGP_PROFILE=${PGP_PROFILE:-demo}
+FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 repo_hash=$(printf %s "$REPO" | md5sum | cut -c1-8)
 
 if [[ $EUID -eq 0 ]]; then
@@ -39,6 +45,8 @@ elif [[ $PGP_PROFILE == test ]]; then
   PORT=$((base_port + 1))
 elif [[ $PGP_PROFILE == bench ]]; then
   PORT=$((base_port + 2))
+elif [[ $PGP_PROFILE == instants ]]; then
+  PORT=$((base_port + 3))
 else
   PORT=$base_port
 fi

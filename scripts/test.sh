@@ -67,10 +67,16 @@ grep -q '^Result: PASS' "$LOGS/pgtap.log" || [[ $bad -gt 0 ]] || bad=1
 record pgtap "$ok" "$bad"
 
 # --- further suites (fetcher, clients, dashboards, ...) ------------------------------------------
+# Each suite gets a database of its own with a fresh pg_portfolio, so no suite sees what another
+# left and their order does not matter (suites that need more make it themselves).
 for suite in test/suites/*.sh; do
   [[ -e $suite ]] || continue
   name=$(basename "$suite" .sh)
-  rc=0; bash "$suite" >"$LOGS/$name.log" 2>&1 || rc=$?
+  db=suite_$name
+  rc=0
+  psql_cluster -d postgres -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" \
+    && psql_cluster -d "$db" -qc "CREATE EXTENSION pg_portfolio" || rc=$?
+  [[ $rc -ne 0 ]] || PGDATABASE=$db PGP_DATABASE=$db bash "$suite" >"$LOGS/$name.log" 2>&1 || rc=$?
   line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$LOGS/$name.log" | tail -1 || true)
   if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
     p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}

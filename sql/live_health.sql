@@ -15,8 +15,7 @@ SELECT status, count(*) FROM portfolio.health WHERE area = 'partitions' GROUP BY
 SELECT portfolio.maintain_quote_partitions() AS made;
 SELECT portfolio.maintain_quote_partitions() AS made_again;
 SELECT count(*) AS months, bool_and(status = 'ok') AS all_ready,
-       min(at) = portfolio.today()::timestamp AT TIME ZONE 'UTC' - (extract(day FROM portfolio.today()) - 1) * interval '1 day'
-           AS starts_this_utc_month,
+       min(at) = date_trunc('month', portfolio.today()::timestamp) AT TIME ZONE 'UTC' AS starts_this_utc_month,
        min(item) = 'quotes_' || to_char(portfolio.today(), 'YYYY_MM') AS first_is_this_month
 FROM portfolio.health WHERE area = 'partitions';
 SELECT array_agg(item ORDER BY item) AS utc_items FROM portfolio.health WHERE area = 'partitions' \gset
