@@ -38,6 +38,8 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 # Objects depend on every header: the project is small and stale objects are worse than a rebuild.
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
 
-.PHONY: print-extversion
+.PHONY: print-extversion print-regress
 print-extversion:
 	@echo $(EXTVERSION)
+print-regress:
+	@echo $(REGRESS)

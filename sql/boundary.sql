@@ -27,6 +27,8 @@ SELECT portfolio.boundary_selftest('no such kind');
 SELECT portfolio.boundary_probes_destroyed() - :probes_before AS probes_destroyed;
 SELECT 'session still works' AS after_errors;
 
+-- Real time on purpose: statement_timeout is a real timer, so test/suites/instants.sh (a faked
+-- server clock) leaves this test out.
 -- Cancellation: statement_timeout stops a long core loop; the core unwinds, then PostgreSQL
 -- reports the cancel itself (57014). Repeated, it leaks nothing: each call holds 3 MiB, so twenty
 -- calls whose destructors were skipped would grow the backend by 60 MiB. Cancelled aggregates come

@@ -265,6 +265,7 @@ check "concurrent loaders: both exit 0, each row inserted once" "0|0|$TOTAL|$TOT
   "$rc1|$rc2|$(( $(json par1 "d['totals']['inserted']") + $(json par2 "d['totals']['inserted']") ))|$(q "SELECT (SELECT count(*) FROM portfolio.quotes) + (SELECT count(*) FROM portfolio.fx_rates)")"
 
 # --- killed in the middle of a load: whole batches only, then a clean re-run ------------------------
+# (real time on purpose: the kill lands after a wall-clock delay, while a batch is open)
 for delay in 0.7 1.3 2.1; do
   reset
   PORTFOLIO_FETCH_TEST_PAUSE_MS=200 "$BIN" --provider csv --file "$DATA/quotes.csv" --batch-size 500 --no-progress \
