@@ -82,7 +82,7 @@ for suite in test/suites/*.sh; do
   name=$(basename "$suite" .sh)
   db=suite_$name
   rc=0
-  psql_cluster -d postgres -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" \
+  psql_cluster -d postgres -qc "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" \
     && psql_cluster -d "$db" -qc "CREATE EXTENSION pg_portfolio" || rc=$?
   [[ $rc -ne 0 ]] || PGDATABASE=$db PGP_DATABASE=$db bash "$suite" >"$LOGS/$name.log" 2>&1 || rc=$?
   line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$LOGS/$name.log" | tail -1 || true)

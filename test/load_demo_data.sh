@@ -5,10 +5,11 @@
 #
 #   bash test/load_demo_data.sh     from a suite (scripts/test.sh exports PGP_PROFILE=test);
 #                                   without PGP_PROFILE it also targets the test cluster
-# Progress goes to stderr; exits non-zero if a step fails or the refresh logs an error.
+# Progress goes to stderr; exits non-zero if a step fails or the refresh logs an error. The
+# database is pinned to report as of the sample data's last day (portfolio.as_of).
 #
-# Suites that read the demo data must call it themselves: suites run in name order and the fetcher
-# suite empties the quote tables first.
+# Suites that read the demo data must call it themselves: each suite has a database of its own
+# (scripts/test.sh).
 export PGP_PROFILE=${PGP_PROFILE:-test}
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 (
@@ -31,4 +32,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
     say "portfolio.refresh() logged an error (see portfolio.refresh_log)"
     exit 1
   fi
+  # The suites report as of the sample data's last day, for every role and client library that
+  # connects to this database: what they check must not change with the wall clock (a year on,
+  # the demo's FX rates would be too old to convert, and every weight would be NULL).
+  psql_cluster -d "$DB_NAME" -q -c "
+    DO \$\$ BEGIN
+        EXECUTE format('ALTER DATABASE %I SET portfolio.as_of = %L', current_database(),
+                       (SELECT (max(ts) AT TIME ZONE 'UTC')::date FROM portfolio.quotes));
+    END \$\$"
 ) >&2

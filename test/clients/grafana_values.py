@@ -105,9 +105,9 @@ def main():
         # daily P/L summed over the range = pnl_breakdown's gains over the same days
         _, rows = run("Daily P/L", pid)
         total = sum(float(x[1]) for x in rows)
-        first = max(days[0], lo)
+        first, last = max(days[0], lo), min(days[-1], hi)   # the range, within the days reported
         cur.execute("SELECT end_value - start_value - deposits + withdrawals FROM portfolio.pnl_breakdown(%s, %s, %s)",
-                    (pid, first, hi))
+                    (pid, first, last))
         expected = float(cur.fetchone()[0])
         check(close(total, expected, rel=1e-9, abs_=1e-6),
               f"{name}: daily P/L summed over the range = pnl_breakdown gains ({total:.2f})")
