@@ -14,8 +14,10 @@ PACKAGES=(
   # independent reference values and client-library tests
   python3 python3-numpy python3-scipy python3-psycopg2
   default-jdk-headless libpostgresql-jdbc-java
+  # the Debian packages (debian/, test/suites/package.sh)
+  build-essential dpkg-dev debhelper postgresql-server-dev-all lintian
   # small tools the scripts use
-  procps curl ca-certificates
+  procps curl ca-certificates iproute2 man-db
 )
 
 missing=()
