@@ -113,8 +113,9 @@ check "the packaged 0.1 script and 0.1--0.2 update work" "$VERSION" \
 # --- portfolio-fetch, from the package ----------------------------------------------------------
 check "portfolio-fetch is on the PATH at /usr/bin" /usr/bin/portfolio-fetch "$(command -v portfolio-fetch)"
 help=$(portfolio-fetch --help); rc=$?
-check "portfolio-fetch --help exits 0 and says what it is" "0 portfolio-fetch: load daily quotes" \
-  "$rc $(head -n 1 <<<"$help" | cut -c1-35)"
+check "portfolio-fetch --help exits 0 and says what it is" \
+  "0 portfolio-fetch: load daily quotes into pg_portfolio's portfolio.quotes and portfolio.fx_rates" \
+  "$rc $(head -n 1 <<<"$help")"
 check "man portfolio-fetch finds the page" 1 "$(man -w portfolio-fetch 2>/dev/null | grep -c 'man1/portfolio-fetch.1')"
 printf 'symbol,date,open,high,low,close,volume\nAAA,2024-01-02,96,97.5,95,96.5,1000\nAAA,2024-01-03,96.5,99,96,98.25,1200\n' \
   | as_root runuser -u postgres -- portfolio-fetch --provider csv --file - --no-progress \
