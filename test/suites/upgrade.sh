@@ -77,7 +77,7 @@ SUMMARY_READS="SELECT symbol, rs::text, ps::text, qs::text, portfolio.n(rs), por
 summary_reads() { q "$1" -c "$SUMMARY_READS ORDER BY symbol"; }
 
 catalog() {  # catalog DB OUTFILE: the normalised schema dump plus the config tables' names
-  { pg_dump --schema-only --binary-upgrade -d "$1" | sed -E -f test/upgrade/normalize_dump.sed
+  { pg_dump --schema-only --binary-upgrade -d "$1" | sed -E -f test/upgrade/normalize_dump.sed | cat -s
     echo "-- config tables:"
     q "$1" -c "SELECT c::regclass::text || ' ' || coalesce(w, '') FROM pg_extension e,
                unnest(e.extconfig, e.extcondition) u(c, w) WHERE e.extname = 'pg_portfolio' ORDER BY 1"
