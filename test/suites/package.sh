@@ -73,15 +73,25 @@ if as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install
 else
   fail "apt-get install" "$(tail -n 5 "$WORK/apt.log")"; finish
 fi
-# a free port: not used by another cluster and nothing listening on it
-port=55432
-while pg_lsclusters -h | awk '{print $3}' | grep -qx $port || ss -Hltn "sport = :$port" | grep -q .; do
+# A free port, above the range the project's own clusters use (54000-55801, see lib.sh): not
+# used by another cluster and nothing listening. Other programs may take a port between the check
+# and the start (it happened: a cluster of another checkout), so a failed start moves on.
+port_is_free() {
+  ! pg_lsclusters -h | awk '{print $3}' | grep -qx "$1" && ! ss -Hltn "sport = :$1" | grep -q .
+}
+port=$((56000 + $$ % 500 * 2)) started=no
+for attempt in 1 2 3 4 5; do
+  while ! port_is_free $port; do port=$((port + 1)); done
+  as_root pg_createcluster -q -p $port "$PG_MAJOR" "$CLUSTER" >/dev/null -- --auth-local=peer --auth-host=scram-sha-256
+  if as_root pg_ctlcluster "$PG_MAJOR" "$CLUSTER" start 2>"$WORK/start.err"; then started=yes; break; fi
+  echo "  port $port: start failed ($(grep -m1 -o 'Address already in use' "$WORK/start.err" || echo see below)), trying another"
+  grep -q 'Address already in use' "$WORK/start.err" || cat "$WORK/start.err"
+  as_root pg_dropcluster "$PG_MAJOR" "$CLUSTER"
   port=$((port + 1))
 done
-as_root pg_createcluster -q -p $port "$PG_MAJOR" "$CLUSTER" >/dev/null -- --auth-local=peer --auth-host=scram-sha-256
-as_root pg_ctlcluster "$PG_MAJOR" "$CLUSTER" start
 check "throw-away cluster $CLUSTER runs on port $port" online \
   "$(pg_lsclusters -h | awk -v c="$CLUSTER" '$2 == c {print $4}')"
+[[ $started == yes ]] || finish
 pq() { as_root runuser -u postgres -- psql -X -q -At -v ON_ERROR_STOP=1 -h /var/run/postgresql -p $port "$@"; }
 pq -d postgres -c "CREATE DATABASE smoke" -c "CREATE DATABASE smoke_upgrade"
 
