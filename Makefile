@@ -13,9 +13,12 @@ GLUE_SRCS   = $(sort $(wildcard src/pg/*.cpp))
 OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 # The install script is assembled from src/sql/*.sql in name order; upgrade scripts are by hand.
+# Released versions' install scripts are installed too, frozen (src/sql/released/README.md), so
+# `CREATE EXTENSION pg_portfolio VERSION '0.1'` still works and the upgrade path can be tested.
 SQL_PARTS   = $(sort $(wildcard src/sql/*.sql))
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(wildcard src/sql/upgrades/$(EXTENSION)--*--*.sql)
+DATA        = $(wildcard src/sql/released/$(EXTENSION)--*.sql) \
+              $(wildcard src/sql/upgrades/$(EXTENSION)--*--*.sql)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION)

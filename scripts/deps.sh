@@ -14,8 +14,10 @@ PACKAGES=(
   # independent reference values and client-library tests
   python3 python3-numpy python3-scipy python3-psycopg2
   default-jdk-headless libpostgresql-jdbc-java
+  # the Debian packages (debian/, test/suites/package.sh)
+  build-essential dpkg-dev debhelper postgresql-server-dev-all lintian
   # small tools the scripts use; faketime runs a test server at a chosen instant
-  procps curl ca-certificates faketime
+  procps curl ca-certificates iproute2 man-db faketime
 )
 
 missing=()

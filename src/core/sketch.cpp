@@ -243,6 +243,10 @@ uint64_t parse_store(const char*& p, uint64_t* store) {
 }
 }  // namespace
 
+// The text form has no version field, unlike the binary one (kFormatVersion) and the summaries'
+// "(version:1,...)": text that starts with "n=" is format 1 by definition (as written by 0.1 and
+// 0.2). A later text format must start with a marker such as "version:2;" so that dumps of older
+// versions still read.
 size_t QuantileSketch::write_text(char* out, size_t capacity) const {
     std::string s = "n=" + std::to_string(count) + ";zero=" + std::to_string(zero_count) + ";";
     append_store(s, "neg", negative);

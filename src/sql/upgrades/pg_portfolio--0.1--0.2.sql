@@ -1,0 +1,36 @@
+-- pg_portfolio upgrade from 0.1 to 0.2, written by hand.
+--
+-- Rules for this file (docs/operations.md "Upgrading", test/suites/upgrade.sh):
+--   * Every change to src/sql/*.sql since 0.1 (commit 83d85d6) has its statement here, so that
+--     0.1 + this script ends with exactly the objects of a fresh 0.2 install; the upgrade test
+--     diffs the two catalogs and fails on any difference.
+--   * One section per change, headed by a comment saying which change (issue) it belongs to and
+--     why; append new sections at the end, in the order the changes landed.
+--   * Never change users' rows silently: data that 0.2 would refuse stops the upgrade with an
+--     error naming the rows (section "Data checks"), so the user fixes them and runs it again.
+--   * The script runs in one transaction: an error anywhere leaves 0.1 exactly as it was.
+\echo Use "ALTER EXTENSION pg_portfolio UPDATE TO '0.2'" to load this file. \quit
+
+-- === Data checks (run first, before anything changes) ========================================
+-- 0.2 adds no rule that existing rows could break. When a change makes 0.2 refuse rows that 0.1
+-- accepted (for example an oversold position once writes are validated), put its check here as
+-- a DO block that collects the offending rows and raises, like:
+--
+--   DO $check$
+--   DECLARE bad text;
+--   BEGIN
+--       SELECT string_agg(format('transaction %s (portfolio %s)', id, portfolio_id), ', ')
+--         INTO bad FROM portfolio.transactions WHERE <the new rule is broken>;
+--       IF bad IS NOT NULL THEN
+--           RAISE EXCEPTION 'pg_portfolio 0.2 refuses these rows: %', bad
+--               USING ERRCODE = 'check_violation',
+--                     HINT = 'Correct or delete them, then run ALTER EXTENSION pg_portfolio UPDATE again.';
+--       END IF;
+--   END
+--   $check$;
+--
+-- and a case in test/suites/upgrade.sh that proves the upgrade stops and names the rows.
+
+-- === Releases (issue 13) ======================================================================
+-- Versioning itself changes no SQL object: portfolio.version() reports the library's version,
+-- which the 0.2 build compiles in from pg_portfolio.control. Nothing to do.
