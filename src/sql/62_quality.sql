@@ -44,8 +44,8 @@ CREATE POLICY watchlist_write ON portfolio.watchlist FOR ALL
 
 -- What the fetcher quarantined in [since, until), per symbol: the count and the distinct reasons
 -- (at most 5, shortest first). quotes_rejected itself stays private (it keeps raw provider text);
--- this summary is market data, not portfolio data.
-CREATE FUNCTION portfolio.quarantine_summary(since timestamptz, until timestamptz DEFAULT 'infinity')
+-- this summary is market data, not portfolio data. The one-argument form (0.1) means "until now".
+CREATE FUNCTION portfolio.quarantine_summary(since timestamptz, until timestamptz)
     RETURNS TABLE (symbol text, rejected bigint, reasons text[])
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -55,6 +55,13 @@ AS $$
     FROM portfolio.quotes_rejected r
     WHERE r.seen_at >= since AND r.seen_at < until
     GROUP BY r.symbol
+$$;
+CREATE FUNCTION portfolio.quarantine_summary(since timestamptz)
+    RETURNS TABLE (symbol text, rejected bigint, reasons text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT * FROM portfolio.quarantine_summary(since, 'infinity')
 $$;
 
 CREATE VIEW portfolio.data_quality WITH (security_invoker = true) AS

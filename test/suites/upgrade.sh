@@ -167,6 +167,25 @@ check "a format version this build does not know is refused" 1 \
   "$(q $OLD -c "SELECT '(version:9,n:0,mean:0,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0)'::portfolio.return_summary" 2>&1 \
      | grep -c 'unsupported version 9')"
 
+# (d) pg_cron jobs scheduled by 0.1 are brought to 0.2's commands. Only the database named in
+# cron.database_name has pg_cron: the test's default database. One transaction, rolled back, so
+# it leaves that database as it was.
+CRON_DB=${PGP_CRON_DATABASE:-portfolio}
+check "the 0.1 partition job becomes 0.2's (hourly maintain_quote_partitions)" \
+  "17 3 * * * SELECT portfolio.ensure_quote_partitions(current_date, (current_date + interval '3 months')::date)|17 * * * * SELECT portfolio.maintain_quote_partitions()" \
+  "$(q "$CRON_DB" <<'SQL'
+SET client_min_messages = warning;
+BEGIN;
+DROP EXTENSION IF EXISTS pg_portfolio CASCADE;
+CREATE EXTENSION pg_portfolio VERSION '0.1';
+SELECT count(*) FROM portfolio.schedule_refresh() \g /dev/null
+SELECT schedule || ' ' || command AS before FROM cron.job WHERE jobname = 'pg_portfolio_partitions' \gset
+ALTER EXTENSION pg_portfolio UPDATE;
+SELECT :'before' || '|' || schedule || ' ' || command FROM cron.job WHERE jobname = 'pg_portfolio_partitions';
+ROLLBACK;
+SQL
+)"
+
 # Data checks: the upgrade script refuses rows the new version would not accept. There is no
 # such rule yet (see the "Data checks" section of src/sql/upgrades/pg_portfolio--0.1--0.2.sql);
 # when one is added, add its case here: bad rows in OLD before the update, the update fails

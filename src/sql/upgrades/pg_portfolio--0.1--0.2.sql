@@ -34,3 +34,729 @@
 -- === Releases (issue 13) ======================================================================
 -- Versioning itself changes no SQL object: portfolio.version() reports the library's version,
 -- which the 0.2 build compiles in from pg_portfolio.control. Nothing to do.
+
+-- === One "today" and as-of dates (issue 12) ===================================================
+-- Every date-dependent object takes its day from portfolio.today() (the UTC date) or, for what
+-- users read, portfolio.as_of() (the setting portfolio.as_of, else today); partition upkeep and
+-- health share quote_partition_months(). src/sql/29_today.sql and the pieces named below.
+
+-- 29_today.sql: new (the reasons are written there)
+CREATE FUNCTION portfolio.today() RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (pg_catalog.now() AT TIME ZONE 'UTC')::date;
+COMMENT ON FUNCTION portfolio.today() IS
+    'the business date: the UTC date of the transaction''s start, whatever the session''s TimeZone';
+
+-- PL/pgSQL for the message: an unset or RESET setting reads as '' (or NULL before any SET).
+-- No exception block (a subtransaction is not allowed in a parallel worker): the format is
+-- checked by pattern, and an impossible day such as 2025-02-30 fails in the cast itself (22008).
+CREATE FUNCTION portfolio.as_of() RETURNS date
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    wanted text := current_setting('portfolio.as_of', true);
+    today date := portfolio.today();
+    day date;
+BEGIN
+    IF wanted IS NULL OR btrim(wanted) = '' THEN
+        RETURN today;
+    END IF;
+    IF btrim(wanted) !~ '^\d{4}-\d{2}-\d{2}$' THEN
+        RAISE EXCEPTION 'portfolio.as_of must be a date written YYYY-MM-DD, not "%"', wanted
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'SET portfolio.as_of = ''2025-12-31''; RESET portfolio.as_of reports for today.';
+    END IF;
+    day := btrim(wanted)::date;
+    IF day > today THEN
+        RAISE EXCEPTION 'portfolio.as_of % is after today, % (UTC)', day, today
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Reports can be asked for today or a past day; portfolio_daily ends today.';
+    END IF;
+    RETURN day;
+END
+$$;
+COMMENT ON FUNCTION portfolio.as_of() IS
+    'the date reports are computed for: the setting portfolio.as_of (YYYY-MM-DD) when set, else today()';
+
+-- The first instant after the as-of day: views see transactions and quotes strictly before it.
+CREATE FUNCTION portfolio.as_of_cutoff() RETURNS timestamptz
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (portfolio.as_of() + 1)::timestamp AT TIME ZONE 'UTC';
+COMMENT ON FUNCTION portfolio.as_of_cutoff() IS
+    'the end of the as-of day (00:00 UTC of the next day): rows at or after it are not reported';
+
+-- The instant ages are measured from: now, or the end of the as-of day when that is earlier
+-- (a quote's age and the fetcher's rejections "in the last day" as of a past date).
+CREATE FUNCTION portfolio.as_of_instant() RETURNS timestamptz
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN least(pg_catalog.now(), portfolio.as_of_cutoff());
+COMMENT ON FUNCTION portfolio.as_of_instant() IS
+    'now(), or the end of the as-of day when portfolio.as_of names a past day';
+
+-- 30_quotes.sql: month arithmetic without the session's time zone; the months to keep, and their upkeep
+CREATE OR REPLACE FUNCTION portfolio.ensure_quote_partitions(from_day date, to_day date) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    month_start date := date_trunc('month', from_day::timestamp)::date;
+    created integer := 0;
+    part text;
+BEGIN
+    IF to_day < from_day THEN
+        RAISE EXCEPTION 'ensure_quote_partitions: to_day % is before from_day %', to_day, from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF to_day - from_day > 366 * 200 THEN
+        RAISE EXCEPTION 'ensure_quote_partitions: a span of % days is not a plausible quote history', to_day - from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- concurrent loaders must not race to create the same partition
+    PERFORM pg_advisory_xact_lock(hashtext('portfolio.ensure_quote_partitions'));
+    WHILE month_start <= to_day LOOP
+        part := portfolio.quote_partition_name(month_start::timestamp AT TIME ZONE 'UTC');
+        IF to_regclass(format('portfolio.%I', part)) IS NULL THEN
+            EXECUTE format(
+                'CREATE TABLE portfolio.%I PARTITION OF portfolio.quotes FOR VALUES FROM (%L) TO (%L)',
+                part,
+                month_start::text || ' 00:00:00+00',
+                (month_start + interval '1 month')::date::text || ' 00:00:00+00');
+            created := created + 1;
+        END IF;
+        month_start := (month_start + interval '1 month')::date;
+    END LOOP;
+    RETURN created;
+END
+$$;
+COMMENT ON FUNCTION portfolio.ensure_quote_partitions(date, date) IS
+    'creates the missing monthly partitions of portfolio.quotes covering the given days';
+
+-- The months whose partitions must exist at any time: today's (UTC) and the next three. The one
+-- definition behind both the upkeep (maintain_quote_partitions, the pg_cron job) and the check
+-- (portfolio.health), so the two agree on every day and in every session time zone.
+CREATE FUNCTION portfolio.quote_partition_months() RETURNS SETOF date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT (date_trunc('month', portfolio.today()::timestamp) + make_interval(months => k))::date
+    FROM generate_series(0, 3) k
+$$;
+COMMENT ON FUNCTION portfolio.quote_partition_months() IS
+    'first days of the months whose quote partitions must exist: this month (UTC) and the next 3';
+
+CREATE FUNCTION portfolio.maintain_quote_partitions() RETURNS integer
+    LANGUAGE sql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT portfolio.ensure_quote_partitions(min(m), max(m)) FROM portfolio.quote_partition_months() m
+$$;
+COMMENT ON FUNCTION portfolio.maintain_quote_partitions() IS
+    'creates the quote partitions of quote_partition_months() that are missing; returns how many it made';
+
+-- 50_positions.sql: cash and positions up to the as-of day (same columns)
+CREATE OR REPLACE VIEW portfolio.cash WITH (security_invoker = true) AS
+SELECT b.portfolio_id, b.currency, b.balance, b.base_currency,
+       trim_scale(fx.rate) AS fx_rate,
+       trim_scale(b.balance * fx.rate) AS balance_base
+FROM (SELECT t.portfolio_id, t.currency, p.base_currency,
+             sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS balance
+      FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+      WHERE t.executed_at < (SELECT portfolio.as_of_cutoff())
+      GROUP BY t.portfolio_id, t.currency, p.base_currency) b
+-- one rate lookup per balance (OFFSET 0 keeps the planner from copying the call into both columns)
+CROSS JOIN LATERAL (SELECT portfolio.fx_rate(b.currency, b.base_currency, (SELECT portfolio.as_of())) AS rate
+                    OFFSET 0) fx;
+COMMENT ON VIEW portfolio.cash IS
+    'cash per portfolio and currency from the ledger (deposits, trades, income, fees) up to the as-of day; '
+    'base amount at that day''s rate';
+
+CREATE OR REPLACE VIEW portfolio.positions WITH (security_invoker = true) AS
+WITH held AS (
+    SELECT t.portfolio_id, t.instrument,
+           portfolio.position_agg(t.executed_at, t.kind,
+                                  portfolio.position_quantity_arg(t.kind, t.quantity),
+                                  portfolio.position_price_arg(t.kind, t.price, t.amount), t.fees,
+                                  p.cost_method,
+                                  format('portfolio %s (%s), instrument %s', p.id, p.name, t.instrument)
+                                  ORDER BY t.executed_at, t.id) AS position
+    FROM portfolio.transactions t
+    JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+    WHERE t.instrument IS NOT NULL AND t.executed_at < (SELECT portfolio.as_of_cutoff())
+    GROUP BY t.portfolio_id, t.instrument
+), valued AS (
+    SELECT h.portfolio_id, p.name AS portfolio_name, h.instrument, i.name AS instrument_name,
+           i.asset_class, i.sector, i.currency, p.base_currency, h.position,
+           portfolio.quantity(h.position) AS quantity,
+           portfolio.average_cost(h.position) AS average_cost,
+           portfolio.cost_basis(h.position) AS invested,
+           q.close AS market_price,
+           q.ts AS price_at,
+           portfolio.market_value(h.position, q.close) AS market_value,
+           portfolio.unrealized_pl(h.position, q.close) AS unrealized_pl,
+           portfolio.realized_pl(h.position) AS realized_pl,
+           portfolio.income(h.position) AS income,
+           portfolio.fees(h.position) AS fees,
+           fx.rate AS fx_rate,
+           q.ts IS NULL OR q.ts < (SELECT portfolio.as_of_instant())
+                                  - make_interval(days => portfolio.setting('stale_quote_days')) AS price_stale
+    FROM held h
+    JOIN portfolio.portfolios p ON p.id = h.portfolio_id
+    JOIN portfolio.instruments i ON i.symbol = h.instrument
+    LEFT JOIN LATERAL (
+        SELECT qq.ts, qq.close FROM portfolio.quotes qq
+        WHERE qq.symbol = h.instrument AND qq.ts < (SELECT portfolio.as_of_cutoff())
+        ORDER BY qq.ts DESC LIMIT 1) q ON true
+    -- OFFSET 0 keeps the planner from copying the call into every column that uses the rate
+    LEFT JOIN LATERAL (
+        SELECT trim_scale(portfolio.fx_rate(i.currency, p.base_currency,
+                                            coalesce((q.ts AT TIME ZONE 'UTC')::date,
+                                                     (SELECT portfolio.as_of())))) AS rate
+        OFFSET 0) fx ON true
+), cash AS (   -- one row per portfolio, so the planner knows it (GROUP BY on a view's column was
+               -- estimated at 200 groups: a 200-fold row estimate that made PostgreSQL JIT-compile
+               -- the query, 250 ms of a 15 ms query)
+    SELECT pc.id AS portfolio_id, k.cash_base, k.cash_fx_missing
+    FROM portfolio.portfolios pc
+    CROSS JOIN LATERAL (SELECT sum(c.balance_base) AS cash_base, bool_or(c.fx_rate IS NULL) AS cash_fx_missing
+                        FROM portfolio.cash c WHERE c.portfolio_id = pc.id) k
+)
+SELECT v.portfolio_id, v.portfolio_name, v.instrument, v.instrument_name, v.asset_class, v.sector,
+       v.currency, v.quantity, v.average_cost, v.invested, v.market_price, v.price_at, v.price_stale,
+       v.market_value, v.unrealized_pl,
+       CASE WHEN v.invested > 0 THEN round(v.unrealized_pl / v.invested * 100, 4) END AS gain_pct,
+       v.realized_pl, v.income, v.fees,
+       v.base_currency, v.fx_rate, v.fx_rate IS NULL AS fx_missing,
+       trim_scale(v.invested * v.fx_rate) AS invested_base,
+       trim_scale(v.market_value * v.fx_rate) AS market_value_base,
+       trim_scale(v.unrealized_pl * v.fx_rate) AS unrealized_pl_base,
+       -- share of the portfolio's value (securities and cash); NULL while any part is unconverted
+       CASE WHEN bool_or(v.fx_rate IS NULL OR v.market_price IS NULL) OVER w OR c.cash_fx_missing THEN NULL
+            WHEN sum(v.market_value * v.fx_rate) OVER w + coalesce(c.cash_base, 0) <> 0
+            THEN round(v.market_value * v.fx_rate / (sum(v.market_value * v.fx_rate) OVER w + coalesce(c.cash_base, 0)), 6)
+       END AS weight,
+       v.position
+FROM valued v LEFT JOIN cash c ON c.portfolio_id = v.portfolio_id
+WINDOW w AS (PARTITION BY v.portfolio_id);
+COMMENT ON VIEW portfolio.positions IS
+    'per portfolio and instrument: quantity, average cost, invested, last close and its time, market value, '
+    'P/L, income, weight, and the money in the base currency at the FX rate of the quote''s day; as of as_of()';
+
+-- 52_daily.sql: the stored days run to today() instead of current_date. A materialized view's
+-- query cannot be replaced in place: point portfolio_daily at an empty row source of the same
+-- columns for a moment (so views built on it, the extension's and users' own, stay), recreate the
+-- materialized view (this computes it, as long as a refresh takes), then put portfolio_daily back.
+CREATE OR REPLACE VIEW portfolio.portfolio_daily WITH (security_barrier = true) AS
+SELECT NULL::bigint AS portfolio_id, NULL::date AS day, NULL::numeric AS market_value,
+       NULL::numeric AS securities_value, NULL::numeric AS cash_value, NULL::numeric AS cost_basis,
+       NULL::numeric AS deposits, NULL::numeric AS withdrawals, NULL::numeric AS net_flow,
+       NULL::numeric AS realized_pl, NULL::numeric AS income, NULL::numeric AS fees,
+       NULL::integer AS unconverted, NULL::double precision AS daily_return
+WHERE false;
+DROP MATERIALIZED VIEW portfolio.portfolio_daily_mv;
+CREATE MATERIALIZED VIEW portfolio.portfolio_daily_mv AS
+WITH params AS (
+    -- today(), not the as-of date: the view below cuts the rows at as_of(), so one refresh serves
+    -- every report date (a day's row depends only on what happened up to that day)
+    SELECT portfolio.today() AS end_day, portfolio.setting('fx_max_staleness_days') AS fx_days
+), txn AS (
+    SELECT t.id, t.portfolio_id, t.instrument, t.executed_at, t.kind, t.quantity, t.price, t.fees,
+           t.amount, t.currency, p.base_currency, p.cost_method, p.name AS portfolio_name,
+           (t.executed_at AT TIME ZONE 'UTC')::date AS day
+    FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+), running AS (      -- the position after each transaction of an instrument
+    SELECT x.*, portfolio.quantity(x.pos) AS q_after, portfolio.cost_basis(x.pos) AS cost_after,
+           portfolio.realized_pl(x.pos) AS realized_after
+    FROM (SELECT txn.*,
+                 portfolio.position_agg(txn.executed_at, txn.kind,
+                                        portfolio.position_quantity_arg(txn.kind, txn.quantity),
+                                        portfolio.position_price_arg(txn.kind, txn.price, txn.amount),
+                                        txn.fees, txn.cost_method,
+                                        format('portfolio %s (%s), instrument %s', txn.portfolio_id,
+                                               txn.portfolio_name, txn.instrument))
+                     OVER (PARTITION BY txn.portfolio_id, txn.instrument ORDER BY txn.executed_at, txn.id
+                           ROWS UNBOUNDED PRECEDING) AS pos
+          FROM txn WHERE txn.instrument IS NOT NULL) x
+), deltas AS (
+    SELECT r.*,
+           r.realized_after - coalesce(lag(r.realized_after) OVER pw, 0) AS realized_delta,
+           r.cost_after - coalesce(lag(r.cost_after) OVER pw, 0) AS cost_delta,
+           row_number() OVER (PARTITION BY r.portfolio_id, r.instrument, r.day
+                              ORDER BY r.executed_at DESC, r.id DESC) AS nth_from_end_of_day
+    FROM running r
+    WINDOW pw AS (PARTITION BY r.portfolio_id, r.instrument ORDER BY r.executed_at, r.id)
+), holding_spans AS (  -- quantity and cost held at the end of from_day .. to_day
+    SELECT d.portfolio_id, d.instrument, d.currency, d.base_currency, d.day AS from_day,
+           coalesce(lead(d.day) OVER (PARTITION BY d.portfolio_id, d.instrument ORDER BY d.day) - 1,
+                    (SELECT end_day FROM params)) AS to_day,
+           d.q_after AS quantity, d.cost_after AS cost
+    FROM deltas d WHERE d.nth_from_end_of_day = 1
+), closes AS (         -- the last close of each UTC day (daily bars sit at 00:00 UTC)
+    SELECT DISTINCT ON (q.symbol, (q.ts AT TIME ZONE 'UTC')::date)
+           q.symbol, (q.ts AT TIME ZONE 'UTC')::date AS day, q.close
+    FROM portfolio.quotes q
+    WHERE q.symbol IN (SELECT s.instrument FROM holding_spans s)
+    ORDER BY q.symbol, (q.ts AT TIME ZONE 'UTC')::date, q.ts DESC
+), price_days AS (     -- carried forward to the next quote (a holding keeps its last price)
+    SELECT c.symbol, g::date AS day, c.close
+    FROM (SELECT c.*, lead(c.day) OVER (PARTITION BY c.symbol ORDER BY c.day) AS next_day FROM closes c) c,
+         generate_series(c.day, coalesce(c.next_day - 1, (SELECT end_day FROM params)), interval '1 day') g
+), fx_pairs AS (
+    SELECT DISTINCT t.currency, t.base_currency FROM txn t WHERE t.currency <> t.base_currency
+), fx_obs AS (         -- a stored pair, else its inverse
+    SELECT DISTINCT ON (p.currency, p.base_currency, f.day) p.currency, p.base_currency, f.day, f.rate
+    FROM fx_pairs p
+    JOIN LATERAL (SELECT r.day, r.rate, 0 AS inverse FROM portfolio.fx_rates r
+                  WHERE r.base = p.currency AND r.quote = p.base_currency
+                  UNION ALL
+                  SELECT r.day, 1 / r.rate, 1 FROM portfolio.fx_rates r
+                  WHERE r.base = p.base_currency AND r.quote = p.currency) f ON true
+    ORDER BY p.currency, p.base_currency, f.day, f.inverse
+), fx_days AS (        -- carried forward at most fx_days days
+    SELECT o.currency, o.base_currency, g::date AS day, o.rate
+    FROM (SELECT o.*, lead(o.day) OVER (PARTITION BY o.currency, o.base_currency ORDER BY o.day) AS next_day
+          FROM fx_obs o) o,
+         generate_series(o.day,
+                         least(coalesce(o.next_day - 1, (SELECT end_day FROM params)),
+                               o.day + (SELECT fx_days FROM params),
+                               (SELECT end_day FROM params)),
+                         interval '1 day') g
+), prices_base AS (   -- per symbol, base currency and day: the carried close and the FX rate, once
+    SELECT pd.symbol, b.base_currency, pd.day, pd.close,
+           CASE WHEN i.currency = b.base_currency THEN 1 ELSE f.rate END AS rate
+    FROM price_days pd
+    JOIN portfolio.instruments i ON i.symbol = pd.symbol
+    CROSS JOIN (SELECT DISTINCT t.base_currency FROM txn t) b
+    LEFT JOIN fx_days f ON f.currency = i.currency AND f.base_currency = b.base_currency AND f.day = pd.day
+), price_arrays AS (   -- one row per symbol and base currency: dense daily arrays
+    SELECT pb.symbol, pb.base_currency, min(pb.day) AS first_day,
+           array_agg(pb.close ORDER BY pb.day) AS closes, array_agg(pb.rate ORDER BY pb.day) AS rates
+    FROM prices_base pb GROUP BY pb.symbol, pb.base_currency
+), holding_values AS (   -- one row per holding and day, sliced from the arrays (no join per day)
+    SELECT s.portfolio_id, greatest(s.from_day, pa.first_day) + (u.n - 1)::integer AS day,
+           s.quantity * u.close * u.rate AS value,
+           s.cost * CASE WHEN s.currency = s.base_currency THEN 1 ELSE u.rate END AS cost,
+           u.close IS NULL OR u.rate IS NULL AS missing
+    FROM holding_spans s
+    JOIN price_arrays pa ON pa.symbol = s.instrument AND pa.base_currency = s.base_currency
+    CROSS JOIN LATERAL unnest(
+        pa.closes[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1],
+        pa.rates[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1])
+        WITH ORDINALITY u(close, rate, n)
+    WHERE s.quantity <> 0
+    UNION ALL            -- days held before the instrument's first quote, or with none: unpriced
+    SELECT s.portfolio_id, g::date, NULL, NULL, true
+    FROM holding_spans s
+    LEFT JOIN price_arrays pa ON pa.symbol = s.instrument AND pa.base_currency = s.base_currency
+    CROSS JOIN generate_series(s.from_day, least(s.to_day, coalesce(pa.first_day - 1, s.to_day)), interval '1 day') g
+    WHERE s.quantity <> 0
+), securities AS (
+    SELECT h.portfolio_id, h.day, sum(h.value) AS value, sum(h.cost) AS cost,
+           count(*) FILTER (WHERE h.missing) AS missing
+    FROM holding_values h
+    GROUP BY h.portfolio_id, h.day
+), cash_spans AS (
+    SELECT c.portfolio_id, c.currency, c.base_currency, c.day AS from_day,
+           coalesce(lead(c.day) OVER pw - 1, (SELECT end_day FROM params)) AS to_day,
+           sum(c.delta) OVER pw AS balance
+    FROM (SELECT t.portfolio_id, t.currency, t.base_currency, t.day,
+                 sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS delta
+          FROM txn t GROUP BY t.portfolio_id, t.currency, t.base_currency, t.day) c
+    WINDOW pw AS (PARTITION BY c.portfolio_id, c.currency ORDER BY c.day)
+), cash AS (
+    SELECT s.portfolio_id, g::date AS day,
+           sum(s.balance * CASE WHEN s.currency = s.base_currency THEN 1 ELSE f.rate END) AS value,
+           count(*) FILTER (WHERE s.currency <> s.base_currency AND f.rate IS NULL) AS missing
+    FROM cash_spans s
+    CROSS JOIN generate_series(s.from_day, s.to_day, interval '1 day') g
+    LEFT JOIN fx_days f ON f.currency = s.currency AND f.base_currency = s.base_currency AND f.day = g::date
+    WHERE s.balance <> 0
+    GROUP BY s.portfolio_id, g::date
+), events AS (         -- flows and P/L parts of each transaction, in its currency
+    SELECT d.portfolio_id, d.day, d.currency, d.base_currency,
+           CASE WHEN d.kind = 'transfer_in' THEN d.quantity * d.price ELSE 0 END AS inflow,
+           CASE WHEN d.kind = 'transfer_out' THEN coalesce(d.quantity * d.price, -d.cost_delta) ELSE 0 END AS outflow,
+           d.realized_delta AS realized,
+           CASE WHEN d.kind IN ('dividend', 'interest') THEN d.amount ELSE 0 END AS income,
+           CASE WHEN d.kind IN ('buy', 'sell', 'transfer_in', 'transfer_out') THEN 0 ELSE d.fees END AS fees
+    FROM deltas d
+    UNION ALL
+    SELECT t.portfolio_id, t.day, t.currency, t.base_currency,
+           CASE WHEN t.kind = 'deposit' THEN t.amount ELSE 0 END,
+           CASE WHEN t.kind = 'withdrawal' THEN t.amount ELSE 0 END,
+           0,
+           CASE WHEN t.kind = 'interest' THEN t.amount ELSE 0 END,
+           t.fees
+    FROM txn t WHERE t.instrument IS NULL
+), event_days AS (
+    SELECT e.portfolio_id, e.day,
+           sum(e.inflow * fx.rate) AS deposits, sum(e.outflow * fx.rate) AS withdrawals,
+           sum(e.realized * fx.rate) AS realized, sum(e.income * fx.rate) AS income,
+           sum(e.fees * fx.rate) AS fees,
+           count(*) FILTER (WHERE fx.rate IS NULL) AS missing
+    FROM events e
+    LEFT JOIN fx_days f ON f.currency = e.currency AND f.base_currency = e.base_currency AND f.day = e.day
+    CROSS JOIN LATERAL (SELECT CASE WHEN e.currency = e.base_currency THEN 1::numeric ELSE f.rate END AS rate) fx
+    GROUP BY e.portfolio_id, e.day
+), calendar AS (
+    SELECT f.portfolio_id, g::date AS day
+    FROM (SELECT t.portfolio_id, min(t.day) AS first_day FROM txn t GROUP BY t.portfolio_id) f,
+         generate_series(f.first_day, (SELECT end_day FROM params), interval '1 day') g
+), daily AS (
+    SELECT c.portfolio_id, c.day,
+           CASE WHEN coalesce(s.missing, 0) + coalesce(k.missing, 0) = 0
+                THEN coalesce(s.value, 0) + coalesce(k.value, 0) END AS market_value,
+           CASE WHEN coalesce(s.missing, 0) = 0 THEN coalesce(s.value, 0) END AS securities_value,
+           CASE WHEN coalesce(k.missing, 0) = 0 THEN coalesce(k.value, 0) END AS cash_value,
+           CASE WHEN coalesce(s.missing, 0) = 0 THEN coalesce(s.cost, 0) END AS cost_basis,
+           coalesce(e.deposits, 0) AS deposits,
+           coalesce(e.withdrawals, 0) AS withdrawals,
+           coalesce(e.realized, 0) AS realized_pl,
+           coalesce(e.income, 0) AS income,
+           coalesce(e.fees, 0) AS fees,
+           (coalesce(s.missing, 0) + coalesce(k.missing, 0) + coalesce(e.missing, 0))::integer AS unconverted
+    FROM calendar c
+    LEFT JOIN securities s ON s.portfolio_id = c.portfolio_id AND s.day = c.day
+    LEFT JOIN cash k ON k.portfolio_id = c.portfolio_id AND k.day = c.day
+    LEFT JOIN event_days e ON e.portfolio_id = c.portfolio_id AND e.day = c.day
+)
+SELECT d.portfolio_id, d.day, trim_scale(d.market_value) AS market_value,
+       trim_scale(d.securities_value) AS securities_value, trim_scale(d.cash_value) AS cash_value,
+       trim_scale(d.cost_basis) AS cost_basis, trim_scale(d.deposits) AS deposits,
+       trim_scale(d.withdrawals) AS withdrawals, trim_scale(d.deposits - d.withdrawals) AS net_flow,
+       trim_scale(d.realized_pl) AS realized_pl, trim_scale(d.income) AS income,
+       trim_scale(d.fees) AS fees, d.unconverted,
+       -- r_t = (V_t + max(-F_t, 0)) / (V_{t-1} + max(F_t, 0)) - 1: inflows count at the start of
+       -- the day, outflows at its end (the rule of twr(market_value, net_flow))
+       ((d.market_value + greatest(d.withdrawals - d.deposits, 0))
+        / nullif(lag(d.market_value, 1, 0::numeric) OVER pw + greatest(d.deposits - d.withdrawals, 0), 0)
+        - 1)::float8 AS daily_return
+FROM daily d
+WINDOW pw AS (PARTITION BY d.portfolio_id ORDER BY d.day);
+CREATE UNIQUE INDEX portfolio_daily_mv_key ON portfolio.portfolio_daily_mv (portfolio_id, day);
+COMMENT ON MATERIALIZED VIEW portfolio.portfolio_daily_mv IS
+    'private: read portfolio.portfolio_daily; refreshed by portfolio.refresh()';
+REVOKE ALL ON portfolio.portfolio_daily_mv FROM PUBLIC;
+CREATE OR REPLACE VIEW portfolio.portfolio_daily WITH (security_barrier = true) AS
+SELECT d.*
+FROM portfolio.portfolio_daily_mv d
+JOIN portfolio.portfolios p ON p.id = d.portfolio_id
+WHERE d.day <= (SELECT portfolio.as_of())
+  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));
+COMMENT ON VIEW portfolio.portfolio_daily IS
+    'per portfolio and day up to portfolio.as_of(): value in base currency (last quote and FX carried '
+    'forward), flows, P/L parts, daily return; only the portfolios the caller may read; as of the last '
+    'portfolio.refresh()';
+
+-- 56_refresh.sql: the partition job is maintain_quote_partitions(), hourly
+CREATE OR REPLACE FUNCTION portfolio.schedule_refresh(schedule text DEFAULT '*/5 * * * *',
+                                           keep_history interval DEFAULT '7 days')
+    RETURNS TABLE (jobname text, jobid bigint, job_schedule text)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF to_regnamespace('cron') IS NULL THEN
+        RAISE EXCEPTION 'pg_cron is not installed in database %', current_database()
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Add shared_preload_libraries = ''pg_cron'' and cron.database_name = '''
+                         || current_database() || ''' to postgresql.conf, restart, then run '
+                         || 'CREATE EXTENSION pg_cron; or call portfolio.refresh() from any other scheduler.';
+    END IF;
+    PERFORM cron.schedule('pg_portfolio_refresh', schedule, 'CALL portfolio.refresh()');
+    -- hourly, so a new UTC month has its fourth month ahead within the hour (health warns until
+    -- then); a run that finds every partition in place takes no lock but an advisory one
+    PERFORM cron.schedule('pg_portfolio_partitions', '17 * * * *', 'SELECT portfolio.maintain_quote_partitions()');
+    PERFORM cron.schedule('pg_portfolio_purge', '47 3 * * *',
+        format('DELETE FROM cron.job_run_details WHERE end_time < now() - %L::interval', keep_history));
+    RETURN QUERY
+        SELECT j.jobname::text, j.jobid, j.schedule::text FROM cron.job j
+        WHERE j.jobname IN ('pg_portfolio_refresh', 'pg_portfolio_partitions', 'pg_portfolio_purge')
+        ORDER BY j.jobname;
+END
+$$;
+COMMENT ON FUNCTION portfolio.schedule_refresh(text, interval) IS
+    'schedules portfolio.refresh(), partition upkeep and a purge of cron history with pg_cron (idempotent)';
+-- a database that has the jobs already gets the new partition job now (same name: updated in place)
+-- (dynamic SQL: without pg_cron there is no cron.job to plan a query against)
+DO $upgrade$
+BEGIN
+    IF to_regclass('cron.job') IS NOT NULL THEN
+        EXECUTE $q$SELECT cron.schedule('pg_portfolio_partitions', '17 * * * *',
+                                        'SELECT portfolio.maintain_quote_partitions()')
+                   FROM cron.job WHERE jobname = 'pg_portfolio_partitions'$q$;
+    END IF;
+END
+$upgrade$;
+
+-- 62_quality.sql: staleness and the quality view as of the as-of day; quarantine_summary gets an
+-- upper bound (the one-argument form stays, meaning "until now")
+CREATE OR REPLACE FUNCTION portfolio.quote_is_stale(ts timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    RETURN ts IS NULL OR portfolio.business_days_between((ts AT TIME ZONE 'UTC')::date, portfolio.as_of())
+                         > portfolio.setting('stale_business_days');
+
+CREATE FUNCTION portfolio.quarantine_summary(since timestamptz, until timestamptz)
+    RETURNS TABLE (symbol text, rejected bigint, reasons text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT r.symbol, count(*),
+           (array_agg(DISTINCT r.reason))[1:5]
+    FROM portfolio.quotes_rejected r
+    WHERE r.seen_at >= since AND r.seen_at < until
+    GROUP BY r.symbol
+$$;
+CREATE OR REPLACE FUNCTION portfolio.quarantine_summary(since timestamptz)
+    RETURNS TABLE (symbol text, rejected bigint, reasons text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT * FROM portfolio.quarantine_summary(since, 'infinity')
+$$;
+
+CREATE OR REPLACE VIEW portfolio.data_quality WITH (security_invoker = true) AS
+WITH held AS (
+    SELECT ps.instrument AS symbol, count(*) AS portfolios
+    FROM portfolio.positions ps WHERE ps.quantity <> 0 GROUP BY ps.instrument
+), watched AS (
+    SELECT w.symbol FROM portfolio.watchlist w
+    UNION
+    SELECT p.benchmark_symbol FROM portfolio.portfolios p WHERE p.benchmark_symbol IS NOT NULL
+), subject AS (
+    SELECT coalesce(h.symbol, w.symbol) AS symbol, coalesce(h.portfolios, 0) AS held_in,
+           w.symbol IS NOT NULL AS watched
+    FROM held h FULL JOIN watched w ON w.symbol = h.symbol
+), params AS (
+    -- "today" of this view is the as-of day; ages count from its end (or from now, for today)
+    SELECT portfolio.as_of() AS today, portfolio.as_of_cutoff() AS cutoff, portfolio.as_of_instant() AS instant,
+           portfolio.setting('gap_window_days') AS window_days,
+           portfolio.setting('suspicious_move_pct')::numeric / 100 AS move_limit
+)
+SELECT s.symbol, i.name AS instrument_name, s.held_in, s.watched,
+       last.ts AS last_quote_at,
+       pr.instant - last.ts AS quote_age,
+       portfolio.business_days_between((last.ts AT TIME ZONE 'UTC')::date, pr.today) AS business_days_old,
+       portfolio.quote_is_stale(last.ts) AS stale,
+       pr.window_days AS window_days,
+       gaps.missing_days AS missing_business_days,
+       gaps.first_missing[1:10] AS missing_days,
+       moves.n AS suspicious_moves,
+       moves.days AS suspicious_days,
+       coalesce(rj.rejected, 0) AS rejected_last_day,
+       rj.reasons AS reject_reasons
+FROM subject s
+CROSS JOIN params pr
+LEFT JOIN portfolio.instruments i ON i.symbol = s.symbol
+LEFT JOIN LATERAL (
+    SELECT q.ts FROM portfolio.quotes q WHERE q.symbol = s.symbol AND q.ts < pr.cutoff
+    ORDER BY q.ts DESC LIMIT 1) last ON true
+-- business days of the window (today excluded: its bar may not be in yet) without any bar
+LEFT JOIN LATERAL (
+    SELECT count(*)::integer AS missing_days, array_agg(d::date ORDER BY d) AS first_missing
+    FROM generate_series(pr.today - pr.window_days, pr.today - 1, interval '1 day') d
+    WHERE extract(isodow FROM d) < 6
+      AND NOT EXISTS (SELECT 1 FROM portfolio.quotes q
+                      WHERE q.symbol = s.symbol
+                        AND q.ts >= d::timestamp AT TIME ZONE 'UTC'
+                        AND q.ts < (d + interval '1 day')::timestamp AT TIME ZONE 'UTC')) gaps ON true
+-- one-day changes beyond the limit with no split of the instrument recorded between the two bars
+LEFT JOIN LATERAL (
+    SELECT count(*)::integer AS n, array_agg(m.day ORDER BY m.day) AS days
+    FROM (SELECT (q.ts AT TIME ZONE 'UTC')::date AS day, q.close,
+                 lag(q.close) OVER (ORDER BY q.ts) AS prev_close,
+                 lag(q.ts) OVER (ORDER BY q.ts) AS prev_ts, q.ts
+          FROM portfolio.quotes q
+          WHERE q.symbol = s.symbol
+            AND q.ts >= ((pr.today - pr.window_days - 10)::timestamp AT TIME ZONE 'UTC')
+            AND q.ts < pr.cutoff) m
+    WHERE m.prev_close IS NOT NULL
+      AND m.day >= pr.today - pr.window_days
+      AND abs(m.close / m.prev_close - 1) > pr.move_limit
+      AND NOT EXISTS (SELECT 1 FROM portfolio.transactions t
+                      WHERE t.instrument = s.symbol AND t.kind = 'split'
+                        AND t.executed_at > m.prev_ts
+                        AND (t.executed_at AT TIME ZONE 'UTC')::date <= m.day)) moves ON true
+LEFT JOIN portfolio.quarantine_summary(pr.instant - interval '1 day', pr.cutoff) rj ON rj.symbol = s.symbol;
+COMMENT ON VIEW portfolio.data_quality IS
+    'per instrument held or watched: last quote and its age, stale flag, missing business days and '
+    'suspicious one-day moves in the last gap_window_days, rows quarantined by the fetcher in the last day';
+
+-- 64_health.sql: the partition months by the upkeep's own definition
+CREATE OR REPLACE VIEW portfolio.health AS
+WITH refresh AS (
+    SELECT DISTINCT ON (l.view_name) l.view_name, l.started_at, l.finished_at, l.error, l.rows
+    FROM portfolio.refresh_log l ORDER BY l.view_name, l.id DESC
+), fetches AS (
+    SELECT s.source, max(s.fetched_at) AS last_fetch, sum(s.n) AS rows_last_day
+    FROM (SELECT q.source, max(q.fetched_at) AS fetched_at,
+                 count(*) FILTER (WHERE q.fetched_at > now() - interval '1 day') AS n
+          FROM portfolio.quotes q GROUP BY q.source
+          UNION ALL
+          SELECT f.source, max(f.fetched_at),
+                 count(*) FILTER (WHERE f.fetched_at > now() - interval '1 day')
+          FROM portfolio.fx_rates f GROUP BY f.source) s
+    GROUP BY s.source
+), months AS (   -- the months maintain_quote_partitions() keeps, by the same definition
+    SELECT m AS month_start, portfolio.quote_partition_name(m::timestamp AT TIME ZONE 'UTC') AS part,
+           m = max(m) OVER () AS last_month
+    FROM portfolio.quote_partition_months() m
+)
+SELECT 'refresh'::text AS area, r.view_name AS item,
+       CASE WHEN r.error IS NOT NULL THEN 'error' WHEN r.finished_at IS NULL THEN 'warn' ELSE 'ok' END AS status,
+       r.finished_at AS at,
+       format('started %s, %s s, %s rows%s', r.started_at,
+              round(extract(epoch FROM r.finished_at - r.started_at)::numeric, 3),
+              coalesce(r.rows::text, '?'), coalesce(', error: ' || r.error, '')) AS detail
+FROM refresh r
+UNION ALL
+SELECT 'refresh', 'portfolio.portfolio_daily_mv', 'warn', NULL, 'never refreshed: CALL portfolio.refresh()'
+WHERE NOT EXISTS (SELECT 1 FROM refresh)
+UNION ALL
+SELECT 'fetch', f.source,
+       CASE WHEN f.last_fetch > now() - interval '2 days' THEN 'ok' ELSE 'warn' END,
+       f.last_fetch, format('%s rows fetched in the last day', f.rows_last_day)
+FROM fetches f
+UNION ALL
+SELECT 'cron', c.jobname,
+       CASE WHEN NOT c.active THEN 'warn' WHEN c.last_status = 'failed' THEN 'error'
+            WHEN c.last_status IS NULL THEN 'unknown' ELSE 'ok' END,
+       coalesce(c.last_end, c.last_start),
+       format('schedule %s, last run %s%s', c.schedule, coalesce(c.last_status, 'none'),
+              coalesce(': ' || nullif(c.last_message, ''), ''))
+FROM portfolio.cron_job_state() c
+UNION ALL
+SELECT 'cron', 'pg_cron', 'unknown', NULL, 'pg_cron is not installed: schedule portfolio.refresh() elsewhere'
+WHERE to_regclass('cron.job_run_details') IS NULL
+UNION ALL
+SELECT 'cron', 'pg_cron', 'warn', NULL, 'pg_cron is installed but no pg_portfolio job: SELECT portfolio.schedule_refresh()'
+WHERE to_regclass('cron.job_run_details') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM portfolio.cron_job_state())
+UNION ALL
+-- The furthest month is only a warning when missing: in the first hour of a UTC month it waits
+-- for the hourly pg_portfolio_partitions job; a missing month that quotes can arrive for now is an
+-- error (the loader would fail).
+SELECT 'partitions', m.part,
+       CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'ok'
+            WHEN m.last_month THEN 'warn' ELSE 'error' END,
+       m.month_start::timestamp AT TIME ZONE 'UTC',
+       CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'exists'
+            ELSE 'missing: SELECT portfolio.maintain_quote_partitions()' END
+FROM months m;
+
+-- 68_rebalance.sql: prices up to the as-of day
+CREATE OR REPLACE FUNCTION portfolio.rebalance(portfolio_id bigint, targets jsonb)
+    RETURNS TABLE (symbol text, side text, quantity numeric, price numeric, estimated_value numeric,
+                   estimated_cost numeric, weight_before numeric, weight_after numeric)
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    base text;
+    total_weight numeric;
+    bad text;
+    cash_base numeric;
+    cash_missing boolean;
+    cost_rate numeric := portfolio.setting('rebalance_cost_bps')::numeric / 10000;
+    syms text[];
+    helds numeric[];
+    prices numeric[];
+    prices_base numeric[];
+    lots numeric[];
+    weights numeric[];
+    plan numeric[];
+    n integer;
+    total numeric;
+    total_after numeric;
+BEGIN
+    IF targets IS NULL OR jsonb_typeof(targets) <> 'object' THEN
+        RAISE EXCEPTION 'rebalance: targets must be a JSON object of symbol -> weight, not %', targets
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT string_agg(format('%s: %s', t.key, t.value), ', ') INTO bad
+    FROM jsonb_each(targets) t
+    WHERE jsonb_typeof(t.value) <> 'number' OR (t.value::text)::numeric < 0;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'rebalance: target weights must be numbers >= 0 (%)', bad
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT string_agg(t.key, ', ' ORDER BY t.key) INTO bad
+    FROM jsonb_each(targets) t
+    WHERE t.key <> '_cash' AND NOT EXISTS (SELECT 1 FROM portfolio.instruments i WHERE i.symbol = t.key);
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'rebalance: unknown instruments in the targets: %', bad
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT coalesce(sum((t.value::text)::numeric), 0) INTO total_weight FROM jsonb_each(targets) t;
+    IF abs(total_weight - 1) > 0.000001 THEN
+        RAISE EXCEPTION 'rebalance: the target weights sum to %, not 1', total_weight
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Add "_cash": <share> to keep part of the value in cash.';
+    END IF;
+    SELECT p.base_currency INTO base FROM portfolio.portfolios p WHERE p.id = rebalance.portfolio_id;
+    IF base IS NULL THEN
+        RAISE EXCEPTION 'rebalance: portfolio % not found', rebalance.portfolio_id
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT coalesce(sum(c.balance_base), 0), coalesce(bool_or(c.fx_rate IS NULL), false)
+      INTO cash_base, cash_missing
+      FROM portfolio.cash c WHERE c.portfolio_id = rebalance.portfolio_id;
+    IF cash_missing THEN
+        RAISE EXCEPTION 'rebalance: portfolio % holds cash in a currency without an FX rate to %', rebalance.portfolio_id, base
+            USING ERRCODE = 'data_exception';
+    END IF;
+
+    -- every instrument held or targeted, with its quantity, last close and base-currency price
+    WITH held AS (
+        SELECT ps.instrument, ps.quantity FROM portfolio.positions ps
+        WHERE ps.portfolio_id = rebalance.portfolio_id AND ps.quantity <> 0
+    ), wanted AS (
+        SELECT t.key AS instrument, (t.value::text)::numeric AS weight
+        FROM jsonb_each(targets) t WHERE t.key <> '_cash'
+    ), assets AS (
+        SELECT coalesce(h.instrument, w.instrument) AS instrument, coalesce(h.quantity, 0) AS held,
+               coalesce(w.weight, 0) AS weight
+        FROM held h FULL JOIN wanted w ON w.instrument = h.instrument
+    ), priced AS (
+        SELECT a.instrument, a.held, a.weight, i.lot_size, q.close,
+               q.close * portfolio.fx_rate(i.currency, base, (q.ts AT TIME ZONE 'UTC')::date) AS price_base
+        FROM assets a
+        JOIN portfolio.instruments i ON i.symbol = a.instrument
+        LEFT JOIN LATERAL (SELECT qq.close, qq.ts FROM portfolio.quotes qq
+                           WHERE qq.symbol = a.instrument AND qq.ts < portfolio.as_of_cutoff()
+                           ORDER BY qq.ts DESC LIMIT 1) q ON true
+    )
+    SELECT array_agg(instrument ORDER BY instrument), array_agg(held ORDER BY instrument),
+           array_agg(close ORDER BY instrument), array_agg(price_base ORDER BY instrument),
+           array_agg(lot_size ORDER BY instrument), array_agg(weight ORDER BY instrument),
+           string_agg(instrument, ', ' ORDER BY instrument) FILTER (WHERE price_base IS NULL)
+      INTO syms, helds, prices, prices_base, lots, weights, bad
+      FROM priced;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'rebalance: no price or no FX rate to % for %', base, bad
+            USING ERRCODE = 'data_exception';
+    END IF;
+    n := coalesce(array_length(syms, 1), 0);
+    IF n = 0 THEN
+        RETURN;
+    END IF;
+    plan := portfolio.rebalance_plan(helds, prices_base, lots, weights, cash_base, cost_rate);
+    total := cash_base;
+    FOR k IN 1..n LOOP
+        total := total + helds[k] * prices_base[k];
+    END LOOP;
+    total_after := total - plan[n + 2];
+    RETURN QUERY
+        SELECT syms[k],
+               CASE WHEN plan[k] > helds[k] THEN 'buy' ELSE 'sell' END,
+               abs(plan[k] - helds[k]),
+               prices[k],
+               trim_scale(abs(plan[k] - helds[k]) * prices_base[k]),
+               trim_scale(round(abs(plan[k] - helds[k]) * prices_base[k] * cost_rate, 12)),
+               CASE WHEN total <> 0 THEN round(helds[k] * prices_base[k] / total, 6) END,
+               CASE WHEN total_after <> 0 THEN round(plan[k] * prices_base[k] / total_after, 6) END
+        FROM generate_series(1, n) k
+        WHERE plan[k] <> helds[k]
+        ORDER BY CASE WHEN plan[k] > helds[k] THEN 1 ELSE 0 END, syms[k];
+END
+$$;
