@@ -27,6 +27,16 @@ Matrix factor(const Matrix& s) {
     const Vector roots = eigen.eigenvalues().cwiseMax(0.0).cwiseSqrt();
     return eigen.eigenvectors() * roots.asDiagonal();
 }
+
+// Returns near the largest double (1e307) overflow their means or covariances to infinity or
+// NaN; a simulation from those would report a NaN VaR, so they are an error instead.
+void require_finite_moments(int64_t k, const double* mean, const double* covariance) {
+    for (int64_t i = 0; i < k; ++i)
+        if (!std::isfinite(mean[i])) fail(ErrorCode::NumericOutOfRange, "the mean return of an asset overflows");
+    for (int64_t i = 0; i < k * k; ++i)
+        if (!std::isfinite(covariance[i]))
+            fail(ErrorCode::NumericOutOfRange, "the covariance of the returns overflows");
+}
 }  // namespace
 
 // mt19937_64 by its published definition (so the stream owns its state as a flat array).
@@ -73,6 +83,7 @@ double monte_carlo_var(const MonteCarloInput& in, const InterruptCheck& interrup
     check_confidence(in.confidence);
     const int64_t k = in.assets;
     const Matrix covariance = Eigen::Map<const Matrix>(in.covariance, k, k);
+    require_finite_moments(k, in.mean, in.covariance);
     const Matrix l = factor(covariance);
     const Eigen::Map<const Vector> mean(in.mean, k);
     const Eigen::Map<const Vector> weights(in.weights, k);
@@ -91,12 +102,15 @@ double monte_carlo_var(const MonteCarloInput& in, const InterruptCheck& interrup
         }
         outcomes[static_cast<size_t>(path)] = weights.dot(growth - Vector::Ones(k));
     }
-    return -type7_quantile(outcomes.data(), outcomes.size(), 1.0 - in.confidence);
+    const double var = -type7_quantile(outcomes.data(), outcomes.size(), 1.0 - in.confidence);
+    if (!std::isfinite(var)) fail(ErrorCode::NumericOutOfRange, "the simulated portfolio value overflows");
+    return var;
 }
 
 bool component_var(int64_t k, const double* mean, const double* covariance, const double* weights,
                    double confidence, double* out) {
     check_confidence(confidence);
+    require_finite_moments(k, mean, covariance);
     const Eigen::Map<const Matrix> s(covariance, k, k);
     const Eigen::Map<const Vector> mu(mean, k);
     const Eigen::Map<const Vector> w(weights, k);

@@ -7,14 +7,22 @@
 -- Unrealized gains are the change of (market value - cost basis) of the securities, both at each
 -- day's FX rate; realized gains and income are converted on the day they happen; currency_gains
 -- is what remains: the FX effect on cost bases and cash balances (0 in a one-currency portfolio).
--- Reads portfolio_daily, so it is as current as the last portfolio.refresh().
+-- Reads portfolio_daily, so it is as current as the last portfolio.refresh(). A portfolio the
+-- caller cannot see (row-level security) is "not found", as in rebalance(), never a row of zeros.
 CREATE FUNCTION portfolio.pnl_breakdown(portfolio bigint, from_day date, to_day date)
     RETURNS TABLE (start_value numeric, deposits numeric, withdrawals numeric,
                    unrealized_gains numeric, realized_gains numeric, income numeric, fees numeric,
                    currency_gains numeric, end_value numeric, complete boolean)
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = $1) THEN
+        RAISE EXCEPTION 'pnl_breakdown: portfolio % not found', $1
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
     WITH first AS (
         SELECT min(d.day) AS first_day FROM portfolio.portfolio_daily d WHERE d.portfolio_id = $1
     ), s AS (
@@ -41,7 +49,8 @@ AS $$
            trim_scale(e.value),
            s.value IS NOT NULL AND e.value IS NOT NULL AND f.unconverted = 0
     FROM s, e, f
-    WHERE $2 <= $3
+    WHERE $2 <= $3;
+END
 $$;
 COMMENT ON FUNCTION portfolio.pnl_breakdown(bigint, date, date) IS
     'start value, deposits, withdrawals, unrealized and realized gains, income, fees, currency gains, end value; '

@@ -13,7 +13,7 @@
 -- forward over days without a quote (from the last quote before from_day when there is one). The
 -- first day's return is NULL (no previous day). One range scan of the symbol's quotes.
 -- A range that ends before it starts gives no rows (as generate_series); an infinite bound is an
--- error (it would generate days without end).
+-- error (it would generate days without end), and so is a span of more than 200 years.
 CREATE FUNCTION portfolio.benchmark_daily_returns(symbol text, from_day date, to_day date)
     RETURNS TABLE (day date, price numeric, r float8)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -23,6 +23,11 @@ AS $$
 BEGIN
     IF NOT isfinite(from_day) OR NOT isfinite(to_day) THEN
         RAISE EXCEPTION 'benchmark_daily_returns: the range % .. % must have finite dates', from_day, to_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- one row a day: a range of millennia (4713 BC ..) would run until statement_timeout
+    IF to_day - from_day > 366 * 200 THEN
+        RAISE EXCEPTION 'benchmark_daily_returns: a range of % days is not a plausible quote history', to_day - from_day
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     RETURN QUERY

@@ -178,7 +178,9 @@ CREATE CONSTRAINT TRIGGER live_pending_txn_notify AFTER INSERT ON portfolio.live
 
 -- Called at the end of portfolio.refresh(): one NOTIFY portfolio_refresh listing the views this
 -- transaction refreshed (refresh_log rows started since the transaction began), their row counts,
--- durations and errors.
+-- durations and whether they failed. Never the error text: any role that can log in may LISTEN,
+-- and a refresh error names a portfolio, an instrument and a trade (refresh_log keeps it, for the
+-- operators who may read that table).
 CREATE FUNCTION portfolio.notify_refresh() RETURNS void
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
@@ -193,8 +195,7 @@ BEGIN
         'views', coalesce(jsonb_agg(jsonb_build_object(
                      'view', l.view_name, 'rows', l.rows, 'concurrent', l.concurrent,
                      'seconds', round(extract(epoch FROM l.finished_at - l.started_at)::numeric, 3),
-                     -- an error message is cut so that the payload stays small
-                     'error', left(l.error, 300)) ORDER BY l.id), '[]'::jsonb))::text
+                     'failed', l.error IS NOT NULL) ORDER BY l.id), '[]'::jsonb))::text
       INTO payload
       FROM (SELECT * FROM portfolio.refresh_log r WHERE r.started_at >= now() ORDER BY r.id LIMIT 10) l;
     PERFORM pg_notify('portfolio_refresh', payload);

@@ -6,12 +6,30 @@
 --   suspicious_move_pct (25)   a one-day close-to-close change beyond this percentage is suspicious
 --   rebalance_cost_bps  (0)    estimated trading cost of rebalance(), basis points of the value
 
--- Business days (Monday to Friday; no holiday calendar) in (from_day, to_day].
+-- Business days (Monday to Friday; no holiday calendar) in (from_day, to_day]; 0 when to_day is
+-- not after from_day. By arithmetic, not by listing the days: five a whole week, then the weekdays
+-- among the (at most 6) days left, so any span costs the same. An infinite bound is an error.
 CREATE FUNCTION portfolio.business_days_between(from_day date, to_day date) RETURNS integer
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT count(*)::integer FROM generate_series(from_day + 1, to_day, interval '1 day') d
-    WHERE extract(isodow FROM d) < 6
+DECLARE
+    span integer;
+    first_dow integer;   -- ISO day of week of from_day + 1 (1 = Monday)
+BEGIN
+    IF NOT isfinite(from_day) OR NOT isfinite(to_day) THEN
+        RAISE EXCEPTION 'business_days_between: the range % .. % must have finite dates', from_day, to_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    span := to_day - from_day;
+    IF span <= 0 THEN
+        RETURN 0;
+    END IF;
+    first_dow := extract(isodow FROM from_day)::integer % 7 + 1;
+    RETURN span / 7 * 5
+           + (SELECT count(*)::integer FROM generate_series(0, span % 7 - 1) k
+              WHERE (first_dow - 1 + k) % 7 < 5);
+END
 $$;
 
 -- A quote (its bar time) is stale when it is missing or more than stale_business_days business

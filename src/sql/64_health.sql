@@ -25,6 +25,16 @@ END
 $$;
 REVOKE ALL ON FUNCTION portfolio.cron_job_state() FROM PUBLIC;
 
+-- Whether pg_cron's tables are in this database, read from the catalogs: to_regclass('cron.x')
+-- raises for a role without USAGE on schema cron (a BI role reading health); a catalog read does not.
+CREATE FUNCTION portfolio.pg_cron_installed() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = 'cron' AND c.relname = 'job_run_details');
+-- health calls it, and a function in a view runs with the caller's EXECUTE right: whoever may
+-- read health (portfolio_reader, below) must be able to call it
+GRANT EXECUTE ON FUNCTION portfolio.cron_job_state() TO portfolio_reader;
+
 -- One row per check: area, item, status ('ok', 'warn', 'error', 'unknown'), the time the check is
 -- about, and a detail text. Runs with its owner's rights (it reads refresh_log and pg_cron).
 CREATE VIEW portfolio.health AS
@@ -71,10 +81,10 @@ SELECT 'cron', c.jobname,
 FROM portfolio.cron_job_state() c
 UNION ALL
 SELECT 'cron', 'pg_cron', 'unknown', NULL, 'pg_cron is not installed: schedule portfolio.refresh() elsewhere'
-WHERE to_regclass('cron.job_run_details') IS NULL
+WHERE NOT portfolio.pg_cron_installed()
 UNION ALL
 SELECT 'cron', 'pg_cron', 'warn', NULL, 'pg_cron is installed but no pg_portfolio job: SELECT portfolio.schedule_refresh()'
-WHERE to_regclass('cron.job_run_details') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM portfolio.cron_job_state())
+WHERE portfolio.pg_cron_installed() AND NOT EXISTS (SELECT 1 FROM portfolio.cron_job_state())
 UNION ALL
 -- The furthest month is only a warning when missing: in the first hour of a UTC month it waits
 -- for the hourly pg_portfolio_partitions job; a missing month that quotes can arrive for now is an

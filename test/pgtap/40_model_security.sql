@@ -43,8 +43,8 @@ SELECT is((SELECT count(*) FROM portfolio.allocation WHERE portfolio_id <> :alic
 SELECT is((SELECT count(DISTINCT portfolio_id) FROM portfolio.portfolio_daily), 1::bigint, 'alice: portfolio_daily has one portfolio');
 SELECT is((SELECT count(*) FROM portfolio.portfolio_daily WHERE portfolio_id = :bob_id), 0::bigint, 'alice: not bob''s days');
 SELECT is((SELECT count(*) FROM portfolio.pnl_monthly WHERE portfolio_id = :bob_id), 0::bigint, 'alice: not bob''s P/L');
-SELECT is((SELECT count(*) FROM portfolio.pnl_breakdown(:bob_id, '2024-01-01', '2024-01-31') WHERE end_value IS NOT NULL),
-          0::bigint, 'alice: pnl_breakdown of bob''s portfolio shows nothing');
+SELECT throws_ok(format($$SELECT * FROM portfolio.pnl_breakdown(%s, '2024-01-01', '2024-01-31')$$, :bob_id), '22023',
+                 format('pnl_breakdown: portfolio %s not found', :bob_id), 'alice: pnl_breakdown of bob''s portfolio is not found');
 SELECT throws_ok('SELECT * FROM portfolio.portfolio_daily_mv', '42501', NULL, 'alice: the materialized view itself is closed');
 SELECT throws_ok('SELECT * FROM portfolio.quotes_rejected', '42501', NULL, 'alice: quotes_rejected is closed');
 SELECT throws_ok('SELECT * FROM portfolio.refresh_log', '42501', NULL, 'alice: refresh_log is closed');

@@ -179,9 +179,44 @@ if docs:
     n = ac.fetchone()[0]
     views = docs[0]["views"]
     check("it lists portfolio_daily_mv with its row count", len(views) == 1 and views[0]["view"] == "portfolio.portfolio_daily_mv"
-          and views[0]["rows"] == n and views[0]["error"] is None and docs[0]["ok"] is True, f"{views} vs {n}")
+          and views[0]["rows"] == n and views[0]["failed"] is False and docs[0]["ok"] is True, f"{views} vs {n}")
 ac.execute("CALL portfolio.refresh()")
 check("a second refresh(): one more", len(parse_all(drain(), "portfolio_refresh")) == 1)
+
+# 7. any role may LISTEN: a role with no grants hears a failed refresh and quote loads, and learns
+# no portfolio, instrument, trade or holding from them; the owner reads the reason in refresh_log
+ac.execute("DROP ROLE IF EXISTS nt_nobody")
+ac.execute("CREATE ROLE nt_nobody LOGIN")
+nobody = psycopg2.connect("user=nt_nobody")
+nobody.autocommit = True
+nobody.cursor().execute("LISTEN portfolio_quotes; LISTEN portfolio_refresh;")
+ac.execute("INSERT INTO portfolio.instruments (symbol, currency) VALUES ('NTSECRET', 'USD')")
+ac.execute("INSERT INTO portfolio.portfolios (name) VALUES ('nt private book') RETURNING id")
+secret_id = ac.fetchone()[0]
+ac.execute("""INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price)
+              VALUES (%s, 'NTSECRET', '2021-03-01 12:00+00', 'sell', 987654, 1)""", (secret_id,))
+ac.execute("CALL portfolio.refresh()")
+time.sleep(0.5)
+nobody.poll()
+heard = [(n.channel, n.payload) for n in nobody.notifies]
+drain(0.3)
+leaks = [p for _, p in heard if any(w in p for w in ("NTSECRET", "nt private book", "987654", "PF001", f"portfolio {secret_id}"))]
+failed_doc = [json.loads(p) for ch, p in heard if ch == "portfolio_refresh"]
+check("a role with no grants hears the failed refresh", len(failed_doc) == 1 and failed_doc[0]["ok"] is False
+      and failed_doc[0]["views"][0]["failed"] is True, str(heard))
+check("and nothing in it names the portfolio, instrument, trade or holding", not leaks and heard, str(heard))
+ac.execute("SELECT error FROM portfolio.refresh_log ORDER BY id DESC LIMIT 1")
+check("the reason is in refresh_log for the operators", "NTSECRET" in (ac.fetchone()[0] or ""))
+try:
+    nobody.cursor().execute("SELECT error FROM portfolio.refresh_log")
+    denied = False
+except psycopg2.Error as e:
+    denied = e.pgcode == "42501"
+check("a role with no grants cannot read refresh_log (42501)", denied)
+ac.execute("DELETE FROM portfolio.portfolios WHERE id = %s", (secret_id,))
+ac.execute("DELETE FROM portfolio.instruments WHERE symbol = 'NTSECRET'")
+nobody.close()
+ac.execute("DROP ROLE nt_nobody")
 
 cleanup()
 drain(0.3)

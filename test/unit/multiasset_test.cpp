@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -146,6 +147,27 @@ TEST(MonteCarlo, HorizonCompounds) {
     const double w[1] = {1.0};
     const MonteCarloInput in{1, mean, cov, w, 0.95, 10, 100, 1};
     EXPECT_NEAR(monte_carlo_var(in, InterruptCheck{}), -(std::pow(1.01, 10) - 1), 1e-14);
+}
+
+TEST(MonteCarlo, OverflowingMomentsAreAnErrorNotNaN) {
+    // returns of 1e307 give an infinite variance; a NaN mean is no better
+    const double huge = std::numeric_limits<double>::infinity();
+    const double w[2] = {0.5, 0.5};
+    const double mean[2] = {0.0, 0.0};
+    const double cov[4] = {huge, 0.0, 0.0, 0.0001};
+    const MonteCarloInput in{2, mean, cov, w, 0.95, 1, 100, 1};
+    try {
+        monte_carlo_var(in, InterruptCheck{});
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::NumericOutOfRange);
+    }
+    const double nan_mean[2] = {std::nan(""), 0.0};
+    const double fine_cov[4] = {0.0001, 0.0, 0.0, 0.0001};
+    const MonteCarloInput nan_in{2, nan_mean, fine_cov, w, 0.95, 1, 100, 1};
+    EXPECT_THROW(monte_carlo_var(nan_in, InterruptCheck{}), Error);
+    double out[2];
+    EXPECT_THROW(component_var(2, mean, cov, w, 0.95, out), Error);
 }
 
 TEST(MonteCarlo, PollsForCancel) {

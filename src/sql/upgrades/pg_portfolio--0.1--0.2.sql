@@ -760,3 +760,213 @@ BEGIN
         ORDER BY CASE WHEN plan[k] > helds[k] THEN 1 ELSE 0 END, syms[k];
 END
 $$;
+
+-- === Hardening, first part (issue 14) =========================================================
+-- 60_live.sql: a refresh notification says whether each view failed, never the error text (any
+-- role may LISTEN, and the text names a portfolio, an instrument and a trade)
+CREATE OR REPLACE FUNCTION portfolio.notify_refresh() RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    payload text;
+BEGIN
+    SELECT jsonb_build_object(
+        'event', 'refresh',
+        'at', clock_timestamp(),
+        'ok', coalesce(bool_and(l.error IS NULL), true),
+        'views', coalesce(jsonb_agg(jsonb_build_object(
+                     'view', l.view_name, 'rows', l.rows, 'concurrent', l.concurrent,
+                     'seconds', round(extract(epoch FROM l.finished_at - l.started_at)::numeric, 3),
+                     'failed', l.error IS NOT NULL) ORDER BY l.id), '[]'::jsonb))::text
+      INTO payload
+      FROM (SELECT * FROM portfolio.refresh_log r WHERE r.started_at >= now() ORDER BY r.id LIMIT 10) l;
+    PERFORM pg_notify('portfolio_refresh', payload);
+END
+$$;
+
+-- 64_health.sql: health calls cron_job_state() with the reader's own EXECUTE right
+GRANT EXECUTE ON FUNCTION portfolio.cron_job_state() TO portfolio_reader;
+
+-- 62_quality.sql: business days by arithmetic (any span at once); an infinite bound is an error
+CREATE OR REPLACE FUNCTION portfolio.business_days_between(from_day date, to_day date) RETURNS integer
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    span integer;
+    first_dow integer;   -- ISO day of week of from_day + 1 (1 = Monday)
+BEGIN
+    IF NOT isfinite(from_day) OR NOT isfinite(to_day) THEN
+        RAISE EXCEPTION 'business_days_between: the range % .. % must have finite dates', from_day, to_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    span := to_day - from_day;
+    IF span <= 0 THEN
+        RETURN 0;
+    END IF;
+    first_dow := extract(isodow FROM from_day)::integer % 7 + 1;
+    RETURN span / 7 * 5
+           + (SELECT count(*)::integer FROM generate_series(0, span % 7 - 1) k
+              WHERE (first_dow - 1 + k) % 7 < 5);
+END
+$$;
+
+-- 55_performance.sql: no benchmark series over millennia
+CREATE OR REPLACE FUNCTION portfolio.benchmark_daily_returns(symbol text, from_day date, to_day date)
+    RETURNS TABLE (day date, price numeric, r float8)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT isfinite(from_day) OR NOT isfinite(to_day) THEN
+        RAISE EXCEPTION 'benchmark_daily_returns: the range % .. % must have finite dates', from_day, to_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- one row a day: a range of millennia (4713 BC ..) would run until statement_timeout
+    IF to_day - from_day > 366 * 200 THEN
+        RAISE EXCEPTION 'benchmark_daily_returns: a range of % days is not a plausible quote history', to_day - from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    WITH closes AS (
+        SELECT DISTINCT ON ((q.ts AT TIME ZONE 'UTC')::date)
+               (q.ts AT TIME ZONE 'UTC')::date AS day, coalesce(q.adj_close, q.close) AS price
+        FROM portfolio.quotes q
+        WHERE q.symbol = benchmark_daily_returns.symbol
+          AND q.ts >= from_day::timestamp AT TIME ZONE 'UTC'
+          AND q.ts < (to_day + 1)::timestamp AT TIME ZONE 'UTC'
+        ORDER BY (q.ts AT TIME ZONE 'UTC')::date, q.ts DESC
+    ), calendar AS (   -- runs: a day with a close starts a new one (count of closes so far)
+        SELECT g.day::date AS day, c.price, count(c.price) OVER (ORDER BY g.day) AS run
+        FROM generate_series(from_day, to_day, interval '1 day') g(day)
+        LEFT JOIN closes c ON c.day = g.day::date
+    ), carried AS (
+        SELECT k.day,
+               CASE WHEN k.run > 0 THEN max(k.price) OVER (PARTITION BY k.run)
+                    ELSE (SELECT coalesce(q.adj_close, q.close) FROM portfolio.quotes q
+                          WHERE q.symbol = benchmark_daily_returns.symbol
+                            AND q.ts < from_day::timestamp AT TIME ZONE 'UTC'
+                          ORDER BY q.ts DESC LIMIT 1)
+               END AS price
+        FROM calendar k
+    )
+    SELECT c.day, c.price, (c.price / lag(c.price) OVER (ORDER BY c.day) - 1)::float8
+    FROM carried c
+    ORDER BY c.day;
+END
+$$;
+
+-- 54_pnl.sql: a portfolio the caller cannot see is "not found", not a row of zeros
+CREATE OR REPLACE FUNCTION portfolio.pnl_breakdown(portfolio bigint, from_day date, to_day date)
+    RETURNS TABLE (start_value numeric, deposits numeric, withdrawals numeric,
+                   unrealized_gains numeric, realized_gains numeric, income numeric, fees numeric,
+                   currency_gains numeric, end_value numeric, complete boolean)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = $1) THEN
+        RAISE EXCEPTION 'pnl_breakdown: portfolio % not found', $1
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN QUERY
+    WITH first AS (
+        SELECT min(d.day) AS first_day FROM portfolio.portfolio_daily d WHERE d.portfolio_id = $1
+    ), s AS (
+        SELECT CASE WHEN $2 - 1 < f.first_day THEN 0 ELSE d.market_value END AS value,
+               CASE WHEN $2 - 1 < f.first_day THEN 0 ELSE d.securities_value - d.cost_basis END AS unrealized
+        FROM first f
+        LEFT JOIN portfolio.portfolio_daily d ON d.portfolio_id = $1 AND d.day = $2 - 1
+    ), e AS (
+        SELECT d.market_value AS value, d.securities_value - d.cost_basis AS unrealized
+        FROM (SELECT 1) one
+        LEFT JOIN portfolio.portfolio_daily d ON d.portfolio_id = $1 AND d.day = $3
+    ), f AS (
+        SELECT coalesce(sum(d.deposits), 0) AS deposits, coalesce(sum(d.withdrawals), 0) AS withdrawals,
+               coalesce(sum(d.realized_pl), 0) AS realized, coalesce(sum(d.income), 0) AS income,
+               coalesce(sum(d.fees), 0) AS fees, coalesce(sum(d.unconverted), 0) AS unconverted
+        FROM portfolio.portfolio_daily d
+        WHERE d.portfolio_id = $1 AND d.day BETWEEN $2 AND $3
+    )
+    SELECT trim_scale(s.value), trim_scale(f.deposits), trim_scale(f.withdrawals),
+           trim_scale(e.unrealized - s.unrealized), trim_scale(f.realized), trim_scale(f.income),
+           trim_scale(f.fees),
+           trim_scale(e.value - s.value - f.deposits + f.withdrawals - (e.unrealized - s.unrealized)
+                      - f.realized - f.income + f.fees),
+           trim_scale(e.value),
+           s.value IS NOT NULL AND e.value IS NOT NULL AND f.unconverted = 0
+    FROM s, e, f
+    WHERE $2 <= $3;
+END
+$$;
+
+-- 64_health.sql: health tells whether pg_cron is there from the catalogs (to_regclass of a cron
+-- table raised for a reader without USAGE on schema cron)
+-- Whether pg_cron's tables are in this database, read from the catalogs: to_regclass('cron.x')
+-- raises for a role without USAGE on schema cron (a BI role reading health); a catalog read does not.
+CREATE FUNCTION portfolio.pg_cron_installed() RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                   WHERE n.nspname = 'cron' AND c.relname = 'job_run_details');
+CREATE OR REPLACE VIEW portfolio.health AS
+WITH refresh AS (
+    SELECT DISTINCT ON (l.view_name) l.view_name, l.started_at, l.finished_at, l.error, l.rows
+    FROM portfolio.refresh_log l ORDER BY l.view_name, l.id DESC
+), fetches AS (
+    SELECT s.source, max(s.fetched_at) AS last_fetch, sum(s.n) AS rows_last_day
+    FROM (SELECT q.source, max(q.fetched_at) AS fetched_at,
+                 count(*) FILTER (WHERE q.fetched_at > now() - interval '1 day') AS n
+          FROM portfolio.quotes q GROUP BY q.source
+          UNION ALL
+          SELECT f.source, max(f.fetched_at),
+                 count(*) FILTER (WHERE f.fetched_at > now() - interval '1 day')
+          FROM portfolio.fx_rates f GROUP BY f.source) s
+    GROUP BY s.source
+), months AS (   -- the months maintain_quote_partitions() keeps, by the same definition
+    SELECT m AS month_start, portfolio.quote_partition_name(m::timestamp AT TIME ZONE 'UTC') AS part,
+           m = max(m) OVER () AS last_month
+    FROM portfolio.quote_partition_months() m
+)
+SELECT 'refresh'::text AS area, r.view_name AS item,
+       CASE WHEN r.error IS NOT NULL THEN 'error' WHEN r.finished_at IS NULL THEN 'warn' ELSE 'ok' END AS status,
+       r.finished_at AS at,
+       format('started %s, %s s, %s rows%s', r.started_at,
+              round(extract(epoch FROM r.finished_at - r.started_at)::numeric, 3),
+              coalesce(r.rows::text, '?'), coalesce(', error: ' || r.error, '')) AS detail
+FROM refresh r
+UNION ALL
+SELECT 'refresh', 'portfolio.portfolio_daily_mv', 'warn', NULL, 'never refreshed: CALL portfolio.refresh()'
+WHERE NOT EXISTS (SELECT 1 FROM refresh)
+UNION ALL
+SELECT 'fetch', f.source,
+       CASE WHEN f.last_fetch > now() - interval '2 days' THEN 'ok' ELSE 'warn' END,
+       f.last_fetch, format('%s rows fetched in the last day', f.rows_last_day)
+FROM fetches f
+UNION ALL
+SELECT 'cron', c.jobname,
+       CASE WHEN NOT c.active THEN 'warn' WHEN c.last_status = 'failed' THEN 'error'
+            WHEN c.last_status IS NULL THEN 'unknown' ELSE 'ok' END,
+       coalesce(c.last_end, c.last_start),
+       format('schedule %s, last run %s%s', c.schedule, coalesce(c.last_status, 'none'),
+              coalesce(': ' || nullif(c.last_message, ''), ''))
+FROM portfolio.cron_job_state() c
+UNION ALL
+SELECT 'cron', 'pg_cron', 'unknown', NULL, 'pg_cron is not installed: schedule portfolio.refresh() elsewhere'
+WHERE NOT portfolio.pg_cron_installed()
+UNION ALL
+SELECT 'cron', 'pg_cron', 'warn', NULL, 'pg_cron is installed but no pg_portfolio job: SELECT portfolio.schedule_refresh()'
+WHERE portfolio.pg_cron_installed() AND NOT EXISTS (SELECT 1 FROM portfolio.cron_job_state())
+UNION ALL
+-- The furthest month is only a warning when missing: in the first hour of a UTC month it waits
+-- for the hourly pg_portfolio_partitions job; a missing month that quotes can arrive for now is an
+-- error (the loader would fail).
+SELECT 'partitions', m.part,
+       CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'ok'
+            WHEN m.last_month THEN 'warn' ELSE 'error' END,
+       m.month_start::timestamp AT TIME ZONE 'UTC',
+       CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'exists'
+            ELSE 'missing: SELECT portfolio.maintain_quote_partitions()' END
+FROM months m;
