@@ -16,6 +16,8 @@ PACKAGES=(
   default-jdk-headless libpostgresql-jdbc-java
   # small tools the scripts use; faketime runs a test server at a chosen instant
   procps curl ca-certificates faketime
+  # the tearsheet: charts (matplotlib) and its rendering test (headless Chromium)
+  python3-matplotlib chromium
 )
 
 missing=()
