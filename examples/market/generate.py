@@ -25,10 +25,11 @@ from statistics import NormalDist
 from model import (CURRENCIES, DF_SHOCKS, EPISODES, FIRST_DAY, GARCH, INDEX, INDEX_START,
                    MARKET_DRIFT, MARKET_VOL, SECTORS, SPLIT, STOCKS)
 
-# A constant: of the 16 seeds from 20220103 on, the one whose index path best shows the scripted
-# episodes (drawdown 26 % in 2022, total return +49 % to 2026-11-30); the others range from -25 %
-# to +159 % with drawdowns of 21-56 %, which is what luck does to five years of a 17 %-vol market.
-SEED = 20220117
+# A constant: of the 16 seeds from 20220103 on, the one whose index path looks most like a
+# large-cap market's 2022-2026 (total +84 % to 2026-11-30, drawdown 26 %, months between -13 % and
+# +10 %); the others give -33 % to +161 % with drawdowns of 20-56 %: what luck does to five years
+# of a 17 %-vol market.
+SEED = 20220107
 TRADING_DAYS = 252
 UNIT_NORMAL = NormalDist()
 

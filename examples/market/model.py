@@ -15,7 +15,7 @@ INDEX = "MKT"            # the market index itself: the demo portfolios' benchma
 INDEX_START = 1000.0
 MARKET_DRIFT = 0.10      # expected annual log return outside the episodes
 MARKET_VOL = 0.17        # long-run annual volatility
-GARCH = {"alpha": 0.08, "beta": 0.90}   # persistence 0.98: volatility clusters for weeks
+GARCH = {"alpha": 0.05, "beta": 0.93}   # persistence 0.98: volatility clusters for weeks
 DF_SHOCKS = 6            # Student t: kurtosis 6 for the shocks; GARCH adds more to the returns
 
 # Scripted market episodes (first day, last day, total extra log return): two drawdowns and a

@@ -39,7 +39,7 @@ if cmp -s "$WORK/a.csv" "$WORK/b.csv"; then ok "same end date, byte-identical ou
 # 2022-01-03 .. 2026-11-27 has 1280 business days; 11 series (8 stocks, the index, 2 pairs)
 check "rows up to 2026-11-27: 1280 business days x 11 series + header" 14081 "$(wc -l <"$WORK/a.csv")"
 # Pinned so that a change to the model or the random numbers shows up here (update on purpose).
-check "pinned: MKT on 2026-11-27" "MKT,2026-11-27,1478.06,1485.05,1476.85,1480.33,,1480.33" \
+check "pinned: MKT on 2026-11-27" "MKT,2026-11-27,1846.90,1858.61,1844.68,1857.49,,1857.49" \
   "$(grep '^MKT,2026-11-27' "$WORK/a.csv")"
 
 # --- 2. a later end date only appends ----------------------------------------------------------
