@@ -31,16 +31,17 @@ WORK=$(mktemp -d /tmp/market-suite.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
 # --- 1. deterministic -----------------------------------------------------------------------------
-# Friday 2026-11-27 and the Friday a week later: 5 more business days.
-/usr/bin/python3 $GEN --end 2026-11-27 --out "$WORK/a.csv"
-/usr/bin/python3 $GEN --end 2026-11-27 --out "$WORK/b.csv"
-/usr/bin/python3 $GEN --end 2026-12-04 --out "$WORK/later.csv"
+# Friday 2026-11-20 and the Friday a week later: 5 more business days (both in the past, so the
+# fetcher, which refuses future days, loads every row).
+/usr/bin/python3 $GEN --end 2026-11-20 --out "$WORK/a.csv"
+/usr/bin/python3 $GEN --end 2026-11-20 --out "$WORK/b.csv"
+/usr/bin/python3 $GEN --end 2026-11-27 --out "$WORK/later.csv"
 if cmp -s "$WORK/a.csv" "$WORK/b.csv"; then ok "same end date, byte-identical output"; else fail "same end date, byte-identical output"; fi
-# 2022-01-03 .. 2026-11-27 has 1280 business days; 11 series (8 stocks, the index, 2 pairs)
-check "rows up to 2026-11-27: 1280 business days x 11 series + header" 14081 "$(wc -l <"$WORK/a.csv")"
+# 2022-01-03 .. 2026-11-20 has 1275 business days; 11 series (8 stocks, the index, 2 pairs)
+check "rows up to 2026-11-20: 1275 business days x 11 series + header" 14026 "$(wc -l <"$WORK/a.csv")"
 # Pinned so that a change to the model or the random numbers shows up here (update on purpose).
-check "pinned: MKT on 2026-11-27" "MKT,2026-11-27,1846.90,1858.61,1844.68,1857.49,,1857.49" \
-  "$(grep '^MKT,2026-11-27' "$WORK/a.csv")"
+check "pinned: MKT on 2026-11-20" "MKT,2026-11-20,1804.49,1809.96,1784.50,1797.41,,1797.41" \
+  "$(grep '^MKT,2026-11-20' "$WORK/a.csv")"
 
 # --- 2. a later end date only appends ----------------------------------------------------------
 check "later end date: 5 business days x 11 series more" 55 $(( $(wc -l <"$WORK/later.csv") - $(wc -l <"$WORK/a.csv") ))
@@ -49,19 +50,19 @@ if cmp -s -n "$(stat -c %s "$WORK/a.csv")" "$WORK/a.csv" "$WORK/later.csv"; then
 else
   fail "later end date: the earlier file is a byte prefix"
 fi
-check "new days are 2026-11-30 .. 2026-12-04, Monday to Friday" "2026-11-30 2026-12-01 2026-12-02 2026-12-03 2026-12-04" \
+check "new days are 2026-11-23 .. 2026-11-27, Monday to Friday" "2026-11-23 2026-11-24 2026-11-25 2026-11-26 2026-11-27" \
   "$(tail -n 55 "$WORK/later.csv" | cut -d, -f2 | uniq | paste -sd' ')"
-# Monday 2026-12-07 00:30 UTC: the last business day before today is Friday 2026-12-04.
-check "default end under a faked clock (Mon 2026-12-07 00:30 UTC): Friday 2026-12-04" "" \
-  "$(faketime '2026-12-07 00:30:00' /usr/bin/python3 $GEN | cmp - "$WORK/later.csv" 2>&1)"
+# Monday 2026-11-30 00:30 UTC: the last business day before today is Friday 2026-11-27.
+check "default end under a faked clock (Mon 2026-11-30 00:30 UTC): Friday 2026-11-27" "" \
+  "$(faketime '2026-11-30 00:30:00' /usr/bin/python3 $GEN | cmp - "$WORK/later.csv" 2>&1)"
 
 # --- 3. through the loader ------------------------------------------------------------------------
 json_total() { /usr/bin/python3 -c "import json,sys; t=json.load(sys.stdin)['totals']; print(t['inserted'], t['updated'], t['unchanged'], t['rejected'])"; }
 first=$($BIN --provider csv --file "$WORK/a.csv" --no-progress --json 2>/dev/null | json_total)
-check "portfolio-fetch loads every row (inserted updated unchanged rejected)" "14080 0 0 0" "$first"
+check "portfolio-fetch loads every row (inserted updated unchanged rejected)" "14025 0 0 0" "$first"
 second=$($BIN --provider csv --file "$WORK/later.csv" --no-progress --json 2>/dev/null | json_total)
-check "the later file: only the 55 new rows inserted, the rest unchanged" "55 0 14080 0" "$second"
-check "quotes and FX rates in the database: 9 x 1285 quotes, 2 x 1285 rates" "11565|2570" \
+check "the later file: only the 55 new rows inserted, the rest unchanged" "55 0 14025 0" "$second"
+check "quotes and FX rates in the database: 9 x 1280 quotes, 2 x 1280 rates" "11520|2560" \
   "$(q "SELECT (SELECT count(*) FROM portfolio.quotes), (SELECT count(*) FROM portfolio.fx_rates)")"
 
 # --- 4. it looks like a market --------------------------------------------------------------------
