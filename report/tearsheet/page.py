@@ -8,10 +8,10 @@ import html
 from decimal import Decimal
 
 STYLE = """
-body { font-family: "DejaVu Sans", sans-serif; margin: 24px auto; max-width: 1000px; color: #222; }
+body { font-family: "DejaVu Sans", sans-serif; margin: 24px auto; max-width: 1080px; color: #222; }
 h1 { font-size: 22px; margin-bottom: 2px; } h2 { font-size: 15px; margin: 22px 0 6px;
 border-bottom: 1px solid #ddd; padding-bottom: 3px; } .sub { color: #666; font-size: 12px; }
-table { border-collapse: collapse; font-size: 12px; } td, th { padding: 3px 8px; text-align: right; white-space: nowrap; }
+table { border-collapse: collapse; font-size: 12px; } td, th { padding: 3px 6px; text-align: right; } td { white-space: nowrap; } td.l { white-space: normal; } td.day { white-space: nowrap; text-align: left; }
 th { background: #f2f4f7; } td.l, th.l { text-align: left; } tr:nth-child(even) td { background: #fafafa; }
 .row { display: flex; gap: 24px; flex-wrap: wrap; align-items: flex-start; }
 svg.chart { max-width: 100%; height: auto; } .neg { color: #b03a2e; }
@@ -88,7 +88,8 @@ def positions_table(rows):
             elif kind == "pctpoints":  # gain_pct is already in percent
                 tds.append(cell(f"positions.{r['instrument']}.{col}", value, "num"))
             elif kind is None:
-                tds.append(f'<td class="l">{esc("–" if value is None else value)}</td>')
+                cls = "day" if col == "price_day" else "l"
+                tds.append(f'<td class="{cls}">{esc("–" if value is None else value)}</td>')
             else:
                 tds.append(cell(f"positions.{r['instrument']}.{col}", value, kind))
         body.append("<tr>" + "".join(tds) + "</tr>")
