@@ -18,7 +18,13 @@ PACKAGES=(
   build-essential dpkg-dev debhelper postgresql-server-dev-all lintian
   # small tools the scripts use; faketime runs a test server at a chosen instant
   procps curl ca-certificates iproute2 man-db faketime
+  # the tearsheet: charts (matplotlib) and its rendering test (headless Chromium)
+  python3-matplotlib chromium
 )
+# npm and node for test/suites/grafana_schema.sh (Grafana's dashboard types from the npm registry):
+# Debian's npm, unless a node that ships its own npm is installed already (NodeSource's nodejs
+# does, and conflicts with Debian's npm package)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

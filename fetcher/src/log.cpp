@@ -18,16 +18,21 @@ void Log::info(const std::string& message) {
     std::fflush(stderr);
 }
 
-void Log::progress(const std::string& line) {
-    if (!progress_enabled_) return;
+void Log::progress(const ProgressSnapshot& snapshot) {
+    if (mode_ == ProgressMode::off) return;
     std::lock_guard<std::mutex> lock(mutex_);
-    std::fprintf(stderr, "\r\033[K%s", redacted(line).c_str());
+    if (mode_ == ProgressMode::plain) {
+        if (!pace_.due(snapshot.elapsed_seconds)) return;
+        std::fprintf(stderr, "portfolio-fetch: %s\n", progress_plain(snapshot).c_str());
+    } else {
+        std::fprintf(stderr, "\r\033[K%s", progress_line(snapshot).c_str());
+        progress_shown_ = true;
+    }
     std::fflush(stderr);
-    progress_shown_ = true;
 }
 
 void Log::end_progress() {
-    if (!progress_enabled_) return;
+    if (mode_ != ProgressMode::terminal) return;
     std::lock_guard<std::mutex> lock(mutex_);
     if (progress_shown_) std::fputs("\r\033[K", stderr);
     progress_shown_ = false;

@@ -1,28 +1,35 @@
-// Messages on standard error, with every secret redacted, and a progress line that is drawn
-// only on a terminal. Thread-safe: the fetch workers log through it.
+// Messages on standard error, with every secret redacted, and progress (progress.hpp): a line
+// redrawn in place on a terminal, a plain line every few seconds elsewhere, or none
+// (--no-progress). Thread-safe: the fetch workers log through it.
 #pragma once
 
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "progress.hpp"
+
 namespace pgp::fetch {
+
+enum class ProgressMode { off, terminal, plain };
 
 class Log {
   public:
-    Log(std::vector<std::string> secrets, bool progress_enabled)
-        : secrets_(std::move(secrets)), progress_enabled_(progress_enabled) {}
+    // plain_interval: seconds between plain progress lines (ProgressMode::plain)
+    Log(std::vector<std::string> secrets, ProgressMode mode, double plain_interval = 10)
+        : secrets_(std::move(secrets)), mode_(mode), pace_(plain_interval) {}
 
     void info(const std::string& message);
-    // Replaces the progress line (no-op unless enabled).
-    void progress(const std::string& line);
+    // terminal: replaces the progress line; plain: prints a line when one is due; off: nothing
+    void progress(const ProgressSnapshot& snapshot);
     void end_progress();
     std::string redacted(const std::string& text) const;
 
   private:
     std::mutex mutex_;
     std::vector<std::string> secrets_;
-    bool progress_enabled_;
+    ProgressMode mode_;
+    PlainProgressPace pace_;
     bool progress_shown_ = false;
 };
 

@@ -139,7 +139,8 @@ int run_http(const Options& o, const std::string& api_key, Database& db, Log& lo
     }
     std::size_t done = 0;
     std::int64_t rows = 0;
-    log.progress(progress_bar(0) + " 0/" + std::to_string(plans.size()) + " symbols");
+    const Clock started;
+    log.progress({0, std::size_t{0}, plans.size(), 0, 0});
     while (done < plans.size()) {
         SymbolFetch f;
         {
@@ -162,9 +163,8 @@ int run_http(const Options& o, const std::string& api_key, Database& db, Log& lo
         load_symbol(db, o, f, stats, log);
         rows += static_cast<std::int64_t>(f.rows.bars.size());
         ++done;
-        log.progress(progress_bar(static_cast<double>(done) / static_cast<double>(plans.size())) +
-                     " " + std::to_string(done) + "/" + std::to_string(plans.size()) +
-                     " symbols, " + std::to_string(rows) + " rows");
+        log.progress({static_cast<double>(done) / static_cast<double>(plans.size()), done,
+                      plans.size(), rows, started.seconds()});
     }
     for (std::thread& t : threads) t.join();
     log.end_progress();
@@ -325,6 +325,7 @@ int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
         total_bytes = static_cast<double>(st.st_size);
     const std::string source = provider_info(o.provider).name;
 
+    const Clock started;
     BatchQueue queue(2);
     CsvReadResult read;
     std::thread reader([&] { read_csv(in, o, queue, read); });
@@ -354,11 +355,9 @@ int run_csv(const Options& o, Database& db, Log& log, RunSummary& summary) {
             break;
         }
         loaded += static_cast<std::int64_t>(batch->bars.size());
-        if (total_bytes > 0)
-            log.progress(progress_bar(static_cast<double>(batch->bytes_read) / total_bytes) + " " +
-                         std::to_string(loaded) + " rows");
-        else
-            log.progress(std::to_string(loaded) + " rows");
+        // stdin has no size: the fraction stays 0, so there is no bar to fill and no ETA
+        log.progress({total_bytes > 0 ? static_cast<double>(batch->bytes_read) / total_bytes : 0,
+                      std::nullopt, 0, loaded, started.seconds()});
     }
     reader.join();
     if (in != stdin) std::fclose(in);
@@ -426,7 +425,9 @@ int run(int argc, char** argv) {
         secrets.push_back(api_key);
         secrets.push_back(url_encode(api_key));  // as it appears in request URLs
     }
-    Log log(secrets, o.progress && isatty(STDERR_FILENO));
+    Log log(secrets, !o.progress                ? ProgressMode::off
+                     : isatty(STDERR_FILENO) ? ProgressMode::terminal
+                                             : ProgressMode::plain);
     CurlGlobal curl;
     Clock clock;
     std::unique_ptr<Database> db;

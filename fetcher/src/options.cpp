@@ -220,7 +220,7 @@ Loading:
 
 Output:
   --json                    print the summary as JSON on standard output
-  --no-progress             no progress bar (it is only drawn when standard error is a terminal)
+  --no-progress             no progress (a bar on a terminal, else a plain line every 10 s)
   --help                    this text
   Logs go to standard error; the summary table (or JSON) to standard output.
 

@@ -1,6 +1,7 @@
 # Demo stage: two owners, two portfolios, a ledger of real-looking trades at the sample closes.
 #   alice: "Global growth" in USD, US stocks and EUR-listed stocks (FX), benchmark SPY
 #   bob:   "Euro core" in EUR, EUR stocks plus a CAD and a USD holding, benchmark SAP.DE
+# (the demo's stage 25 then makes the synthetic market index MKT both benchmarks).
 # Every transaction carries an external_id, so a re-run inserts nothing twice.
 say "creating roles alice, bob (portfolio_user) and grafana (portfolio_reader) and their portfolios"
 psql_cluster -d "$DB_NAME" -q <<'SQL'
@@ -33,12 +34,6 @@ ON CONFLICT (owner, name) DO NOTHING;
 
 -- The sample feed quotes EUR/USD and USD/CAD; bob's EUR portfolio holds a CAD stock: derive EUR/CAD.
 SELECT portfolio.derive_cross_rates('EUR', 'CAD', 'USD') AS eur_cad_cross_rates_stored;
--- The sample quotes end on 2025-12-31. So that today's values can still be converted, the demo lets
--- an FX rate be carried forward for 400 days (default 7); prices older than stale_quote_days are
--- flagged stale in the positions view, as they should be.
-INSERT INTO portfolio.settings (key, value) VALUES ('fx_max_staleness_days', 400)
-ON CONFLICT (key) DO UPDATE SET value = excluded.value;
-
 -- Trades execute at the day's sample close; "q" finds it.
 CREATE TEMP TABLE ledger (owner name, external_id text, day date, kind portfolio.txn_kind,
                           instrument text, quantity numeric, amount numeric, currency text,

@@ -21,10 +21,10 @@ SELECT dimension, bucket, round(market_value_base, 2) AS value_base, round(weigh
 FROM portfolio.allocation WHERE dimension IN ('asset_class', 'currency') ORDER BY dimension, weight DESC;
 SQL
 done
-say "as grafana (read-only BI role): every portfolio's value on the last sample day"
+say "as grafana (read-only BI role): every portfolio's value on the last day"
 psql_cluster -d "$DB_NAME" -q <<'SQL'
 SET ROLE grafana;
 SELECT p.owner, p.name, d.day, round(d.market_value, 2) AS market_value, p.base_currency
 FROM portfolio.portfolio_daily d JOIN portfolio.portfolios p ON p.id = d.portfolio_id
-WHERE d.day = '2025-12-31' ORDER BY p.id;
+WHERE d.day = (SELECT max(day) FROM portfolio.portfolio_daily) ORDER BY p.id;
 SQL
