@@ -48,6 +48,13 @@ CREATE FUNCTION portfolio.quote_partition_name(ts timestamptz) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN 'quotes_' || to_char(ts AT TIME ZONE 'UTC', 'YYYY_MM');
 
+-- The longest range of days a quote history can plausibly span (200 years). Longer ranges are
+-- typing mistakes ('4713-01-01 BC'): functions that make a row or a partition per day or month
+-- refuse them at once instead of running until statement_timeout.
+CREATE FUNCTION portfolio.max_history_days() RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN 366 * 200;
+
 -- Creates the missing monthly partitions covering [from_day, to_day]; returns how many it made.
 -- Bounds are written in UTC so they do not depend on the session's TimeZone.
 CREATE FUNCTION portfolio.ensure_quote_partitions(from_day date, to_day date) RETURNS integer
@@ -63,7 +70,7 @@ BEGIN
         RAISE EXCEPTION 'ensure_quote_partitions: to_day % is before from_day %', to_day, from_day
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF to_day - from_day > 366 * 200 THEN
+    IF to_day - from_day > portfolio.max_history_days() THEN
         RAISE EXCEPTION 'ensure_quote_partitions: a span of % days is not a plausible quote history', to_day - from_day
             USING ERRCODE = 'invalid_parameter_value';
     END IF;

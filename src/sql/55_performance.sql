@@ -26,7 +26,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- one row a day: a range of millennia (4713 BC ..) would run until statement_timeout
-    IF to_day - from_day > 366 * 200 THEN
+    IF to_day - from_day > portfolio.max_history_days() THEN
         RAISE EXCEPTION 'benchmark_daily_returns: a range of % days is not a plausible quote history', to_day - from_day
             USING ERRCODE = 'invalid_parameter_value';
     END IF;

