@@ -51,7 +51,7 @@ SELECT item, status, detail FROM portfolio.health WHERE area = 'refresh';
 CALL portfolio.refresh();
 SELECT item, status, detail LIKE 'started %, % s, % rows' AS detail_shape FROM portfolio.health WHERE area = 'refresh';
 INSERT INTO portfolio.refresh_log (view_name, started_at, finished_at, error)
-VALUES ('portfolio.portfolio_daily_mv', now(), now(), 'PF001: a test failure');
+VALUES ('portfolio.daily_series', now(), now(), 'PF001: a test failure');
 SELECT item, status, detail LIKE '%error: PF001: a test failure' AS names_error FROM portfolio.health WHERE area = 'refresh';
 -- grants: operators (portfolio_reader) read health, portfolio_user does not
 SELECT has_table_privilege('portfolio_reader', 'portfolio.health', 'SELECT') AS reader,

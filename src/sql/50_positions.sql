@@ -92,8 +92,8 @@ WITH held AS (
                                   portfolio.position_quantity_arg(t.kind, t.quantity),
                                   portfolio.position_price_arg(t.kind, t.price, t.amount), t.fees,
                                   p.cost_method,
-                                  format('portfolio %s (%s), instrument %s', p.id, p.name, t.instrument)
-                                  ORDER BY t.executed_at, t.id) AS position
+                                  portfolio.position_label(p.id, p.name, t.instrument)
+                                  ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS position
     FROM portfolio.transactions t
     JOIN portfolio.portfolios p ON p.id = t.portfolio_id
     WHERE t.instrument IS NOT NULL AND t.executed_at < (SELECT portfolio.as_of_cutoff())

@@ -1,18 +1,89 @@
--- portfolio_daily: per portfolio and calendar day (UTC) up to today(), the value in the base
--- currency with the last quote and FX rate carried forward over weekends, holidays and gaps, the external flows,
--- the P/L parts and the daily return. Materialized (portfolio.refresh() keeps it current); the
--- materialized view itself is private, readers use the view portfolio.portfolio_daily below, which
--- filters on the portfolios the caller may see (materialized views have no row-level security).
-CREATE MATERIALIZED VIEW portfolio.portfolio_daily_mv AS
+-- The daily series: per portfolio and calendar day (UTC), the value in the base currency with the
+-- last quote and FX rate carried forward over weekends, holidays and gaps, the external flows, the
+-- P/L parts, the daily return and whether the day was a trading day of the portfolio (a quote of an
+-- instrument it held that day). A portfolio's series runs from its first transaction to its last
+-- priced day: the last day with a quote of any instrument it trades, or its last transaction when
+-- that is later, and never past today().
+--
+-- A table kept current incrementally (src/sql/53_valuation_queue.sql marks what a write changes,
+-- portfolio.refresh() recomputes it, src/sql/56_refresh.sql); private: readers use the view
+-- portfolio.portfolio_daily below, which filters on the portfolios the caller may see.
+CREATE TABLE portfolio.daily_series (
+    portfolio_id     bigint  NOT NULL REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
+    day              date    NOT NULL,
+    market_value     numeric,
+    securities_value numeric,
+    cash_value       numeric,
+    cost_basis       numeric,
+    deposits         numeric NOT NULL,
+    withdrawals      numeric NOT NULL,
+    net_flow         numeric NOT NULL,
+    realized_pl      numeric NOT NULL,
+    income           numeric NOT NULL,
+    fees             numeric NOT NULL,
+    unconverted      integer NOT NULL,
+    daily_return     float8,
+    trading_day      boolean NOT NULL,
+    PRIMARY KEY (portfolio_id, day)
+);
+COMMENT ON TABLE portfolio.daily_series IS
+    'private: read portfolio.portfolio_daily; kept current by portfolio.refresh()';
+
+-- The last day of a portfolio's series: its last priced day (the last quote of any instrument it
+-- has traded) or its last transaction when that is later, never after today(). NULL without
+-- transactions. The one definition value_days() and refresh use.
+CREATE FUNCTION portfolio.series_end(portfolio_id bigint) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT least(portfolio.today(),
+                 greatest(max((t.executed_at AT TIME ZONE 'UTC')::date),
+                          (SELECT max((l.ts AT TIME ZONE 'UTC')::date)
+                           FROM (SELECT DISTINCT x.instrument FROM portfolio.transactions x
+                                 WHERE x.portfolio_id = series_end.portfolio_id AND x.instrument IS NOT NULL) s
+                           CROSS JOIN LATERAL (SELECT q.ts FROM portfolio.quotes q WHERE q.symbol = s.instrument
+                                               ORDER BY q.ts DESC LIMIT 1) l)))
+    FROM portfolio.transactions t WHERE t.portfolio_id = series_end.portfolio_id;
+END;
+COMMENT ON FUNCTION portfolio.series_end(bigint) IS
+    'the last day of a portfolio''s daily series: its last priced day or last transaction, at most today()';
+
+-- The daily series of some portfolios from a day on: portfolio_ids[i] from from_days[i] (NULL or
+-- a day before the first transaction: the whole series). A day's row depends only on what happened
+-- up to that day, so rows from a day on are computed from the ledger's running positions (whole
+-- history, cheap) and the prices and FX rates from the day before on (plus the last ones before,
+-- carried in): the work is proportional to the days recomputed, and the rows equal those of a full
+-- computation exactly (test/suites/valuation.sh checks it after random writes).
+-- The named parts: txn (the ledger), bounds (per portfolio: first day, days computed, last priced
+-- day), running/deltas (the position after each transaction), holding_spans (quantity and cost
+-- held over a range of days), closes/price_days (the price on a day), fx_obs/fx_days (FX on a day),
+-- holding_values/securities, cash_spans/cash, events/event_days (flows and P/L parts), daily.
+CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
+    RETURNS SETOF portfolio.daily_series
+    LANGUAGE sql STABLE PARALLEL SAFE
+    -- the planner's row estimates of generate_series (1,000 a call) make the query look costly
+    -- enough to JIT-compile: 5 s of compiling for 20 portfolios of 75 days that run in 20 ms
+    SET jit = off
+BEGIN ATOMIC
 WITH params AS (
-    -- today(), not the as-of date: the view below cuts the rows at as_of(), so one refresh serves
-    -- every report date (a day's row depends only on what happened up to that day)
-    SELECT portfolio.today() AS end_day, portfolio.setting('fx_max_staleness_days') AS fx_days
+    SELECT portfolio.setting('fx_max_staleness_days') AS fx_days
 ), txn AS (
     SELECT t.id, t.portfolio_id, t.instrument, t.executed_at, t.kind, t.quantity, t.price, t.fees,
            t.amount, t.currency, p.base_currency, p.cost_method, p.name AS portfolio_name,
            (t.executed_at AT TIME ZONE 'UTC')::date AS day
-    FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+    FROM (SELECT DISTINCT w.portfolio_id FROM unnest(portfolio_ids) w(portfolio_id)) w
+    JOIN portfolio.transactions t ON t.portfolio_id = w.portfolio_id
+    JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+), bounds AS (       -- compute_from is the day before write_from (its value gives write_from's return)
+    SELECT f.portfolio_id, f.first_day,
+           greatest(w.from_day, f.first_day) AS write_from,
+           greatest(w.from_day - 1, f.first_day) AS compute_from,
+           portfolio.series_end(f.portfolio_id) AS end_day
+    FROM (SELECT x.portfolio_id, min(x.day) AS first_day FROM txn x GROUP BY x.portfolio_id) f
+    JOIN (SELECT u.portfolio_id, min(coalesce(u.from_day, '-infinity')) AS from_day
+          FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day) GROUP BY u.portfolio_id) w
+      ON w.portfolio_id = f.portfolio_id
+), window_days AS (  -- the days any portfolio of the call computes
+    SELECT min(b.compute_from) AS first_day, max(b.end_day) AS last_day FROM bounds b
 ), running AS (      -- the position after each transaction of an instrument
     SELECT x.*, portfolio.quantity(x.pos) AS q_after, portfolio.cost_basis(x.pos) AS cost_after,
            portfolio.realized_pl(x.pos) AS realized_after
@@ -21,9 +92,9 @@ WITH params AS (
                                         portfolio.position_quantity_arg(txn.kind, txn.quantity),
                                         portfolio.position_price_arg(txn.kind, txn.price, txn.amount),
                                         txn.fees, txn.cost_method,
-                                        format('portfolio %s (%s), instrument %s', txn.portfolio_id,
-                                               txn.portfolio_name, txn.instrument))
-                     OVER (PARTITION BY txn.portfolio_id, txn.instrument ORDER BY txn.executed_at, txn.id
+                                        portfolio.position_label(txn.portfolio_id, txn.portfolio_name, txn.instrument))
+                     OVER (PARTITION BY txn.portfolio_id, txn.instrument
+                           ORDER BY txn.executed_at, portfolio.same_time_order(txn.kind), txn.id
                            ROWS UNBOUNDED PRECEDING) AS pos
           FROM txn WHERE txn.instrument IS NOT NULL) x
 ), deltas AS (
@@ -31,47 +102,66 @@ WITH params AS (
            r.realized_after - coalesce(lag(r.realized_after) OVER pw, 0) AS realized_delta,
            r.cost_after - coalesce(lag(r.cost_after) OVER pw, 0) AS cost_delta,
            row_number() OVER (PARTITION BY r.portfolio_id, r.instrument, r.day
-                              ORDER BY r.executed_at DESC, r.id DESC) AS nth_from_end_of_day
+                              ORDER BY r.executed_at DESC, portfolio.same_time_order(r.kind) DESC, r.id DESC)
+               AS nth_from_end_of_day
     FROM running r
-    WINDOW pw AS (PARTITION BY r.portfolio_id, r.instrument ORDER BY r.executed_at, r.id)
-), holding_spans AS (  -- quantity and cost held at the end of from_day .. to_day
-    SELECT d.portfolio_id, d.instrument, d.currency, d.base_currency, d.day AS from_day,
-           coalesce(lead(d.day) OVER (PARTITION BY d.portfolio_id, d.instrument ORDER BY d.day) - 1,
-                    (SELECT end_day FROM params)) AS to_day,
-           d.q_after AS quantity, d.cost_after AS cost
-    FROM deltas d WHERE d.nth_from_end_of_day = 1
-), closes AS (         -- the last close of each UTC day (daily bars sit at 00:00 UTC)
-    SELECT DISTINCT ON (q.symbol, (q.ts AT TIME ZONE 'UTC')::date)
-           q.symbol, (q.ts AT TIME ZONE 'UTC')::date AS day, q.close
-    FROM portfolio.quotes q
-    WHERE q.symbol IN (SELECT s.instrument FROM holding_spans s)
-    ORDER BY q.symbol, (q.ts AT TIME ZONE 'UTC')::date, q.ts DESC
-), price_days AS (     -- carried forward to the next quote (a holding keeps its last price)
-    SELECT c.symbol, g::date AS day, c.close
+    WINDOW pw AS (PARTITION BY r.portfolio_id, r.instrument
+                  ORDER BY r.executed_at, portfolio.same_time_order(r.kind), r.id)
+), holding_spans AS (  -- quantity and cost held at the end of from_day .. to_day, cut to the days computed
+    SELECT h.portfolio_id, h.instrument, h.currency, h.base_currency,
+           greatest(h.from_day, b.compute_from) AS from_day, least(h.to_day, b.end_day) AS to_day,
+           h.quantity, h.cost
+    FROM (SELECT d.portfolio_id, d.instrument, d.currency, d.base_currency, d.day AS from_day,
+                 lead(d.day) OVER (PARTITION BY d.portfolio_id, d.instrument ORDER BY d.day) - 1 AS to_day,
+                 d.q_after AS quantity, d.cost_after AS cost
+          FROM deltas d WHERE d.nth_from_end_of_day = 1) h
+    JOIN bounds b ON b.portfolio_id = h.portfolio_id
+    WHERE coalesce(h.to_day, b.end_day) >= b.compute_from AND h.from_day <= b.end_day
+), closes AS (         -- the last close of each UTC day (daily bars sit at 00:00 UTC) from the first
+                       -- day computed, and the last one before it (carried into it)
+    SELECT c.symbol, c.day, c.close
+    FROM (SELECT DISTINCT ON (q.symbol, (q.ts AT TIME ZONE 'UTC')::date)
+                 q.symbol, (q.ts AT TIME ZONE 'UTC')::date AS day, q.close
+          FROM portfolio.quotes q
+          WHERE q.symbol IN (SELECT s.instrument FROM holding_spans s)
+            AND q.ts >= (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
+          ORDER BY q.symbol, (q.ts AT TIME ZONE 'UTC')::date, q.ts DESC) c
+    UNION ALL
+    SELECT s.symbol, (l.ts AT TIME ZONE 'UTC')::date, l.close
+    FROM (SELECT DISTINCT hs.instrument AS symbol FROM holding_spans hs) s
+    CROSS JOIN LATERAL (SELECT q.ts, q.close FROM portfolio.quotes q
+                        WHERE q.symbol = s.symbol
+                          AND q.ts < (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
+                        ORDER BY q.ts DESC LIMIT 1) l
+), price_days AS (     -- the price on a day: carried forward to the next quote; quoted: a quote that day
+    SELECT c.symbol, g::date AS day, c.close, g::date = c.day AS quoted
     FROM (SELECT c.*, lead(c.day) OVER (PARTITION BY c.symbol ORDER BY c.day) AS next_day FROM closes c) c,
-         generate_series(c.day, coalesce(c.next_day - 1, (SELECT end_day FROM params)), interval '1 day') g
+         generate_series(greatest(c.day, (SELECT wd.first_day FROM window_days wd)),
+                         coalesce(c.next_day - 1, (SELECT wd.last_day FROM window_days wd)), interval '1 day') g
 ), fx_pairs AS (
     SELECT DISTINCT t.currency, t.base_currency FROM txn t WHERE t.currency <> t.base_currency
-), fx_obs AS (         -- a stored pair, else its inverse
+), fx_obs AS (         -- a stored pair, else its inverse; from fx_days before the first day computed
     SELECT DISTINCT ON (p.currency, p.base_currency, f.day) p.currency, p.base_currency, f.day, f.rate
     FROM fx_pairs p
     JOIN LATERAL (SELECT r.day, r.rate, 0 AS inverse FROM portfolio.fx_rates r
                   WHERE r.base = p.currency AND r.quote = p.base_currency
+                    AND r.day >= (SELECT wd.first_day FROM window_days wd) - (SELECT fx_days FROM params)
                   UNION ALL
                   SELECT r.day, 1 / r.rate, 1 FROM portfolio.fx_rates r
-                  WHERE r.base = p.base_currency AND r.quote = p.currency) f ON true
+                  WHERE r.base = p.base_currency AND r.quote = p.currency
+                    AND r.day >= (SELECT wd.first_day FROM window_days wd) - (SELECT fx_days FROM params)) f ON true
     ORDER BY p.currency, p.base_currency, f.day, f.inverse
-), fx_days AS (        -- carried forward at most fx_days days
+), fx_days AS (        -- FX on a day: carried forward at most fx_days days
     SELECT o.currency, o.base_currency, g::date AS day, o.rate
     FROM (SELECT o.*, lead(o.day) OVER (PARTITION BY o.currency, o.base_currency ORDER BY o.day) AS next_day
           FROM fx_obs o) o,
          generate_series(o.day,
-                         least(coalesce(o.next_day - 1, (SELECT end_day FROM params)),
+                         least(coalesce(o.next_day - 1, (SELECT wd.last_day FROM window_days wd)),
                                o.day + (SELECT fx_days FROM params),
-                               (SELECT end_day FROM params)),
+                               (SELECT wd.last_day FROM window_days wd)),
                          interval '1 day') g
 ), prices_base AS (   -- per symbol, base currency and day: the carried close and the FX rate, once
-    SELECT pd.symbol, b.base_currency, pd.day, pd.close,
+    SELECT pd.symbol, b.base_currency, pd.day, pd.close, pd.quoted,
            CASE WHEN i.currency = b.base_currency THEN 1 ELSE f.rate END AS rate
     FROM price_days pd
     JOIN portfolio.instruments i ON i.symbol = pd.symbol
@@ -79,34 +169,36 @@ WITH params AS (
     LEFT JOIN fx_days f ON f.currency = i.currency AND f.base_currency = b.base_currency AND f.day = pd.day
 ), price_arrays AS (   -- one row per symbol and base currency: dense daily arrays
     SELECT pb.symbol, pb.base_currency, min(pb.day) AS first_day,
-           array_agg(pb.close ORDER BY pb.day) AS closes, array_agg(pb.rate ORDER BY pb.day) AS rates
+           array_agg(pb.close ORDER BY pb.day) AS closes, array_agg(pb.rate ORDER BY pb.day) AS rates,
+           array_agg(pb.quoted ORDER BY pb.day) AS quoted
     FROM prices_base pb GROUP BY pb.symbol, pb.base_currency
 ), holding_values AS (   -- one row per holding and day, sliced from the arrays (no join per day)
     SELECT s.portfolio_id, greatest(s.from_day, pa.first_day) + (u.n - 1)::integer AS day,
            s.quantity * u.close * u.rate AS value,
            s.cost * CASE WHEN s.currency = s.base_currency THEN 1 ELSE u.rate END AS cost,
-           u.close IS NULL OR u.rate IS NULL AS missing
+           u.close IS NULL OR u.rate IS NULL AS missing, u.quoted
     FROM holding_spans s
     JOIN price_arrays pa ON pa.symbol = s.instrument AND pa.base_currency = s.base_currency
     CROSS JOIN LATERAL unnest(
         pa.closes[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1],
-        pa.rates[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1])
-        WITH ORDINALITY u(close, rate, n)
+        pa.rates[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1],
+        pa.quoted[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1])
+        WITH ORDINALITY u(close, rate, quoted, n)
     WHERE s.quantity <> 0
     UNION ALL            -- days held before the instrument's first quote, or with none: unpriced
-    SELECT s.portfolio_id, g::date, NULL, NULL, true
+    SELECT s.portfolio_id, g::date, NULL, NULL, true, false
     FROM holding_spans s
     LEFT JOIN price_arrays pa ON pa.symbol = s.instrument AND pa.base_currency = s.base_currency
     CROSS JOIN generate_series(s.from_day, least(s.to_day, coalesce(pa.first_day - 1, s.to_day)), interval '1 day') g
     WHERE s.quantity <> 0
 ), securities AS (
     SELECT h.portfolio_id, h.day, sum(h.value) AS value, sum(h.cost) AS cost,
-           count(*) FILTER (WHERE h.missing) AS missing
+           count(*) FILTER (WHERE h.missing) AS missing, bool_or(h.quoted) AS traded
     FROM holding_values h
     GROUP BY h.portfolio_id, h.day
 ), cash_spans AS (
     SELECT c.portfolio_id, c.currency, c.base_currency, c.day AS from_day,
-           coalesce(lead(c.day) OVER pw - 1, (SELECT end_day FROM params)) AS to_day,
+           lead(c.day) OVER pw - 1 AS to_day,
            sum(c.delta) OVER pw AS balance
     FROM (SELECT t.portfolio_id, t.currency, t.base_currency, t.day,
                  sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS delta
@@ -117,7 +209,9 @@ WITH params AS (
            sum(s.balance * CASE WHEN s.currency = s.base_currency THEN 1 ELSE f.rate END) AS value,
            count(*) FILTER (WHERE s.currency <> s.base_currency AND f.rate IS NULL) AS missing
     FROM cash_spans s
-    CROSS JOIN generate_series(s.from_day, s.to_day, interval '1 day') g
+    JOIN bounds b ON b.portfolio_id = s.portfolio_id
+    CROSS JOIN generate_series(greatest(s.from_day, b.compute_from), least(coalesce(s.to_day, b.end_day), b.end_day),
+                               interval '1 day') g
     LEFT JOIN fx_days f ON f.currency = s.currency AND f.base_currency = s.base_currency AND f.day = g::date
     WHERE s.balance <> 0
     GROUP BY s.portfolio_id, g::date
@@ -144,15 +238,15 @@ WITH params AS (
            sum(e.fees * fx.rate) AS fees,
            count(*) FILTER (WHERE fx.rate IS NULL) AS missing
     FROM events e
+    JOIN bounds b ON b.portfolio_id = e.portfolio_id AND e.day BETWEEN b.compute_from AND b.end_day
     LEFT JOIN fx_days f ON f.currency = e.currency AND f.base_currency = e.base_currency AND f.day = e.day
     CROSS JOIN LATERAL (SELECT CASE WHEN e.currency = e.base_currency THEN 1::numeric ELSE f.rate END AS rate) fx
     GROUP BY e.portfolio_id, e.day
 ), calendar AS (
-    SELECT f.portfolio_id, g::date AS day
-    FROM (SELECT t.portfolio_id, min(t.day) AS first_day FROM txn t GROUP BY t.portfolio_id) f,
-         generate_series(f.first_day, (SELECT end_day FROM params), interval '1 day') g
+    SELECT b.portfolio_id, b.write_from, g::date AS day
+    FROM bounds b, generate_series(b.compute_from, b.end_day, interval '1 day') g
 ), daily AS (
-    SELECT c.portfolio_id, c.day,
+    SELECT c.portfolio_id, c.day, c.write_from,
            CASE WHEN coalesce(s.missing, 0) + coalesce(k.missing, 0) = 0
                 THEN coalesce(s.value, 0) + coalesce(k.value, 0) END AS market_value,
            CASE WHEN coalesce(s.missing, 0) = 0 THEN coalesce(s.value, 0) END AS securities_value,
@@ -163,28 +257,34 @@ WITH params AS (
            coalesce(e.realized, 0) AS realized_pl,
            coalesce(e.income, 0) AS income,
            coalesce(e.fees, 0) AS fees,
-           (coalesce(s.missing, 0) + coalesce(k.missing, 0) + coalesce(e.missing, 0))::integer AS unconverted
+           (coalesce(s.missing, 0) + coalesce(k.missing, 0) + coalesce(e.missing, 0))::integer AS unconverted,
+           coalesce(s.traded, false) AS trading_day
     FROM calendar c
     LEFT JOIN securities s ON s.portfolio_id = c.portfolio_id AND s.day = c.day
     LEFT JOIN cash k ON k.portfolio_id = c.portfolio_id AND k.day = c.day
     LEFT JOIN event_days e ON e.portfolio_id = c.portfolio_id AND e.day = c.day
+), returns AS (
+    SELECT d.*,
+           -- r_t = (V_t + max(-F_t, 0)) / (V_{t-1} + max(F_t, 0)) - 1: inflows count at the start of
+           -- the day, outflows at its end (the rule of twr(market_value, net_flow))
+           ((d.market_value + greatest(d.withdrawals - d.deposits, 0))
+            / nullif(lag(d.market_value, 1, 0::numeric) OVER pw + greatest(d.deposits - d.withdrawals, 0), 0)
+            - 1)::float8 AS daily_return
+    FROM daily d
+    WINDOW pw AS (PARTITION BY d.portfolio_id ORDER BY d.day)
 )
-SELECT d.portfolio_id, d.day, trim_scale(d.market_value) AS market_value,
-       trim_scale(d.securities_value) AS securities_value, trim_scale(d.cash_value) AS cash_value,
-       trim_scale(d.cost_basis) AS cost_basis, trim_scale(d.deposits) AS deposits,
-       trim_scale(d.withdrawals) AS withdrawals, trim_scale(d.deposits - d.withdrawals) AS net_flow,
-       trim_scale(d.realized_pl) AS realized_pl, trim_scale(d.income) AS income,
-       trim_scale(d.fees) AS fees, d.unconverted,
-       -- r_t = (V_t + max(-F_t, 0)) / (V_{t-1} + max(F_t, 0)) - 1: inflows count at the start of
-       -- the day, outflows at its end (the rule of twr(market_value, net_flow))
-       ((d.market_value + greatest(d.withdrawals - d.deposits, 0))
-        / nullif(lag(d.market_value, 1, 0::numeric) OVER pw + greatest(d.deposits - d.withdrawals, 0), 0)
-        - 1)::float8 AS daily_return
-FROM daily d
-WINDOW pw AS (PARTITION BY d.portfolio_id ORDER BY d.day);
-CREATE UNIQUE INDEX portfolio_daily_mv_key ON portfolio.portfolio_daily_mv (portfolio_id, day);
-COMMENT ON MATERIALIZED VIEW portfolio.portfolio_daily_mv IS
-    'private: read portfolio.portfolio_daily; refreshed by portfolio.refresh()';
+SELECT r.portfolio_id, r.day, trim_scale(r.market_value),
+       trim_scale(r.securities_value), trim_scale(r.cash_value),
+       trim_scale(r.cost_basis), trim_scale(r.deposits),
+       trim_scale(r.withdrawals), trim_scale(r.deposits - r.withdrawals),
+       trim_scale(r.realized_pl), trim_scale(r.income),
+       trim_scale(r.fees), r.unconverted, r.daily_return, r.trading_day
+FROM returns r
+WHERE r.day >= r.write_from;
+END;
+COMMENT ON FUNCTION portfolio.value_days(bigint[], date[]) IS
+    'the daily series of portfolio_ids[i] from from_days[i] on (NULL: all of it), as portfolio.refresh() stores it';
+REVOKE ALL ON FUNCTION portfolio.value_days(bigint[], date[]) FROM PUBLIC;
 
 -- Who may read / change a portfolio: members of its owner role (the owner itself included);
 -- members of portfolio_reader read every portfolio. A dropped owner role matches nobody.
@@ -228,12 +328,12 @@ BEGIN
 END
 $$;
 
--- Not security_invoker on purpose: it reads the private materialized view with its owner's
+-- Not security_invoker on purpose: it reads the private daily_series with its owner's
 -- rights and applies the portfolios' access rule itself, for the calling role (current_user).
 -- security_barrier keeps a caller's leaky functions from seeing rows before the filter.
 CREATE VIEW portfolio.portfolio_daily WITH (security_barrier = true) AS
 SELECT d.*
-FROM portfolio.portfolio_daily_mv d
+FROM portfolio.daily_series d
 JOIN portfolio.portfolios p ON p.id = d.portfolio_id
 WHERE d.day <= (SELECT portfolio.as_of())
   AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));

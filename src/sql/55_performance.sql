@@ -1,9 +1,13 @@
 -- performance: one row of return and risk figures per portfolio, built on the analytics aggregates.
 --
 -- Per portfolio, from portfolio_daily (as of the last portfolio.refresh()):
---  * daily returns r_t over calendar days (weekends and holidays carry the last value: r = 0);
---    statistics annualize with 365 periods a year, TWR over a date range with (1+r)^(365/days) - 1.
---  * the benchmark's daily return from its quotes (benchmark_daily_returns below) on the same days.
+--  * TWR (since inception, YTD, 1Y) and XIRR from the calendar-day series: they compound every
+--    day's flows and values, and a day without a quote adds nothing (r = 0).
+--  * the return statistics (annualized return, volatility, Sharpe, Sortino, max drawdown,
+--    VaR/CVaR, beta, alpha, tracking error) over trading days (trading_day_returns below), with
+--    252 periods a year: weekends, holidays and the days after the last quote are not periods of
+--    zero return (they would understate risk). last_priced_day says how current the figures are.
+--  * the benchmark's return between the same trading days, from its quotes.
 --  * risk-free rate 0 (Sharpe, alpha), minimum acceptable return 0 (Sortino).
 --  * XIRR: deposits and transfers in are paid in (negative), withdrawals and transfers out paid
 --    out (positive), and the last value is paid out on the last day.
@@ -62,46 +66,85 @@ COMMENT ON FUNCTION portfolio.benchmark_daily_returns(text, date, date) IS
     'a symbol''s daily return on every calendar day of a range: last adj_close (else close) of each UTC day, '
     'carried forward over days without a quote';
 
+-- A portfolio's return per trading day (a day with a quote of an instrument it held that day):
+-- the calendar days' returns compounded from the day after the previous trading day through this
+-- one (so a weekend's deposit is counted, and nothing is lost), and the benchmark's price change
+-- between the same two trading days. Days after the last trading day belong to no period. The
+-- first trading day has no return (r is NULL) when nothing was valued before it.
+-- Worked example (docs/data-model.md): a portfolio valued Friday 100, Saturday and Sunday 100
+-- (carried), Monday 103: trading days Friday and Monday, Monday's r = 1.00 * 1.00 * 1.03 - 1 = 0.03.
+CREATE FUNCTION portfolio.trading_day_returns(portfolio bigint)
+    RETURNS TABLE (day date, r float8, rb float8)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH days AS (
+        SELECT d.day, d.daily_return, d.trading_day,
+               -- the trading day closing the period the day belongs to: the first one on or after it
+               min(d.day) FILTER (WHERE d.trading_day) OVER (ORDER BY d.day DESC ROWS UNBOUNDED PRECEDING)
+                   AS period_day
+        FROM portfolio.portfolio_daily d WHERE d.portfolio_id = trading_day_returns.portfolio
+    ), periods AS (
+        SELECT x.period_day AS day, portfolio.twr(x.daily_return) AS r
+        FROM days x WHERE x.period_day IS NOT NULL GROUP BY x.period_day
+    ), bench AS (
+        SELECT b.day, b.price
+        FROM portfolio.portfolios pf
+        CROSS JOIN LATERAL portfolio.benchmark_daily_returns(pf.benchmark_symbol,
+            (SELECT min(x.day) FROM days x), (SELECT max(x.day) FROM days x)) b
+        WHERE pf.id = trading_day_returns.portfolio AND pf.benchmark_symbol IS NOT NULL
+    )
+    SELECT p.day, p.r, (b.price / lag(b.price) OVER (ORDER BY p.day) - 1)::float8
+    FROM periods p LEFT JOIN bench b ON b.day = p.day
+    ORDER BY p.day;
+END;
+COMMENT ON FUNCTION portfolio.trading_day_returns(bigint) IS
+    'a portfolio''s return per trading day (calendar days compounded since the previous one) and its benchmark''s';
+
 -- Every part is a LATERAL subquery of one portfolio, so a query for one portfolio
 -- (WHERE portfolio_id = ...) reads only that portfolio's days and its benchmark's quotes.
 CREATE VIEW portfolio.performance WITH (security_invoker = true) AS
 SELECT pf.id AS portfolio_id, b.first_day, b.last_day,
-       s.twr_since_inception, s.twr_ytd, s.twr_1y,
+       c.twr_since_inception, c.twr_ytd, c.twr_1y,
        s.annualized_return, s.volatility, s.sharpe, s.sortino, s.max_drawdown, s.var_95, s.cvar_95,
        s.beta, s.alpha, s.tracking_error,
        -- a flow or the final value that could not be converted makes the XIRR unknown, not wrong
-       CASE WHEN s.xirr_amounts_known THEN s.xirr END AS xirr
+       CASE WHEN c.xirr_amounts_known THEN c.xirr END AS xirr,
+       b.last_priced_day, s.trading_days
 FROM portfolio.portfolios pf
 CROSS JOIN LATERAL (
-    SELECT min(d.day) AS first_day, max(d.day) AS last_day
+    SELECT min(d.day) AS first_day, max(d.day) AS last_day,
+           max(d.day) FILTER (WHERE d.trading_day) AS last_priced_day
     FROM portfolio.portfolio_daily d WHERE d.portfolio_id = pf.id) b
 CROSS JOIN LATERAL (
     SELECT portfolio.twr(p.r) AS twr_since_inception,
            portfolio.twr(p.r) FILTER (WHERE p.day >= date_trunc('year', b.last_day)::date) AS twr_ytd,
            portfolio.twr(p.r) FILTER (WHERE p.day > (b.last_day - interval '1 year')::date) AS twr_1y,
-           portfolio.annualized_return(p.r, 365) AS annualized_return,
-           portfolio.volatility(p.r, 365) AS volatility,
-           portfolio.sharpe(p.r, 0, 365) AS sharpe,
-           portfolio.sortino(p.r, 0, 365) AS sortino,
-           portfolio.max_drawdown(p.r ORDER BY p.day) AS max_drawdown,
-           portfolio.var_historical(p.r, 0.95) AS var_95,
-           portfolio.cvar_historical(p.r, 0.95) AS cvar_95,
-           portfolio.beta(p.r, p.rb) AS beta,
-           portfolio.alpha(p.r, p.rb, 0, 365) AS alpha,
-           portfolio.tracking_error(p.r, p.rb, 365) AS tracking_error,
            bool_and(p.xirr_amount IS NOT NULL) FILTER (WHERE p.xirr_day) AS xirr_amounts_known,
            portfolio.xirr(p.xirr_amount, p.day) FILTER (WHERE p.xirr_day) AS xirr
-    FROM (SELECT d.day, d.daily_return AS r, br.r AS rb,
+    FROM (SELECT d.day, d.daily_return AS r,
                  d.net_flow <> 0 OR d.day = b.last_day AS xirr_day,
                  -- the day's external flow as paid out (+) or in (-), plus the final value
                  ((d.withdrawals - d.deposits)
                   + CASE WHEN d.day = b.last_day THEN d.market_value ELSE 0 END)::float8 AS xirr_amount
           FROM portfolio.portfolio_daily d
-          LEFT JOIN portfolio.benchmark_daily_returns(pf.benchmark_symbol, b.first_day, b.last_day) br
-                 ON br.day = d.day
           WHERE d.portfolio_id = pf.id) p
+) c
+CROSS JOIN LATERAL (
+    SELECT portfolio.annualized_return(t.r, 252) AS annualized_return,
+           portfolio.volatility(t.r, 252) AS volatility,
+           portfolio.sharpe(t.r, 0, 252) AS sharpe,
+           portfolio.sortino(t.r, 0, 252) AS sortino,
+           portfolio.max_drawdown(t.r ORDER BY t.day) AS max_drawdown,
+           portfolio.var_historical(t.r, 0.95) AS var_95,
+           portfolio.cvar_historical(t.r, 0.95) AS cvar_95,
+           portfolio.beta(t.r, t.rb) AS beta,
+           portfolio.alpha(t.r, t.rb, 0, 252) AS alpha,
+           portfolio.tracking_error(t.r, t.rb, 252) AS tracking_error,
+           count(t.r)::integer AS trading_days
+    FROM portfolio.trading_day_returns(pf.id) t
 ) s
 WHERE b.first_day IS NOT NULL;
 COMMENT ON VIEW portfolio.performance IS
-    'per portfolio: TWR since inception, YTD and 1Y, annualized return, volatility, Sharpe, Sortino, max drawdown, '
-    'VaR/CVaR 95 % (historical), beta/alpha/tracking error against the benchmark symbol, XIRR';
+    'per portfolio: TWR since inception, YTD and 1Y, XIRR (calendar days); annualized return, volatility, Sharpe, '
+    'Sortino, max drawdown, VaR/CVaR 95 % (historical), beta/alpha/tracking error against the benchmark symbol '
+    'over trading days (252 a year); the last priced day and the number of trading-day returns';

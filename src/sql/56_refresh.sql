@@ -1,4 +1,5 @@
--- Refreshing the materialized views, and scheduling it with pg_cron when pg_cron is there.
+-- Refreshing the daily series (portfolio.refresh(), per portfolio, incremental), and scheduling
+-- it with pg_cron when pg_cron is there.
 
 CREATE TABLE portfolio.refresh_log (
     id          bigserial   PRIMARY KEY,
@@ -7,58 +8,217 @@ CREATE TABLE portfolio.refresh_log (
     finished_at timestamptz,
     rows        bigint,
     concurrent  boolean,
-    error       text
+    error       text,
+    portfolios  integer,     -- portfolios recomputed (their queued days)
+    failed      integer      -- of them, how many failed (portfolio.valuation_status says why)
 );
 CREATE INDEX refresh_log_started_at ON portfolio.refresh_log (started_at);
-COMMENT ON TABLE portfolio.refresh_log IS 'one row per materialized view refreshed by portfolio.refresh()';
+COMMENT ON TABLE portfolio.refresh_log IS
+    'one row per run of portfolio.refresh(): rows written, portfolios recomputed and failed';
 SELECT pg_catalog.pg_extension_config_dump('portfolio.refresh_log', '');
 SELECT pg_catalog.pg_extension_config_dump('portfolio.refresh_log_id_seq', '');
 
--- Refreshes every materialized view of the extension; CONCURRENTLY (readers are never blocked)
--- once a view holds data. Each run is logged with its start, end, row count and error. A failing
--- view is logged and reported as a WARNING, and the other views are still refreshed: the log row
--- survives (re-raising would roll it back), so watch refresh_log.error.
-CREATE PROCEDURE portfolio.refresh()
-    LANGUAGE plpgsql
+-- Per portfolio: the stored series' span, its last trading day, and the outcome of the last
+-- attempt. A failure is recorded here (and shown by portfolio.health) while the other portfolios
+-- carry on; the portfolio keeps its last good rows and stays queued, so the next refresh retries.
+CREATE TABLE portfolio.valuation_status (
+    portfolio_id    bigint      PRIMARY KEY REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
+    first_day       date,
+    valued_through  date,       -- the last day of the stored series
+    last_priced_day date,       -- its last trading day (a quote of a held instrument)
+    refreshed_at    timestamptz,  -- the last successful recomputation
+    failed_at       timestamptz,  -- the last failed one, when it is later than refreshed_at
+    error           text
+);
+COMMENT ON TABLE portfolio.valuation_status IS
+    'per portfolio: days stored, last priced day, last refresh and the error of a failed one';
+
+-- Writes the days of portfolio_ids[i] from from_days[i] on ('-infinity': the whole series) and
+-- their status; returns the rows written. Raises whatever the computation raises (the caller
+-- isolates failures).
+CREATE FUNCTION portfolio.write_days(portfolio_ids bigint[], from_days date[]) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    mv text;
-    log_id bigint;
-    populated boolean;
     n bigint;
 BEGIN
-    -- one big set-based query: give it memory for hash joins instead of sorts on disk (setting
-    -- refresh_work_mem_mb, default 256); the procedure's SET clause restores it on exit
+    -- the days recomputed, and any past the series' end (it moves back when the ledger's last
+    -- transaction or the last quote of its instruments goes)
+    DELETE FROM portfolio.daily_series d
+     USING unnest(portfolio_ids, from_days) w(portfolio_id, from_day)
+     WHERE d.portfolio_id = w.portfolio_id
+       AND (d.day >= w.from_day OR d.day > coalesce(portfolio.series_end(w.portfolio_id), '-infinity'));
+    INSERT INTO portfolio.daily_series SELECT * FROM portfolio.value_days(portfolio_ids, from_days);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    INSERT INTO portfolio.valuation_status AS s (portfolio_id, first_day, valued_through, last_priced_day, refreshed_at)
+    SELECT w.portfolio_id,
+           (SELECT min(d.day) FROM portfolio.daily_series d WHERE d.portfolio_id = w.portfolio_id),
+           (SELECT max(d.day) FROM portfolio.daily_series d WHERE d.portfolio_id = w.portfolio_id),
+           (SELECT max(d.day) FROM portfolio.daily_series d WHERE d.portfolio_id = w.portfolio_id AND d.trading_day),
+           clock_timestamp()
+    FROM unnest(portfolio_ids) w(portfolio_id)
+    WHERE EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = w.portfolio_id)
+    ON CONFLICT (portfolio_id) DO UPDATE
+        SET first_day = excluded.first_day, valued_through = excluded.valued_through,
+            last_priced_day = excluded.last_priced_day, refreshed_at = excluded.refreshed_at,
+            failed_at = NULL, error = NULL;
+    RETURN n;
+END
+$$;
+REVOKE ALL ON FUNCTION portfolio.write_days(bigint[], date[]) FROM PUBLIC;
+
+-- Recomputes the queued days of the given portfolios (NULL: every queued portfolio) whose
+-- from_day has come (a mark dated after today waits for its day). Portfolios go in chunks of 200
+-- through one set-based computation; when a chunk fails, its portfolios are redone one by one,
+-- each in a subtransaction of its own, so a failure is recorded against its portfolio and the
+-- others are written. Queue rows are deleted only if no new mark came since they were read.
+CREATE FUNCTION portfolio.revalue(portfolio_ids bigint[] DEFAULT NULL,
+                                  OUT portfolios integer, OUT failed integer, OUT rows bigint)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    chunk constant integer := 200;
+    ids bigint[];
+    froms date[];
+    gens bigint[];
+    done_ids bigint[] := '{}';
+    done_gens bigint[] := '{}';
+    lo integer;
+    hi integer;
+    i integer;
+BEGIN
+    failed := 0;
+    rows := 0;
+    -- portfolios with a ledger and no series (a restored dump, a new install): queued whole
+    PERFORM portfolio.mark_dirty(array_agg(p.id), array_agg('-infinity'::date))
+    FROM portfolio.portfolios p
+    WHERE (portfolio_ids IS NULL OR p.id = ANY (portfolio_ids))
+      AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_status s WHERE s.portfolio_id = p.id)
+      AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = p.id)
+      AND EXISTS (SELECT 1 FROM portfolio.transactions t WHERE t.portfolio_id = p.id);
+    -- from the mark, or from the day after the stored series when that is earlier (new quotes
+    -- extend it); from the start when the mark is at or before the series' first day
+    SELECT array_agg(q.portfolio_id ORDER BY q.portfolio_id),
+           array_agg(CASE WHEN s.first_day IS NULL OR q.from_day <= s.first_day THEN '-infinity'::date
+                          ELSE least(q.from_day, s.valued_through + 1) END ORDER BY q.portfolio_id),
+           array_agg(q.generation ORDER BY q.portfolio_id)
+      INTO ids, froms, gens
+      FROM portfolio.valuation_queue q
+      LEFT JOIN portfolio.valuation_status s ON s.portfolio_id = q.portfolio_id
+     WHERE q.from_day <= portfolio.today()
+       AND (portfolio_ids IS NULL OR q.portfolio_id = ANY (portfolio_ids));
+    portfolios := coalesce(cardinality(ids), 0);
+    lo := 1;
+    WHILE lo <= portfolios LOOP
+        hi := least(lo + chunk - 1, portfolios);
+        BEGIN
+            rows := rows + portfolio.write_days(ids[lo:hi], froms[lo:hi]);
+            done_ids := done_ids || ids[lo:hi];
+            done_gens := done_gens || gens[lo:hi];
+        EXCEPTION WHEN OTHERS THEN
+            FOR i IN lo .. hi LOOP
+                BEGIN
+                    rows := rows + portfolio.write_days(ARRAY[ids[i]], ARRAY[froms[i]]);
+                    done_ids := done_ids || ids[i];
+                    done_gens := done_gens || gens[i];
+                EXCEPTION WHEN OTHERS THEN
+                    failed := failed + 1;
+                    INSERT INTO portfolio.valuation_status AS s (portfolio_id, failed_at, error)
+                    SELECT ids[i], clock_timestamp(), SQLSTATE || ': ' || SQLERRM
+                    WHERE EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = ids[i])
+                    ON CONFLICT (portfolio_id) DO UPDATE SET failed_at = excluded.failed_at, error = excluded.error;
+                END;
+            END LOOP;
+        END;
+        lo := hi + 1;
+    END LOOP;
+    DELETE FROM portfolio.valuation_queue q
+     USING unnest(done_ids, done_gens) d(portfolio_id, generation)
+     WHERE q.portfolio_id = d.portfolio_id AND q.generation = d.generation;
+END
+$$;
+COMMENT ON FUNCTION portfolio.revalue(bigint[]) IS
+    'recomputes the queued days of the daily series (all portfolios, or the given ones); per-portfolio failures in valuation_status';
+REVOKE ALL ON FUNCTION portfolio.revalue(bigint[]) FROM PUBLIC;
+
+-- One run of revalue() with its log row and notification. Runs concurrently with readers (they
+-- keep the rows of their snapshot) and with writers (a mark made meanwhile stays queued).
+CREATE FUNCTION portfolio.refresh_run(portfolio_ids bigint[]) RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    log_id bigint;
+    r record;
+BEGIN
+    -- one set-based query per chunk: give it memory for hash joins instead of sorts on disk
+    -- (setting refresh_work_mem_mb, default 256); the function's SET clause restores it on exit
     IF (SELECT s.setting::bigint FROM pg_settings s WHERE s.name = 'work_mem')
        < portfolio.setting('refresh_work_mem_mb')::bigint * 1024 THEN
         PERFORM set_config('work_mem', portfolio.setting('refresh_work_mem_mb') || 'MB', true);
     END IF;
-    FOREACH mv IN ARRAY ARRAY['portfolio.portfolio_daily_mv'] LOOP
-        SELECT c.relispopulated INTO populated FROM pg_class c WHERE c.oid = mv::regclass;
-        INSERT INTO portfolio.refresh_log (view_name, started_at, concurrent)
-            VALUES (mv, clock_timestamp(), populated) RETURNING id INTO log_id;
-        BEGIN
-            IF populated THEN
-                EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', mv);
-            ELSE
-                EXECUTE format('REFRESH MATERIALIZED VIEW %s', mv);
-            END IF;
-            EXECUTE format('SELECT count(*) FROM %s', mv) INTO n;
-            UPDATE portfolio.refresh_log SET finished_at = clock_timestamp(), rows = n WHERE id = log_id;
-        EXCEPTION WHEN OTHERS THEN
-            UPDATE portfolio.refresh_log
-               SET finished_at = clock_timestamp(), error = SQLSTATE || ': ' || SQLERRM
-             WHERE id = log_id;
-            RAISE WARNING 'portfolio.refresh: % failed: % (SQLSTATE %)', mv, SQLERRM, SQLSTATE;
-        END;
-    END LOOP;
+    INSERT INTO portfolio.refresh_log (view_name, started_at, concurrent)
+        VALUES ('portfolio.daily_series', clock_timestamp(), true) RETURNING id INTO log_id;
+    BEGIN
+        SELECT * INTO r FROM portfolio.revalue(portfolio_ids);
+        UPDATE portfolio.refresh_log
+           SET finished_at = clock_timestamp(), rows = r.rows, portfolios = r.portfolios, failed = r.failed
+         WHERE id = log_id;
+        IF r.failed > 0 THEN
+            RAISE WARNING 'portfolio.refresh: % of % portfolios failed (see portfolio.valuation_status)',
+                r.failed, r.portfolios;
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        UPDATE portfolio.refresh_log
+           SET finished_at = clock_timestamp(), error = SQLSTATE || ': ' || SQLERRM
+         WHERE id = log_id;
+        RAISE WARNING 'portfolio.refresh: failed: % (SQLSTATE %)', SQLERRM, SQLSTATE;
+    END;
     -- LISTEN portfolio_refresh: one notification per run (src/sql/60_live.sql)
     PERFORM portfolio.notify_refresh();
 END
 $$;
+REVOKE ALL ON FUNCTION portfolio.refresh_run(bigint[]) FROM PUBLIC;
+
+-- Every portfolio's queued days. One refresh at a time (a second one waits); refresh(id) of an
+-- owner runs beside others but not beside this one.
+CREATE PROCEDURE portfolio.refresh()
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(1886154850, 0);
+    PERFORM portfolio.refresh_run(NULL);
+END
+$$;
 COMMENT ON PROCEDURE portfolio.refresh() IS
-    'refreshes portfolio_daily (concurrently) and logs the run in portfolio.refresh_log';
+    'recomputes the queued days of every portfolio''s daily series; logs the run in portfolio.refresh_log';
+
+-- An owner's own portfolio, at once. SECURITY DEFINER (the series is private): the caller must be
+-- a member of the portfolio's owner role, judged on session_user, the role that logged in (inside
+-- a SECURITY DEFINER routine current_user is the definer; a session may always act as its login).
+CREATE PROCEDURE portfolio.refresh(portfolio bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    owner_role name;
+BEGIN
+    SELECT p.owner INTO owner_role FROM portfolio.portfolios p WHERE p.id = refresh.portfolio;
+    IF owner_role IS NULL
+       OR NOT coalesce(pg_has_role(session_user, to_regrole(owner_role::text), 'MEMBER'), false) THEN
+        RAISE EXCEPTION 'portfolio.refresh: portfolio % not found, or not yours', refresh.portfolio
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM pg_advisory_xact_lock_shared(1886154850, 0);
+    PERFORM pg_advisory_xact_lock(1886154851, hashint8(refresh.portfolio));
+    PERFORM portfolio.refresh_run(ARRAY[refresh.portfolio]);
+END
+$$;
+COMMENT ON PROCEDURE portfolio.refresh(bigint) IS
+    'recomputes the queued days of one portfolio of the caller''s, at once';
 
 -- Registers the jobs with pg_cron under stable names: cron.schedule(name, ...) updates a job of
 -- that name, so running this again changes the schedule and never adds a duplicate.
@@ -116,5 +276,6 @@ $$;
 COMMENT ON FUNCTION portfolio.unschedule_refresh() IS 'removes the pg_cron jobs schedule_refresh() made; returns how many';
 
 REVOKE ALL ON PROCEDURE portfolio.refresh() FROM PUBLIC;
+REVOKE ALL ON PROCEDURE portfolio.refresh(bigint) FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.schedule_refresh(text, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.unschedule_refresh() FROM PUBLIC;

@@ -64,5 +64,7 @@ GRANT SELECT ON portfolio.positions, portfolio.cash, portfolio.allocation, portf
 GRANT SELECT ON portfolio.portfolios, portfolio.transactions, portfolio.instruments, portfolio.quotes,
                 portfolio.fx_rates, portfolio.settings, portfolio.refresh_log,
                 portfolio.positions, portfolio.cash, portfolio.allocation, portfolio.portfolio_daily,
-                portfolio.pnl_monthly, portfolio.performance TO portfolio_reader;
--- portfolio.portfolio_daily_mv, quotes_rejected: no grants (the owner only).
+                portfolio.pnl_monthly, portfolio.performance, portfolio.valuation_status TO portfolio_reader;
+-- Owners recompute their own portfolios at once (the procedure checks the owner).
+GRANT EXECUTE ON PROCEDURE portfolio.refresh(bigint) TO portfolio_user;
+-- portfolio.daily_series, valuation_queue, holdings_to_check, quotes_rejected: no grants (the owner only).

@@ -195,7 +195,8 @@ BEGIN
         'views', coalesce(jsonb_agg(jsonb_build_object(
                      'view', l.view_name, 'rows', l.rows, 'concurrent', l.concurrent,
                      'seconds', round(extract(epoch FROM l.finished_at - l.started_at)::numeric, 3),
-                     'failed', l.error IS NOT NULL) ORDER BY l.id), '[]'::jsonb))::text
+                     'failed', l.error IS NOT NULL,
+                     'portfolios', l.portfolios, 'portfolios_failed', l.failed) ORDER BY l.id), '[]'::jsonb))::text
       INTO payload
       FROM (SELECT * FROM portfolio.refresh_log r WHERE r.started_at >= now() ORDER BY r.id LIMIT 10) l;
     PERFORM pg_notify('portfolio_refresh', payload);

@@ -64,8 +64,22 @@ SELECT 'refresh'::text AS area, r.view_name AS item,
               coalesce(r.rows::text, '?'), coalesce(', error: ' || r.error, '')) AS detail
 FROM refresh r
 UNION ALL
-SELECT 'refresh', 'portfolio.portfolio_daily_mv', 'warn', NULL, 'never refreshed: CALL portfolio.refresh()'
+SELECT 'refresh', 'portfolio.daily_series', 'warn', NULL, 'never refreshed: CALL portfolio.refresh()'
 WHERE NOT EXISTS (SELECT 1 FROM refresh)
+UNION ALL
+-- The valuation engine: a row per portfolio whose last recomputation failed (it keeps its last
+-- good days and is retried by every refresh), and the queue: warn when a mark due today has
+-- waited more than 15 minutes (no refresh is running, or it does not keep up).
+SELECT 'valuation', format('portfolio %s', v.portfolio_id), 'error', v.failed_at, v.error
+FROM portfolio.valuation_status v
+WHERE v.failed_at IS NOT NULL
+UNION ALL
+SELECT 'valuation', 'queue',
+       CASE WHEN min(q.marked_at) < now() - interval '15 minutes' THEN 'warn' ELSE 'ok' END,
+       min(q.marked_at),
+       format('%s portfolios queued for refresh', count(*))
+FROM portfolio.valuation_queue q
+WHERE q.from_day <= portfolio.today()
 UNION ALL
 SELECT 'fetch', f.source,
        CASE WHEN f.last_fetch > now() - interval '2 days' THEN 'ok' ELSE 'warn' END,
@@ -97,5 +111,6 @@ SELECT 'partitions', m.part,
             ELSE 'missing: SELECT portfolio.maintain_quote_partitions()' END
 FROM months m;
 COMMENT ON VIEW portfolio.health IS
-    'operators: last refresh per view, last fetch per provider, pg_cron jobs, quote partitions for this month and the next 3';
+    'operators: last refresh, failed portfolios and the refresh queue, last fetch per provider, pg_cron jobs, '
+    'quote partitions for this month and the next 3';
 GRANT SELECT ON portfolio.health TO portfolio_reader;

@@ -45,7 +45,7 @@ SELECT is((SELECT count(*) FROM portfolio.portfolio_daily WHERE portfolio_id = :
 SELECT is((SELECT count(*) FROM portfolio.pnl_monthly WHERE portfolio_id = :bob_id), 0::bigint, 'alice: not bob''s P/L');
 SELECT throws_ok(format($$SELECT * FROM portfolio.pnl_breakdown(%s, '2024-01-01', '2024-01-31')$$, :bob_id), '22023',
                  format('pnl_breakdown: portfolio %s not found', :bob_id), 'alice: pnl_breakdown of bob''s portfolio is not found');
-SELECT throws_ok('SELECT * FROM portfolio.portfolio_daily_mv', '42501', NULL, 'alice: the materialized view itself is closed');
+SELECT throws_ok('SELECT * FROM portfolio.daily_series', '42501', NULL, 'alice: the stored daily series itself is closed');
 SELECT throws_ok('SELECT * FROM portfolio.quotes_rejected', '42501', NULL, 'alice: quotes_rejected is closed');
 SELECT throws_ok('SELECT * FROM portfolio.refresh_log', '42501', NULL, 'alice: refresh_log is closed');
 -- ... and cannot change bob's
@@ -165,7 +165,7 @@ SELECT set_eq($$SELECT grantee || ' ' || table_name || ' ' || privilege_type
                 UNION ALL SELECT 'portfolio_reader ' || t || ' SELECT'
                           FROM unnest(ARRAY['portfolios', 'transactions', 'instruments', 'quotes', 'fx_rates', 'settings',
                                             'refresh_log', 'positions', 'cash', 'allocation', 'portfolio_daily',
-                                            'pnl_monthly', 'performance']) t$$,
+                                            'pnl_monthly', 'performance', 'valuation_status']) t$$,
               'table grants are exactly the documented ones');
 SELECT ok(NOT has_function_privilege('portfolio_user', 'portfolio.schedule_refresh(text, interval)', 'EXECUTE')
           AND NOT has_function_privilege('portfolio_reader', 'portfolio.refresh()', 'EXECUTE'),

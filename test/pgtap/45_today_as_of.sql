@@ -103,8 +103,13 @@ SELECT results_eq(
 
 -- refreshing while a session reports for a past day still computes up to today
 CALL portfolio.refresh();
-SELECT is((SELECT max(day) FROM portfolio.portfolio_daily_mv WHERE portfolio_id = :full_id), portfolio.today(),
-          'refresh() ignores portfolio.as_of: the stored days run to today');
+SELECT is((SELECT max(day) FROM portfolio.daily_series WHERE portfolio_id = :full_id),
+          (SELECT least(portfolio.today(), greatest(max((t.executed_at AT TIME ZONE 'UTC')::date),
+                                                    (SELECT max((q.ts AT TIME ZONE 'UTC')::date) FROM portfolio.quotes q
+                                                     WHERE q.symbol IN (SELECT instrument FROM portfolio.transactions
+                                                                        WHERE portfolio_id = :full_id))))
+           FROM portfolio.transactions t WHERE t.portfolio_id = :full_id),
+          'refresh() ignores portfolio.as_of: the stored days run to the last priced day');
 SELECT is((SELECT max(day) FROM portfolio.portfolio_daily WHERE portfolio_id = :full_id), '2025-12-31'::date,
           'portfolio_daily ends on the as-of day');
 SELECT results_eq(
@@ -156,8 +161,9 @@ SELECT isnt((SELECT market_value FROM portfolio.portfolio_daily WHERE portfolio_
 
 -- without a setting every view reports for today
 RESET portfolio.as_of;
-SELECT is((SELECT max(day) FROM portfolio.portfolio_daily WHERE portfolio_id = :full_id), portfolio.today(),
-          'without portfolio.as_of, portfolio_daily runs to today');
+SELECT is((SELECT max(day) FROM portfolio.portfolio_daily WHERE portfolio_id = :full_id),
+          (SELECT max(day) FROM portfolio.daily_series WHERE portfolio_id = :full_id),
+          'without portfolio.as_of, portfolio_daily runs to the last stored (priced) day, cutting nothing');
 
 SELECT * FROM finish();
 ROLLBACK;

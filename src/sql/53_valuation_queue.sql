@@ -1,0 +1,178 @@
+-- What a write changes in the daily series: every change to transactions, quotes, FX rates,
+-- instruments, portfolios or settings marks (portfolio, from_day) in valuation_queue, and
+-- portfolio.refresh() recomputes exactly those days (56_refresh.sql). One row per portfolio: a
+-- second mark keeps the earlier day. A day's row depends only on what happened up to that day,
+-- so a change on day d leaves the days before d as they are.
+--
+-- What marks what (docs/data-model.md, "The daily valuation engine"):
+--   transactions    its portfolio, from the day of the transaction (old and new day of an update)
+--   quotes          every portfolio with a transaction in the symbol, from the quote's day
+--   fx_rates        every portfolio whose base currency is one side of the pair and that has
+--                   transactions in the other, from the rate's day
+--   instruments     a change of currency: the portfolios trading it, from their start
+--   portfolios      a change of base currency or cost method: that portfolio, from its start
+--   settings        a change of fx_max_staleness_days: every portfolio, from its start
+
+CREATE SEQUENCE portfolio.valuation_queue_generation;
+CREATE TABLE portfolio.valuation_queue (
+    portfolio_id bigint      PRIMARY KEY REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
+    from_day     date        NOT NULL,
+    marked_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
+    -- a refresh deletes the row only when it is the generation it computed: a mark that commits
+    -- while a refresh runs survives it
+    generation   bigint      NOT NULL DEFAULT nextval('portfolio.valuation_queue_generation')
+);
+COMMENT ON TABLE portfolio.valuation_queue IS
+    'portfolios whose daily series must be recomputed from from_day on (refresh() empties it)';
+
+-- The portfolios trading a symbol, and those holding cash or trades in a currency.
+CREATE INDEX transactions_instrument ON portfolio.transactions (instrument, portfolio_id);
+CREATE INDEX transactions_currency ON portfolio.transactions (currency, portfolio_id);
+
+-- Marks portfolio_ids[i] dirty from from_days[i] ('-infinity': from its start). Portfolios that
+-- no longer exist (a cascaded delete) are skipped.
+CREATE FUNCTION portfolio.mark_dirty(portfolio_ids bigint[], from_days date[]) RETURNS void
+    LANGUAGE sql VOLATILE
+BEGIN ATOMIC
+    INSERT INTO portfolio.valuation_queue AS q (portfolio_id, from_day)
+    SELECT u.portfolio_id, min(u.from_day)
+    FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day)
+    WHERE u.portfolio_id IS NOT NULL AND u.from_day IS NOT NULL
+      AND EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = u.portfolio_id)
+    GROUP BY u.portfolio_id
+    ORDER BY u.portfolio_id          -- one lock order for concurrent markers
+    ON CONFLICT (portfolio_id) DO UPDATE
+        SET from_day = least(q.from_day, excluded.from_day), marked_at = excluded.marked_at,
+            generation = excluded.generation;
+END;
+COMMENT ON FUNCTION portfolio.mark_dirty(bigint[], date[]) IS
+    'queues portfolio_ids[i] for recomputation from from_days[i] on';
+REVOKE ALL ON FUNCTION portfolio.mark_dirty(bigint[], date[]) FROM PUBLIC;
+
+CREATE FUNCTION portfolio.transactions_mark_dirty() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM portfolio.mark_dirty(array_agg(n.portfolio_id), array_agg((n.executed_at AT TIME ZONE 'UTC')::date))
+        FROM new_rows n;
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM portfolio.mark_dirty(array_agg(o.portfolio_id), array_agg((o.executed_at AT TIME ZONE 'UTC')::date))
+        FROM old_rows o;
+    ELSE
+        PERFORM portfolio.mark_dirty(array_agg(x.portfolio_id), array_agg((x.executed_at AT TIME ZONE 'UTC')::date))
+        FROM (SELECT o.portfolio_id, o.executed_at FROM old_rows o
+              UNION ALL SELECT n.portfolio_id, n.executed_at FROM new_rows n) x;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER transactions_dirty_insert AFTER INSERT ON portfolio.transactions
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.transactions_mark_dirty();
+CREATE TRIGGER transactions_dirty_update AFTER UPDATE ON portfolio.transactions
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION portfolio.transactions_mark_dirty();
+CREATE TRIGGER transactions_dirty_delete AFTER DELETE ON portfolio.transactions
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.transactions_mark_dirty();
+
+-- Quotes: per symbol the first day changed, then every portfolio trading the symbol.
+CREATE FUNCTION portfolio.quotes_mark_dirty() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
+        FROM (SELECT n.symbol, min((n.ts AT TIME ZONE 'UTC')::date) AS day FROM new_rows n GROUP BY n.symbol) s
+        JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
+        FROM (SELECT o.symbol, min((o.ts AT TIME ZONE 'UTC')::date) AS day FROM old_rows o GROUP BY o.symbol) s
+        JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
+    ELSE
+        PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
+        FROM (SELECT x.symbol, min((x.ts AT TIME ZONE 'UTC')::date) AS day
+              FROM (SELECT o.symbol, o.ts FROM old_rows o UNION ALL SELECT n.symbol, n.ts FROM new_rows n) x
+              GROUP BY x.symbol) s
+        JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER quotes_dirty_insert AFTER INSERT ON portfolio.quotes
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.quotes_mark_dirty();
+CREATE TRIGGER quotes_dirty_update AFTER UPDATE ON portfolio.quotes
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION portfolio.quotes_mark_dirty();
+CREATE TRIGGER quotes_dirty_delete AFTER DELETE ON portfolio.quotes
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.quotes_mark_dirty();
+
+-- FX rates: a rate of base/quote on a day converts quote-currency amounts of base-currency
+-- portfolios (by its inverse) and base-currency amounts of quote-currency portfolios.
+CREATE FUNCTION portfolio.fx_rates_mark_dirty() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    changed jsonb;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT jsonb_agg(jsonb_build_object('base', n.base, 'quote', n.quote, 'day', n.day)) INTO changed FROM new_rows n;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT jsonb_agg(jsonb_build_object('base', o.base, 'quote', o.quote, 'day', o.day)) INTO changed FROM old_rows o;
+    ELSE
+        SELECT jsonb_agg(jsonb_build_object('base', x.base, 'quote', x.quote, 'day', x.day)) INTO changed
+        FROM (SELECT o.base, o.quote, o.day FROM old_rows o UNION ALL SELECT n.base, n.quote, n.day FROM new_rows n) x;
+    END IF;
+    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day))
+    FROM (SELECT e->>'base' AS base, e->>'quote' AS quote, min((e->>'day')::date) AS day
+          FROM jsonb_array_elements(coalesce(changed, '[]')) e GROUP BY 1, 2) c
+    CROSS JOIN LATERAL (VALUES (c.base, c.quote), (c.quote, c.base)) side(ccy, base_ccy)
+    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
+                  JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+                  WHERE t.currency = side.ccy AND p.base_currency = side.base_ccy) t ON true;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER fx_rates_dirty_insert AFTER INSERT ON portfolio.fx_rates
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.fx_rates_mark_dirty();
+CREATE TRIGGER fx_rates_dirty_update AFTER UPDATE ON portfolio.fx_rates
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION portfolio.fx_rates_mark_dirty();
+CREATE TRIGGER fx_rates_dirty_delete AFTER DELETE ON portfolio.fx_rates
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.fx_rates_mark_dirty();
+
+-- Row triggers for the rare changes that revalue whole series.
+CREATE FUNCTION portfolio.reference_mark_dirty() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'instruments' THEN
+        PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg('-infinity'::date))
+        FROM (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
+              WHERE t.instrument IN (OLD.symbol, NEW.symbol)) t;
+    ELSIF TG_TABLE_NAME = 'portfolios' THEN
+        PERFORM portfolio.mark_dirty(ARRAY[NEW.id], ARRAY['-infinity'::date]);
+    ELSIF TG_TABLE_NAME = 'settings'
+          AND 'fx_max_staleness_days' IN (CASE WHEN TG_OP <> 'INSERT' THEN OLD.key END,
+                                          CASE WHEN TG_OP <> 'DELETE' THEN NEW.key END) THEN
+        PERFORM portfolio.mark_dirty(array_agg(p.id), array_agg('-infinity'::date)) FROM portfolio.portfolios p;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER instruments_dirty AFTER UPDATE OF currency ON portfolio.instruments
+    FOR EACH ROW WHEN (OLD.currency IS DISTINCT FROM NEW.currency)
+    EXECUTE FUNCTION portfolio.reference_mark_dirty();
+CREATE TRIGGER portfolios_dirty AFTER UPDATE OF base_currency, cost_method ON portfolio.portfolios
+    FOR EACH ROW WHEN (OLD.base_currency IS DISTINCT FROM NEW.base_currency
+                       OR OLD.cost_method IS DISTINCT FROM NEW.cost_method)
+    EXECUTE FUNCTION portfolio.reference_mark_dirty();
+CREATE TRIGGER settings_dirty AFTER INSERT OR UPDATE OR DELETE ON portfolio.settings
+    FOR EACH ROW EXECUTE FUNCTION portfolio.reference_mark_dirty();
+REVOKE ALL ON FUNCTION portfolio.transactions_mark_dirty() FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.quotes_mark_dirty() FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.fx_rates_mark_dirty() FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.reference_mark_dirty() FROM PUBLIC;
