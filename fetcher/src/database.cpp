@@ -175,6 +175,20 @@ Database::Database(const std::string& dsn, std::int64_t test_pause_ms)
                                 "\" has no pg_portfolio quote tables: run CREATE EXTENSION "
                                 "pg_portfolio there first");
     }
+    {
+        // reference data is written by portfolio_loader (or the extension's owner) only
+        Result r(PQexec(pg,
+                        "SELECT has_table_privilege('portfolio.quotes', 'INSERT')"
+                        " AND has_table_privilege('portfolio.fx_rates', 'INSERT, UPDATE')"
+                        " AND has_function_privilege('portfolio.ensure_quote_partitions(date,date)',"
+                        " 'EXECUTE'), current_user"));
+        if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
+        if (std::string(PQgetvalue(r.r, 0, 0)) != "t")
+            throw DatabaseError(std::string("role \"") + PQgetvalue(r.r, 0, 1) +
+                                "\" may not load quotes: run the fetcher as a member of "
+                                "portfolio_loader (GRANT portfolio_loader TO " +
+                                PQgetvalue(r.r, 0, 1) + ")");
+    }
     // Staging tables: session-local, no WAL, emptied at each commit.
     exec(pg, "SET client_min_messages = warning");
     // a whole batch of the staging table in memory (temp tables use local buffers, 8 MB by default)
@@ -193,6 +207,51 @@ Database::Database(const std::string& dsn, std::int64_t test_pause_ms)
 }
 
 Database::~Database() = default;
+
+// The pg_portfolio_partitions job makes partitions ahead, so this finds them and changes nothing;
+// a batch of days beyond them (a backfill of old history, a job that stopped) makes its own.
+// ensure_quote_partitions attaches a new partition with SHARE UPDATE EXCLUSIVE on
+// portfolio.quotes, which readers do not conflict with; only VACUUM, ANALYZE or DDL on quotes can
+// hold it up. So it waits at most lock_timeout, then gives the lock back (nobody queues behind a
+// waiting loader), sleeps and tries again, kPartitionAttempts times.
+void Database::ensure_partitions(const std::string& from, const std::string& to) {
+    PGconn* pg = conn_->pg;
+    const char* days[2] = {from.c_str(), to.c_str()};
+    const std::string set_timeout =
+        "SET LOCAL lock_timeout = '" + std::to_string(lock_timeout_ms_) + "ms'";
+    std::int64_t backoff_ms = 250;
+    for (int attempt = 1;; ++attempt) {
+        exec(pg, "BEGIN");
+        exec(pg, set_timeout.c_str());
+        Result r(PQexecParams(pg, "SELECT portfolio.ensure_quote_partitions($1::date, $2::date)",
+                              2, nullptr, days, nullptr, nullptr, 0));
+        if (PQresultStatus(r.r) == PGRES_TUPLES_OK) {
+            exec(pg, "COMMIT");
+            return;
+        }
+        const char* state = PQresultErrorField(r.r, PG_DIAG_SQLSTATE);
+        const bool lock_timeout = state && std::string(state) == "55P03";
+        const std::string error = trimmed_error(pg);
+        { Result rollback(PQexec(pg, "ROLLBACK")); }
+        if (!lock_timeout) throw DatabaseError(error);
+        const std::string what = "quote partitions for " + from + " .. " + to;
+        if (attempt == kPartitionAttempts)
+            throw DatabaseError(
+                "gave up creating the " + what + ": portfolio.quotes stayed locked (" +
+                std::to_string(attempt) + " attempts, lock_timeout " +
+                std::to_string(lock_timeout_ms_) +
+                " ms each). Look for a long VACUUM, ANALYZE or DDL on portfolio.quotes, or make "
+                "the partitions ahead: SELECT portfolio.maintain_quote_partitions() (the "
+                "pg_portfolio_partitions job) or portfolio.ensure_quote_partitions(from, to)");
+        if (notice_)
+            notice_("creating the " + what + ": portfolio.quotes is locked (lock_timeout " +
+                    std::to_string(lock_timeout_ms_) + " ms), attempt " + std::to_string(attempt) +
+                    " of " + std::to_string(kPartitionAttempts) + ", retrying in " +
+                    std::to_string(backoff_ms) + " ms");
+        std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+        backoff_ms = std::min<std::int64_t>(backoff_ms * 2, 4000);
+    }
+}
 
 std::optional<Day> Database::last_day(const std::string& symbol) {
     PGconn* pg = conn_->pg;
@@ -258,12 +317,7 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
             // In its own short transaction: creating a partition locks portfolio.quotes, which
             // must not be held for a whole batch. Empty partitions left by a stopped run are
             // harmless.
-            const std::string from = format_iso_date(*min_day), to = format_iso_date(*max_day);
-            const char* days[2] = {from.c_str(), to.c_str()};
-            Result r(PQexecParams(pg,
-                                  "SELECT portfolio.ensure_quote_partitions($1::date, $2::date)", 2,
-                                  nullptr, days, nullptr, nullptr, 0));
-            if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
+            ensure_partitions(format_iso_date(*min_day), format_iso_date(*max_day));
         }
         exec(pg, "BEGIN");
         if (!quotes.empty()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -28,6 +29,12 @@ class Database {
     // Connects (dsn empty: PG* environment) and prepares the session; throws DatabaseError with
     // a message fit for the user (a configuration error).
     explicit Database(const std::string& dsn, std::int64_t test_pause_ms = 0);
+    // Partition creation waits at most this long for its lock (SET LOCAL lock_timeout) and is
+    // tried kPartitionAttempts times, with backoff, before the batch fails; each wait is reported
+    // through the notice callback.
+    static constexpr int kPartitionAttempts = 5;
+    void set_partition_lock_timeout_ms(std::int64_t ms) { lock_timeout_ms_ = ms; }
+    void set_notice(std::function<void(const std::string&)> notice) { notice_ = std::move(notice); }
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -46,6 +53,9 @@ class Database {
     struct Connection;
     std::unique_ptr<Connection> conn_;
     std::int64_t test_pause_ms_;
+    std::int64_t lock_timeout_ms_ = 2000;
+    std::function<void(const std::string&)> notice_;
+    void ensure_partitions(const std::string& from, const std::string& to);
 };
 
 }  // namespace pgp::fetch

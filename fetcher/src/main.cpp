@@ -433,6 +433,8 @@ int run(int argc, char** argv) {
     std::unique_ptr<Database> db;
     try {
         db = std::make_unique<Database>(o.dsn, test_pause_ms);
+        db->set_partition_lock_timeout_ms(o.lock_timeout_ms);
+        db->set_notice([&log](const std::string& message) { log.info(message); });
     } catch (const DatabaseError& e) {
         log.info(e.what());
         return exit_usage;

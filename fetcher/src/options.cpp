@@ -70,6 +70,7 @@ ParsedArgs parse_args(const std::vector<std::string>& args, Day today) {
                                              "--backoff-max-ms",
                                              "--retry-after-max-ms",
                                              "--timeout-ms",
+                                             "--lock-timeout-ms",
                                              "--requests-per-minute",
                                              "--concurrency",
                                              "--batch-size",
@@ -118,6 +119,9 @@ ParsedArgs parse_args(const std::vector<std::string>& args, Day today) {
         } else if (flag == "--retry-after-max-ms") {
             if (!parse_int<std::int64_t>(value, o.retry.retry_after_max_ms, 0, 86400000))
                 return error("--retry-after-max-ms must be an integer 0..86400000");
+        } else if (flag == "--lock-timeout-ms") {
+            if (!parse_int<std::int64_t>(value, o.lock_timeout_ms, 1, 600000))
+                return error("--lock-timeout-ms must be an integer 1..600000");
         } else if (flag == "--timeout-ms") {
             if (!parse_int<std::int64_t>(value, o.timeout_ms, 1, 3600000))
                 return error("--timeout-ms must be an integer 1..3600000");
@@ -207,6 +211,8 @@ Retries and rate limits:
                             header is always honoured (waited at least)
   --retry-after-max-ms MS   give up on a symbol whose Retry-After is longer (default 300000)
   --timeout-ms MS           whole-request timeout (default 30000)
+  --lock-timeout-ms MS      creating a quote partition waits at most MS for its lock (default
+                            2000), then retries with backoff, 5 attempts in all
   --requests-per-minute R   client-side limit, requests start at least 60/R s apart
                             (defaults: twelvedata 8, alphavantage 5, polygon 5, yahoo 60; 0 = none)
   --concurrency N           symbols fetched at the same time (default 4, at most 64)

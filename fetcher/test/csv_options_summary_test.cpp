@@ -84,6 +84,8 @@ TEST(Options, ParsesTheContract) {
                                "20",
                                "--timeout-ms",
                                "500",
+                               "--lock-timeout-ms",
+                               "150",
                                "--requests-per-minute",
                                "0",
                                "--concurrency",
@@ -98,6 +100,7 @@ TEST(Options, ParsesTheContract) {
     EXPECT_EQ(*o.to, days_from_civil(2024, 12, 31));
     EXPECT_EQ(o.base_url, "http://127.0.0.1:9");
     EXPECT_EQ(o.dsn, "dbname=x");
+    EXPECT_EQ(o.lock_timeout_ms, 150);
     EXPECT_TRUE(o.json);
     EXPECT_EQ(o.retry.max_retries, 2);
     EXPECT_EQ(o.retry.backoff_base_ms, 10);
@@ -169,6 +172,7 @@ TEST(Options, HelpDocumentsEveryOption) {
                              "--backoff-max-ms",
                              "--retry-after-max-ms",
                              "--timeout-ms",
+                             "--lock-timeout-ms",
                              "--requests-per-minute",
                              "--concurrency",
                              "--batch-size",

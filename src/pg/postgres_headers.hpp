@@ -9,6 +9,7 @@ extern "C" {
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"

@@ -57,8 +57,16 @@ CREATE FUNCTION portfolio.max_history_days() RETURNS integer
 
 -- Creates the missing monthly partitions covering [from_day, to_day]; returns how many it made.
 -- Bounds are written in UTC so they do not depend on the session's TimeZone.
+-- DDL that never queues readers: each partition is made as a table of its own, then attached.
+-- ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on portfolio.quotes, which neither readers
+-- (ACCESS SHARE) nor writers (ROW EXCLUSIVE) conflict with, so it neither waits for a long
+-- dashboard query nor makes the queries after it wait; CREATE TABLE ... PARTITION OF would take
+-- ACCESS EXCLUSIVE, wait behind the long query, and queue every new reader behind itself. (Only
+-- VACUUM, ANALYZE and other DDL on quotes can still make it wait: callers set a lock_timeout.)
+-- SECURITY DEFINER: creating and attaching a partition needs the owner of portfolio.quotes; it is
+-- granted to portfolio_loader (the fetcher's role), not to PUBLIC (58_security.sql).
 CREATE FUNCTION portfolio.ensure_quote_partitions(from_day date, to_day date) RETURNS integer
-    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -80,7 +88,10 @@ BEGIN
         part := portfolio.quote_partition_name(month_start::timestamp AT TIME ZONE 'UTC');
         IF to_regclass(format('portfolio.%I', part)) IS NULL THEN
             EXECUTE format(
-                'CREATE TABLE portfolio.%I PARTITION OF portfolio.quotes FOR VALUES FROM (%L) TO (%L)',
+                'CREATE TABLE portfolio.%I (LIKE portfolio.quotes INCLUDING DEFAULTS INCLUDING CONSTRAINTS'
+                ' INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING STATISTICS)', part);
+            EXECUTE format(
+                'ALTER TABLE portfolio.quotes ATTACH PARTITION portfolio.%I FOR VALUES FROM (%L) TO (%L)',
                 part,
                 month_start::text || ' 00:00:00+00',
                 (month_start + interval '1 month')::date::text || ' 00:00:00+00');

@@ -35,6 +35,41 @@ CREATE FUNCTION portfolio.pg_cron_installed() RETURNS boolean
 -- read health (portfolio_reader, below) must be able to call it
 GRANT EXECUTE ON FUNCTION portfolio.cron_job_state() TO portfolio_reader;
 
+-- How far ahead quote partitions exist, seen from on_day: the made-ahead window runs from on_day's
+-- month to the first month after it without a partition. ok while that is more than 7 days away;
+-- warn within the last week (the pg_portfolio_partitions job, which keeps 3 months ahead, has not
+-- run for months: a loader would soon have to create a partition itself); error when on_day's own
+-- month has none. health reads it for today(); tests ask for any day.
+CREATE FUNCTION portfolio.quote_partition_window(on_day date)
+    RETURNS TABLE (window_end date, days_left integer, status text, detail text)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    first_month timestamp;
+BEGIN
+    IF NOT isfinite(on_day) THEN
+        RAISE EXCEPTION 'quote_partition_window: % is not a day', on_day USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    first_month := date_trunc('month', on_day::timestamp);
+    SELECT min(m)::date INTO window_end
+    FROM generate_series(first_month, first_month + interval '1200 months', interval '1 month') m
+    WHERE portfolio.quote_partition_name(m AT TIME ZONE 'UTC') NOT IN (
+        SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'portfolio.quotes'::regclass);
+    days_left := window_end - on_day;
+    status := CASE WHEN window_end IS NULL THEN 'ok' WHEN days_left <= 0 THEN 'error'
+                   WHEN days_left <= 7 THEN 'warn' ELSE 'ok' END;
+    detail := CASE WHEN window_end IS NULL THEN 'partitions exist for the next 100 years'
+                   WHEN days_left <= 0 THEN format('no partition for %s: SELECT portfolio.maintain_quote_partitions()', on_day)
+                   ELSE format('partitions made ahead up to %s, %s days from %s%s', window_end - 1, days_left, on_day,
+                               CASE WHEN days_left <= 7 THEN ': SELECT portfolio.maintain_quote_partitions()' ELSE '' END) END;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION portfolio.quote_partition_window(date) IS
+    'where the made-ahead quote partitions end, seen from a day: ok, warn within 7 days of the end, error past it';
+
 -- One row per check: area, item, status ('ok', 'warn', 'error', 'unknown'), the time the check is
 -- about, and a detail text. Runs with its owner's rights (it reads refresh_log and pg_cron).
 CREATE VIEW portfolio.health AS
@@ -109,8 +144,12 @@ SELECT 'partitions', m.part,
        m.month_start::timestamp AT TIME ZONE 'UTC',
        CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'exists'
             ELSE 'missing: SELECT portfolio.maintain_quote_partitions()' END
-FROM months m;
+FROM months m
+UNION ALL
+-- a week's warning before quotes would need a partition that is not there
+SELECT 'partition_window', 'portfolio.quotes', w.status, w.window_end::timestamp AT TIME ZONE 'UTC', w.detail
+FROM portfolio.quote_partition_window(portfolio.today()) w;
 COMMENT ON VIEW portfolio.health IS
     'operators: last refresh, failed portfolios and the refresh queue, last fetch per provider, pg_cron jobs, '
-    'quote partitions for this month and the next 3';
+    'quote partitions for this month and the next 3, and how far ahead they are made';
 GRANT SELECT ON portfolio.health TO portfolio_reader;

@@ -158,7 +158,8 @@ SELECT set_eq($$SELECT grantee || ' ' || table_name || ' ' || privilege_type
                 UNION ALL SELECT 'portfolio_reader ' || t || ' SELECT'
                           FROM unnest(ARRAY['watchlist', 'risk_limits', 'data_quality', 'data_quality_positions',
                                             'risk_checks', 'health']) t
-                UNION ALL SELECT 'portfolio_user instruments ' || p FROM unnest(ARRAY['SELECT', 'INSERT']) p
+                UNION ALL SELECT 'portfolio_user instruments SELECT'
+                UNION ALL SELECT 'portfolio_user instrument_requests ' || p FROM unnest(ARRAY['SELECT', 'DELETE']) p
                 UNION ALL SELECT 'portfolio_user ' || t || ' SELECT'
                           FROM unnest(ARRAY['quotes', 'fx_rates', 'settings', 'positions', 'cash', 'allocation',
                                             'portfolio_daily', 'pnl_monthly', 'performance']) t
@@ -172,7 +173,7 @@ SELECT ok(NOT has_function_privilege('portfolio_user', 'portfolio.schedule_refre
           'refresh and scheduling are the owner''s');
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
            WHERE relnamespace = 'portfolio'::regnamespace AND relrowsecurity),
-          ARRAY['portfolios', 'risk_limits', 'transactions', 'watchlist'], 'row-level security on the per-portfolio tables');
+          ARRAY['instrument_requests', 'portfolios', 'risk_limits', 'transactions', 'watchlist'], 'row-level security on the per-portfolio tables and the instrument requests');
 SELECT is((SELECT array_agg(relname::text ORDER BY relname) FROM pg_class
            WHERE relnamespace = 'portfolio'::regnamespace AND relkind = 'v'
              AND 'security_invoker=true' = ANY (reloptions)),

@@ -983,3 +983,420 @@ SELECT 'partitions', m.part,
        CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'exists'
             ELSE 'missing: SELECT portfolio.maintain_quote_partitions()' END
 FROM months m;
+
+-- === Hardening part 2 (issue 14: reference data owners, partitions ahead, type equality) ======
+-- 30_quotes.sql: a new partition is made as a table and attached (SHARE UPDATE EXCLUSIVE on
+-- quotes, which readers do not wait for or queue behind); SECURITY DEFINER for portfolio_loader
+-- DDL that never queues readers: each partition is made as a table of its own, then attached.
+-- ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on portfolio.quotes, which neither readers
+-- (ACCESS SHARE) nor writers (ROW EXCLUSIVE) conflict with, so it neither waits for a long
+-- dashboard query nor makes the queries after it wait; CREATE TABLE ... PARTITION OF would take
+-- ACCESS EXCLUSIVE, wait behind the long query, and queue every new reader behind itself. (Only
+-- VACUUM, ANALYZE and other DDL on quotes can still make it wait: callers set a lock_timeout.)
+-- SECURITY DEFINER: creating and attaching a partition needs the owner of portfolio.quotes; it is
+-- granted to portfolio_loader (the fetcher's role), not to PUBLIC (58_security.sql).
+CREATE OR REPLACE FUNCTION portfolio.ensure_quote_partitions(from_day date, to_day date) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    month_start date := date_trunc('month', from_day::timestamp)::date;
+    created integer := 0;
+    part text;
+BEGIN
+    IF to_day < from_day THEN
+        RAISE EXCEPTION 'ensure_quote_partitions: to_day % is before from_day %', to_day, from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF to_day - from_day > portfolio.max_history_days() THEN
+        RAISE EXCEPTION 'ensure_quote_partitions: a span of % days is not a plausible quote history', to_day - from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- concurrent loaders must not race to create the same partition
+    PERFORM pg_advisory_xact_lock(hashtext('portfolio.ensure_quote_partitions'));
+    WHILE month_start <= to_day LOOP
+        part := portfolio.quote_partition_name(month_start::timestamp AT TIME ZONE 'UTC');
+        IF to_regclass(format('portfolio.%I', part)) IS NULL THEN
+            EXECUTE format(
+                'CREATE TABLE portfolio.%I (LIKE portfolio.quotes INCLUDING DEFAULTS INCLUDING CONSTRAINTS'
+                ' INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING STATISTICS)', part);
+            EXECUTE format(
+                'ALTER TABLE portfolio.quotes ATTACH PARTITION portfolio.%I FOR VALUES FROM (%L) TO (%L)',
+                part,
+                month_start::text || ' 00:00:00+00',
+                (month_start + interval '1 month')::date::text || ' 00:00:00+00');
+            created := created + 1;
+        END IF;
+        month_start := (month_start + interval '1 month')::date;
+    END LOOP;
+    RETURN created;
+END
+$$;
+
+-- 42_type_equality.sql: new (= and <> with hash operator classes for the four stored types)
+-- Equality of the stored types: = and <> with a hash operator class each, so DISTINCT, UNION,
+-- GROUP BY, IN and hash joins work on return_summary, pair_summary, quantile_sketch and position.
+-- Two values are equal when their canonical encodings are the same bytes (src/core/canonical.hpp):
+-- -0 = 0 and NaN = NaN as for float8, the compensated growth sum compared by its exact value, a
+-- sketch's confidence field (the aggregate's parameter, not part of the value) ignored; positions
+-- are exact fixed point and compared as stored. No btree class: a summary has no meaningful order
+-- (no <, ORDER BY or btree index on one). The functions raise nothing that depends on their
+-- arguments (a value that does not decode is compared by its raw bytes): LEAKPROOF.
+-- The operators live in schema portfolio: write OPERATOR(portfolio.=) when portfolio is not on the
+-- search_path; DISTINCT, UNION and GROUP BY find the operator class whatever the search_path.
+
+CREATE FUNCTION portfolio.return_summary_eq(portfolio.return_summary, portfolio.return_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pgp_return_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION portfolio.return_summary_ne(portfolio.return_summary, portfolio.return_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pgp_return_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION portfolio.return_summary_hash(portfolio.return_summary) RETURNS integer
+    AS 'MODULE_PATHNAME', 'pgp_return_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OPERATOR portfolio.= (
+    LEFTARG = portfolio.return_summary, RIGHTARG = portfolio.return_summary, FUNCTION = portfolio.return_summary_eq,
+    COMMUTATOR = OPERATOR(portfolio.=), NEGATOR = OPERATOR(portfolio.<>),
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR portfolio.<> (
+    LEFTARG = portfolio.return_summary, RIGHTARG = portfolio.return_summary, FUNCTION = portfolio.return_summary_ne,
+    COMMUTATOR = OPERATOR(portfolio.<>), NEGATOR = OPERATOR(portfolio.=),
+    RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR CLASS portfolio.return_summary_hash_ops DEFAULT FOR TYPE portfolio.return_summary USING hash AS
+    OPERATOR 1 portfolio.= (portfolio.return_summary, portfolio.return_summary),
+    FUNCTION 1 portfolio.return_summary_hash(portfolio.return_summary);
+CREATE FUNCTION portfolio.pair_summary_eq(portfolio.pair_summary, portfolio.pair_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pgp_pair_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION portfolio.pair_summary_ne(portfolio.pair_summary, portfolio.pair_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pgp_pair_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION portfolio.pair_summary_hash(portfolio.pair_summary) RETURNS integer
+    AS 'MODULE_PATHNAME', 'pgp_pair_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OPERATOR portfolio.= (
+    LEFTARG = portfolio.pair_summary, RIGHTARG = portfolio.pair_summary, FUNCTION = portfolio.pair_summary_eq,
+    COMMUTATOR = OPERATOR(portfolio.=), NEGATOR = OPERATOR(portfolio.<>),
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR portfolio.<> (
+    LEFTARG = portfolio.pair_summary, RIGHTARG = portfolio.pair_summary, FUNCTION = portfolio.pair_summary_ne,
+    COMMUTATOR = OPERATOR(portfolio.<>), NEGATOR = OPERATOR(portfolio.=),
+    RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR CLASS portfolio.pair_summary_hash_ops DEFAULT FOR TYPE portfolio.pair_summary USING hash AS
+    OPERATOR 1 portfolio.= (portfolio.pair_summary, portfolio.pair_summary),
+    FUNCTION 1 portfolio.pair_summary_hash(portfolio.pair_summary);
+CREATE FUNCTION portfolio.quantile_sketch_eq(portfolio.quantile_sketch, portfolio.quantile_sketch) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION portfolio.quantile_sketch_ne(portfolio.quantile_sketch, portfolio.quantile_sketch) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION portfolio.quantile_sketch_hash(portfolio.quantile_sketch) RETURNS integer
+    AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OPERATOR portfolio.= (
+    LEFTARG = portfolio.quantile_sketch, RIGHTARG = portfolio.quantile_sketch, FUNCTION = portfolio.quantile_sketch_eq,
+    COMMUTATOR = OPERATOR(portfolio.=), NEGATOR = OPERATOR(portfolio.<>),
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR portfolio.<> (
+    LEFTARG = portfolio.quantile_sketch, RIGHTARG = portfolio.quantile_sketch, FUNCTION = portfolio.quantile_sketch_ne,
+    COMMUTATOR = OPERATOR(portfolio.<>), NEGATOR = OPERATOR(portfolio.=),
+    RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR CLASS portfolio.quantile_sketch_hash_ops DEFAULT FOR TYPE portfolio.quantile_sketch USING hash AS
+    OPERATOR 1 portfolio.= (portfolio.quantile_sketch, portfolio.quantile_sketch),
+    FUNCTION 1 portfolio.quantile_sketch_hash(portfolio.quantile_sketch);
+CREATE FUNCTION portfolio.position_eq(portfolio.position, portfolio.position) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pgp_position_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION portfolio.position_ne(portfolio.position, portfolio.position) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pgp_position_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION portfolio.position_hash(portfolio.position) RETURNS integer
+    AS 'MODULE_PATHNAME', 'pgp_position_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OPERATOR portfolio.= (
+    LEFTARG = portfolio.position, RIGHTARG = portfolio.position, FUNCTION = portfolio.position_eq,
+    COMMUTATOR = OPERATOR(portfolio.=), NEGATOR = OPERATOR(portfolio.<>),
+    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
+CREATE OPERATOR portfolio.<> (
+    LEFTARG = portfolio.position, RIGHTARG = portfolio.position, FUNCTION = portfolio.position_ne,
+    COMMUTATOR = OPERATOR(portfolio.<>), NEGATOR = OPERATOR(portfolio.=),
+    RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR CLASS portfolio.position_hash_ops DEFAULT FOR TYPE portfolio.position USING hash AS
+    OPERATOR 1 portfolio.= (portfolio.position, portfolio.position),
+    FUNCTION 1 portfolio.position_hash(portfolio.position);
+COMMENT ON OPERATOR portfolio.= (portfolio.return_summary, portfolio.return_summary) IS
+    'same summary: equal canonical encodings (-0 = 0, NaN = NaN)';
+COMMENT ON OPERATOR portfolio.= (portfolio.pair_summary, portfolio.pair_summary) IS
+    'same summary: equal canonical encodings (-0 = 0, NaN = NaN)';
+COMMENT ON OPERATOR portfolio.= (portfolio.quantile_sketch, portfolio.quantile_sketch) IS
+    'same sketch: the same counts in the same buckets';
+COMMENT ON OPERATOR portfolio.= (portfolio.position, portfolio.position) IS
+    'same position: method, totals, transaction count, last time and open lots all equal (exact)';
+
+-- 59_reference_data.sql: new (portfolio_loader, instrument requests, currency corrections)
+-- Reference data with an owner (issue 14): instruments, quotes and FX rates are written only by
+-- the extension owner (an admin) or members of portfolio_loader, the role portfolio-fetch runs
+-- as, and read by everyone with access. An owner who needs a new instrument asks for it in
+-- portfolio.instrument_requests; a loader approves the request (approve_instrument_request) or
+-- rejects it. A wrong instrument is corrected by an UPDATE of portfolio.instruments as a loader;
+-- a corrected currency flows into the transactions of every portfolio that holds it.
+--   portfolio_loader  NOLOGIN; grant it to the login the fetcher uses (docs/operations.md).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'portfolio_loader') THEN
+        CREATE ROLE portfolio_loader NOLOGIN;
+    END IF;
+END
+$$;
+
+-- Owners no longer add instruments themselves (one owner's wrong currency was every owner's).
+REVOKE INSERT ON portfolio.instruments FROM portfolio_user;
+
+GRANT USAGE ON SCHEMA portfolio TO portfolio_loader;
+GRANT SELECT, INSERT, UPDATE, DELETE ON portfolio.instruments, portfolio.quotes, portfolio.fx_rates
+    TO portfolio_loader;
+-- portfolio-fetch records refused rows and looks up those it recorded before
+GRANT SELECT, INSERT ON portfolio.quotes_rejected TO portfolio_loader;
+GRANT USAGE ON SEQUENCE portfolio.quotes_rejected_id_seq TO portfolio_loader;
+-- partitions (SECURITY DEFINER, 30_quotes.sql): the loader and the owner, nobody else
+REVOKE ALL ON FUNCTION portfolio.ensure_quote_partitions(date, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.maintain_quote_partitions() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION portfolio.ensure_quote_partitions(date, date),
+                          portfolio.maintain_quote_partitions() TO portfolio_loader;
+REVOKE ALL ON FUNCTION portfolio.derive_cross_rates(text, text, text, date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION portfolio.derive_cross_rates(text, text, text, date, date) TO portfolio_loader;
+
+-- Requests for new instruments. An owner inserts symbol, currency and the descriptive columns
+-- and sees only the requests of the roles they belong to; a loader sees and decides all of them.
+CREATE TABLE portfolio.instrument_requests (
+    id           bigserial   PRIMARY KEY,
+    symbol       text        NOT NULL CHECK (symbol ~ '^\S{1,64}$'),
+    name         text,
+    currency     text        NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+    asset_class  text        NOT NULL DEFAULT 'equity',
+    sector       text,
+    exchange     text,
+    note         text,       -- the requester's: where the data comes from, why
+    requested_by name        NOT NULL DEFAULT current_user,
+    requested_at timestamptz NOT NULL DEFAULT now(),
+    status       text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),
+    decided_by   name,
+    decided_at   timestamptz,
+    decision     text,       -- the loader's note
+    CHECK ((status = 'pending') = (decided_at IS NULL))
+);
+-- one open request per symbol and requester
+CREATE UNIQUE INDEX instrument_requests_pending ON portfolio.instrument_requests (symbol, requested_by)
+    WHERE status = 'pending';
+COMMENT ON TABLE portfolio.instrument_requests IS
+    'owners ask for a new instrument here; a portfolio_loader approves (approve_instrument_request) or rejects it';
+
+ALTER TABLE portfolio.instrument_requests ENABLE ROW LEVEL SECURITY;
+CREATE POLICY instrument_requests_own_read ON portfolio.instrument_requests FOR SELECT
+    USING (requested_by = ANY ((SELECT portfolio.member_roles())::name[]));
+CREATE POLICY instrument_requests_own_insert ON portfolio.instrument_requests FOR INSERT
+    WITH CHECK (requested_by = current_user AND status = 'pending' AND decided_by IS NULL);
+CREATE POLICY instrument_requests_own_withdraw ON portfolio.instrument_requests FOR DELETE
+    USING (requested_by = ANY ((SELECT portfolio.member_roles())::name[]) AND status = 'pending');
+CREATE POLICY instrument_requests_loader ON portfolio.instrument_requests FOR ALL TO portfolio_loader
+    USING (true) WITH CHECK (true);
+GRANT SELECT, DELETE ON portfolio.instrument_requests TO portfolio_user;
+GRANT INSERT (symbol, name, currency, asset_class, sector, exchange, note)
+    ON portfolio.instrument_requests TO portfolio_user;
+GRANT USAGE ON SEQUENCE portfolio.instrument_requests_id_seq TO portfolio_user;
+GRANT SELECT, UPDATE ON portfolio.instrument_requests TO portfolio_loader;
+-- pg_dump keeps its rows: registered in 90_config_dump_0_2.sql (the order of registration
+-- is part of the catalog, and an upgrade from 0.1 registers it after every 0.1 table)
+
+-- A loader's decision. Runs with the caller's rights: a loader (or the owner) inserts the
+-- instrument and marks the request. Errors: no id (22004), no such request (22023), already
+-- decided (55000), the symbol exists with another currency (23505: correct it or reject).
+CREATE FUNCTION portfolio.approve_instrument_request(request_id bigint, decision text DEFAULT NULL)
+    RETURNS text
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r portfolio.instrument_requests;
+    existing text;
+BEGIN
+    IF request_id IS NULL THEN
+        RAISE EXCEPTION 'approve_instrument_request: request_id must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT * INTO r FROM portfolio.instrument_requests q WHERE q.id = request_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'instrument request % not found', request_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF r.status <> 'pending' THEN
+        RAISE EXCEPTION 'instrument request % is % already', request_id, r.status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    SELECT i.currency INTO existing FROM portfolio.instruments i WHERE i.symbol = r.symbol;
+    IF existing IS NULL THEN
+        INSERT INTO portfolio.instruments (symbol, name, currency, asset_class, sector, exchange)
+        VALUES (r.symbol, r.name, r.currency, r.asset_class, r.sector, r.exchange);
+    ELSIF existing <> r.currency THEN
+        RAISE EXCEPTION 'instrument % exists already, in %, not %', r.symbol, existing, r.currency
+            USING ERRCODE = 'unique_violation',
+                  HINT = 'Reject the request (portfolio.reject_instrument_request), or correct the instrument with UPDATE portfolio.instruments.';
+    END IF;   -- the same symbol and currency exist: the request is met as it is
+    UPDATE portfolio.instrument_requests q
+       SET status = 'approved', decided_by = current_user, decided_at = now(),
+           decision = approve_instrument_request.decision
+     WHERE q.id = request_id;
+    RETURN r.symbol;
+END
+$$;
+COMMENT ON FUNCTION portfolio.approve_instrument_request(bigint, text) IS
+    'a loader''s approval: creates the requested instrument (or finds it as requested) and marks the request approved; returns the symbol';
+
+CREATE FUNCTION portfolio.reject_instrument_request(request_id bigint, decision text)
+    RETURNS void
+    LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    current_status text;
+BEGIN
+    IF request_id IS NULL THEN
+        RAISE EXCEPTION 'reject_instrument_request: request_id must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT q.status INTO current_status FROM portfolio.instrument_requests q WHERE q.id = request_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'instrument request % not found', request_id USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF current_status <> 'pending' THEN
+        RAISE EXCEPTION 'instrument request % is % already', request_id, current_status
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    UPDATE portfolio.instrument_requests q
+       SET status = 'rejected', decided_by = current_user, decided_at = now(),
+           decision = reject_instrument_request.decision
+     WHERE q.id = request_id;
+END
+$$;
+COMMENT ON FUNCTION portfolio.reject_instrument_request(bigint, text) IS
+    'a loader''s refusal of an instrument request, with the reason';
+REVOKE ALL ON FUNCTION portfolio.approve_instrument_request(bigint, text),
+                       portfolio.reject_instrument_request(bigint, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION portfolio.approve_instrument_request(bigint, text),
+                          portfolio.reject_instrument_request(bigint, text) TO portfolio_loader;
+
+-- A corrected currency flows into the ledger: transactions take their currency from the
+-- instrument when written (transactions_currency, 40_model.sql), so every transaction of the
+-- instrument, in every portfolio, is restamped. Positions read the instrument's currency and show
+-- the correction at once, cash after this restamp (same transaction); portfolio_daily after the
+-- next refresh(). SECURITY DEFINER: the loader may not see (row-level security) or write other
+-- owners' transactions itself. A symbol correction needs nothing here: the foreign keys of
+-- transactions and watchlist cascade it.
+CREATE FUNCTION portfolio.instruments_currency_corrected() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE portfolio.transactions t SET currency = NEW.currency
+     WHERE t.instrument = NEW.symbol AND t.currency IS DISTINCT FROM NEW.currency;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION portfolio.instruments_currency_corrected() FROM PUBLIC;
+CREATE TRIGGER instruments_currency_corrected AFTER UPDATE OF currency ON portfolio.instruments
+    FOR EACH ROW WHEN (OLD.currency IS DISTINCT FROM NEW.currency)
+    EXECUTE FUNCTION portfolio.instruments_currency_corrected();
+
+-- 64_health.sql: a week's warning before the made-ahead quote partitions run out
+-- How far ahead quote partitions exist, seen from on_day: the made-ahead window runs from on_day's
+-- month to the first month after it without a partition. ok while that is more than 7 days away;
+-- warn within the last week (the pg_portfolio_partitions job, which keeps 3 months ahead, has not
+-- run for months: a loader would soon have to create a partition itself); error when on_day's own
+-- month has none. health reads it for today(); tests ask for any day.
+CREATE FUNCTION portfolio.quote_partition_window(on_day date)
+    RETURNS TABLE (window_end date, days_left integer, status text, detail text)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    first_month timestamp;
+BEGIN
+    IF NOT isfinite(on_day) THEN
+        RAISE EXCEPTION 'quote_partition_window: % is not a day', on_day USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    first_month := date_trunc('month', on_day::timestamp);
+    SELECT min(m)::date INTO window_end
+    FROM generate_series(first_month, first_month + interval '1200 months', interval '1 month') m
+    WHERE portfolio.quote_partition_name(m AT TIME ZONE 'UTC') NOT IN (
+        SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'portfolio.quotes'::regclass);
+    days_left := window_end - on_day;
+    status := CASE WHEN window_end IS NULL THEN 'ok' WHEN days_left <= 0 THEN 'error'
+                   WHEN days_left <= 7 THEN 'warn' ELSE 'ok' END;
+    detail := CASE WHEN window_end IS NULL THEN 'partitions exist for the next 100 years'
+                   WHEN days_left <= 0 THEN format('no partition for %s: SELECT portfolio.maintain_quote_partitions()', on_day)
+                   ELSE format('partitions made ahead up to %s, %s days from %s%s', window_end - 1, days_left, on_day,
+                               CASE WHEN days_left <= 7 THEN ': SELECT portfolio.maintain_quote_partitions()' ELSE '' END) END;
+    RETURN NEXT;
+END
+$$;
+COMMENT ON FUNCTION portfolio.quote_partition_window(date) IS
+    'where the made-ahead quote partitions end, seen from a day: ok, warn within 7 days of the end, error past it';
+
+CREATE OR REPLACE VIEW portfolio.health AS
+WITH refresh AS (
+    SELECT DISTINCT ON (l.view_name) l.view_name, l.started_at, l.finished_at, l.error, l.rows
+    FROM portfolio.refresh_log l ORDER BY l.view_name, l.id DESC
+), fetches AS (
+    SELECT s.source, max(s.fetched_at) AS last_fetch, sum(s.n) AS rows_last_day
+    FROM (SELECT q.source, max(q.fetched_at) AS fetched_at,
+                 count(*) FILTER (WHERE q.fetched_at > now() - interval '1 day') AS n
+          FROM portfolio.quotes q GROUP BY q.source
+          UNION ALL
+          SELECT f.source, max(f.fetched_at),
+                 count(*) FILTER (WHERE f.fetched_at > now() - interval '1 day')
+          FROM portfolio.fx_rates f GROUP BY f.source) s
+    GROUP BY s.source
+), months AS (   -- the months maintain_quote_partitions() keeps, by the same definition
+    SELECT m AS month_start, portfolio.quote_partition_name(m::timestamp AT TIME ZONE 'UTC') AS part,
+           m = max(m) OVER () AS last_month
+    FROM portfolio.quote_partition_months() m
+)
+SELECT 'refresh'::text AS area, r.view_name AS item,
+       CASE WHEN r.error IS NOT NULL THEN 'error' WHEN r.finished_at IS NULL THEN 'warn' ELSE 'ok' END AS status,
+       r.finished_at AS at,
+       format('started %s, %s s, %s rows%s', r.started_at,
+              round(extract(epoch FROM r.finished_at - r.started_at)::numeric, 3),
+              coalesce(r.rows::text, '?'), coalesce(', error: ' || r.error, '')) AS detail
+FROM refresh r
+UNION ALL
+SELECT 'refresh', 'portfolio.portfolio_daily_mv', 'warn', NULL, 'never refreshed: CALL portfolio.refresh()'
+WHERE NOT EXISTS (SELECT 1 FROM refresh)
+UNION ALL
+SELECT 'fetch', f.source,
+       CASE WHEN f.last_fetch > now() - interval '2 days' THEN 'ok' ELSE 'warn' END,
+       f.last_fetch, format('%s rows fetched in the last day', f.rows_last_day)
+FROM fetches f
+UNION ALL
+SELECT 'cron', c.jobname,
+       CASE WHEN NOT c.active THEN 'warn' WHEN c.last_status = 'failed' THEN 'error'
+            WHEN c.last_status IS NULL THEN 'unknown' ELSE 'ok' END,
+       coalesce(c.last_end, c.last_start),
+       format('schedule %s, last run %s%s', c.schedule, coalesce(c.last_status, 'none'),
+              coalesce(': ' || nullif(c.last_message, ''), ''))
+FROM portfolio.cron_job_state() c
+UNION ALL
+SELECT 'cron', 'pg_cron', 'unknown', NULL, 'pg_cron is not installed: schedule portfolio.refresh() elsewhere'
+WHERE NOT portfolio.pg_cron_installed()
+UNION ALL
+SELECT 'cron', 'pg_cron', 'warn', NULL, 'pg_cron is installed but no pg_portfolio job: SELECT portfolio.schedule_refresh()'
+WHERE portfolio.pg_cron_installed() AND NOT EXISTS (SELECT 1 FROM portfolio.cron_job_state())
+UNION ALL
+-- The furthest month is only a warning when missing: in the first hour of a UTC month it waits
+-- for the hourly pg_portfolio_partitions job; a missing month that quotes can arrive for now is an
+-- error (the loader would fail).
+SELECT 'partitions', m.part,
+       CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'ok'
+            WHEN m.last_month THEN 'warn' ELSE 'error' END,
+       m.month_start::timestamp AT TIME ZONE 'UTC',
+       CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'exists'
+            ELSE 'missing: SELECT portfolio.maintain_quote_partitions()' END
+FROM months m
+UNION ALL
+-- a week's warning before quotes would need a partition that is not there
+SELECT 'partition_window', 'portfolio.quotes', w.status, w.window_end::timestamp AT TIME ZONE 'UTC', w.detail
+FROM portfolio.quote_partition_window(portfolio.today()) w;
+COMMENT ON VIEW portfolio.health IS
+    'operators: last refresh per view, last fetch per provider, pg_cron jobs, quote partitions for this month and the next 3, and how far ahead they are made';
+
+-- 90_config_dump_0_2.sql: pg_dump keeps the instrument requests
+SELECT pg_catalog.pg_extension_config_dump('portfolio.instrument_requests', '');
+SELECT pg_catalog.pg_extension_config_dump('portfolio.instrument_requests_id_seq', '');
