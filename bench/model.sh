@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Portfolio model benchmark: PORTFOLIOS portfolios x HOLDINGS holdings x YEARS years of daily quotes
-# (the issue's figure is 1,000 x 30 x 5; the default here is a small run). Prints the time of the
-# positions view for one portfolio (target < 10 ms), of the performance row for one portfolio
-# (when the performance view is installed) and of a full portfolio.refresh().
+# (the issue's figure is 1,000 x 30 x 5; the default here is a small run). Prints, in one run:
+# positions for one portfolio (as superuser, reader, owner); the valuation engine's full rebuild,
+# one new day of quotes for every symbol then refresh(), one backdated trade then refresh() (as
+# times and as ratios to the rebuild); a reader's p50/p99 during a full refresh; performance for
+# one portfolio (owner, reader); the BI role's all-portfolio totals; and the full rebuild at GROW
+# (default 5) times the portfolios, per portfolio as a ratio to the first (1.000 = linear).
 #
 #   PORTFOLIOS=1000 bash bench/model.sh       # the full run (several GB, minutes to load)
 # Runs in a database pgp_bench (dropped and recreated) of the private cluster (PGP_PROFILE, default demo).
@@ -103,14 +106,36 @@ q -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgp_ben
   -c "UPDATE portfolio.portfolios SET owner = 'pgp_bench_owner' WHERE id = $P"
 echo "  the same as its owner, a portfolio_user role (row-level security applies): $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P" "SET ROLE pgp_bench_owner;")"
 
-t0=$(date +%s.%N)
-q -c "CALL portfolio.refresh()"
-t1=$(date +%s.%N)
-echo "refresh(), $PORTFOLIOS portfolios: $(elapsed "$t0" "$t1") s, $(q -c "SELECT rows FROM portfolio.refresh_log ORDER BY id DESC LIMIT 1") rows, error: $(q -c "SELECT coalesce(error, 'none') FROM portfolio.refresh_log ORDER BY id DESC LIMIT 1")"
-t0=$(date +%s.%N)
-q -c "CALL portfolio.refresh()"
-t1=$(date +%s.%N)
-echo "refresh() again (concurrently): $(elapsed "$t0" "$t1") s"
+# --- the valuation engine: full rebuild, then incremental refreshes, as ratios to the rebuild ------
+timed() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); elapsed "$t0" "$t1"; }
+refresh_rows() { q -c "SELECT rows || ' rows, ' || portfolios || ' portfolios, ' || failed || ' failed' FROM portfolio.refresh_log ORDER BY id DESC LIMIT 1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }'; }
+FULL=$(timed q -c "CALL portfolio.refresh()")
+echo "full rebuild, $PORTFOLIOS portfolios: $FULL s ($(refresh_rows)) (target <= 15 s at 1,000)"
+# one new day of quotes for every symbol (the day after the last one), then refresh
+NEXT=$(q -c "SELECT (max(ts) AT TIME ZONE 'UTC')::date + 1 FROM portfolio.quotes")
+q -c "SELECT portfolio.ensure_quote_partitions('$NEXT', '$NEXT')" >/dev/null
+q -c "INSERT INTO portfolio.quotes (symbol, ts, close, source)
+      SELECT symbol, '$NEXT'::timestamp AT TIME ZONE 'UTC', close * 1.01, 'bench'
+      FROM (SELECT DISTINCT ON (symbol) symbol, close FROM portfolio.quotes ORDER BY symbol, ts DESC) l" >/dev/null
+DAY=$(timed q -c "CALL portfolio.refresh()")
+echo "one new day of quotes for all $SYMBOLS symbols, then refresh(): $DAY s ($(refresh_rows)), $(ratio "$DAY" "$FULL") of the rebuild (target <= 1 s)"
+# one backdated trade in one portfolio, two years ago
+q -c "INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price)
+      SELECT $P, instrument, now() - interval '2 years', 'buy', 1, 50 FROM portfolio.transactions
+      WHERE portfolio_id = $P AND instrument IS NOT NULL LIMIT 1" >/dev/null
+TRADE=$(timed q -c "CALL portfolio.refresh()")
+echo "one backdated trade in one portfolio, then refresh(): $TRADE s ($(refresh_rows)), $(ratio "$TRADE" "$FULL") of the rebuild (target <= 0.1 s)"
+# a reader during a refresh of every portfolio: latency of one portfolio's performance, p50/p99
+q -c "SELECT portfolio.mark_dirty(array_agg(id), array_agg('-infinity'::date)) FROM portfolio.portfolios" >/dev/null
+q -c "CALL portfolio.refresh()" >/dev/null &
+REFRESHING=$!
+{ echo "SET ROLE portfolio_reader;"; echo '\timing on'
+  for ((i = 0; i < 200; i++)); do echo "SELECT * FROM portfolio.performance WHERE portfolio_id = $P \g /dev/null"; done; } |
+  psql_cluster -d "$DB" -q 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -n > "$TMP_TIMES"
+still=$(kill -0 "$REFRESHING" 2>/dev/null && echo "during the refresh" || echo "(the refresh ended before the last read)")
+wait "$REFRESHING"
+echo "a reader's performance query during a full refresh, 200 reads $still: p50 $(awk '{a[NR]=$1} END {print a[int(NR*0.5)]}' "$TMP_TIMES") ms, p99 $(awk '{a[NR]=$1} END {print a[int(NR*0.99)]}' "$TMP_TIMES") ms"
 
 if [[ $(q -c "SELECT to_regclass('portfolio.performance') IS NOT NULL") == t ]]; then
   echo "performance, one portfolio:  $(time_query "SELECT * FROM portfolio.performance WHERE portfolio_id = $P")"
@@ -118,3 +143,29 @@ else
   echo "performance: skipped (view not installed yet: pending/performance.sql)"
 fi
 echo "pnl_breakdown, one portfolio, one year: $(time_query "SELECT * FROM portfolio.pnl_breakdown($P, current_date - 365, current_date)")"
+echo "BI role, all portfolios' positions total: $(time_query "SELECT count(*), sum(market_value_base) FROM portfolio.positions" "SET ROLE portfolio_reader;")  (target < 1 s)"
+echo "BI role, all portfolios' performance averages: $(time_query "SELECT count(*), avg(sharpe), avg(volatility) FROM portfolio.performance" "SET ROLE portfolio_reader;")  (target < 1 s)"
+echo "performance, one portfolio, as its owner: $(time_query "SELECT * FROM portfolio.performance WHERE portfolio_id = $P" "SET ROLE pgp_bench_owner;")  (target < 10 ms)"
+echo "performance, one portfolio, as portfolio_reader: $(time_query "SELECT * FROM portfolio.performance WHERE portfolio_id = $P" "SET ROLE portfolio_reader;")"
+
+# --- growth: GROW times the portfolios (copies of the ledgers), full rebuild again ---------------
+GROW=${GROW:-5}
+if [[ $GROW -gt 1 ]]; then
+  q <<SQL >/dev/null
+SET client_min_messages = warning;
+CREATE TEMP TABLE copies AS
+SELECT p.id AS src, g FROM portfolio.portfolios p, generate_series(2, $GROW) g;
+INSERT INTO portfolio.portfolios (name, owner, base_currency, benchmark_symbol)
+SELECT p.name || ' copy ' || c.g, p.owner, p.base_currency, p.benchmark_symbol
+FROM copies c JOIN portfolio.portfolios p ON p.id = c.src;
+INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, fees, amount)
+SELECT n.id, t.instrument, t.executed_at, t.kind, t.quantity, t.price, t.fees, t.amount
+FROM copies c JOIN portfolio.portfolios p ON p.id = c.src
+JOIN portfolio.portfolios n ON n.name = p.name || ' copy ' || c.g
+JOIN portfolio.transactions t ON t.portfolio_id = p.id;
+ANALYZE;
+SELECT portfolio.mark_dirty(array_agg(id), array_agg('-infinity'::date)) FROM portfolio.portfolios;
+SQL
+  BIG=$(timed q -c "CALL portfolio.refresh()")
+  echo "full rebuild, $((PORTFOLIOS * GROW)) portfolios: $BIG s ($(refresh_rows)); per portfolio $(ratio "$BIG" "$FULL") / $GROW = $(awk -v a="$BIG" -v b="$FULL" -v g="$GROW" 'BEGIN { printf "%.3f", a / b / g }') of the $PORTFOLIOS-portfolio rebuild's (1.000 = linear)"
+fi

@@ -92,10 +92,10 @@ def rolling(rows, days):
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 3.6), sharex=True)
     top.plot(x, [r["volatility"] for r in rows], color=PORTFOLIO, lw=1.1)
     top.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    top.set_ylabel(f"volatility\n({days} days)")
+    top.set_ylabel(f"volatility\n({days} trading days)")
     bottom.plot(x, [r["sharpe"] for r in rows], color="#2e8b57", lw=1.1)
     bottom.axhline(0, color="black", lw=0.6)
-    bottom.set_ylabel(f"Sharpe\n({days} days)")
+    bottom.set_ylabel(f"Sharpe\n({days} trading days)")
     _time_axis(bottom)
     return _svg(fig, "chart-rolling")
 

@@ -2,10 +2,12 @@
 formats and draws what these queries return: the arithmetic (growth, drawdown, rolling windows,
 monthly returns, the period's statistics) is the extension's aggregates, run here in SQL.
 
-Conventions as in the performance view: portfolio_daily has one row per calendar day, so
-statistics annualize with 365 periods and a 6-month window is 182 days."""
+Conventions as in the performance view: growth, drawdown and monthly returns compound every
+calendar day of portfolio_daily; the statistics run over trading days
+(portfolio.trading_day_returns) and annualize with 252 periods, so a 6-month window is 126
+trading days."""
 
-ROLLING_DAYS = 182
+ROLLING_DAYS = 126
 
 # The portfolios the connected role may read (row-level security decides), with the period's
 # bounds: to_day is the last day of portfolio_daily (as of portfolio.as_of()), from_day the
@@ -53,15 +55,15 @@ WHERE portfolio_id = %(id)s AND day BETWEEN %(from_day)s AND %(to_day)s
 GROUP BY 1, 2 ORDER BY 1, 2
 """
 
-# Rolling 6-month annualized volatility and Sharpe ratio (risk-free 0): moving-window aggregates
-# over the whole history, shown for the period's days whose window is full.
+# Rolling 6-month (126 trading days) annualized volatility and Sharpe ratio (risk-free 0):
+# moving-window aggregates over the whole history, shown for the period's days whose window is full.
 ROLLING = f"""
 SELECT day, volatility, sharpe
-FROM (SELECT day, count(daily_return) OVER w AS n,
-             portfolio.volatility(daily_return, 365) OVER w AS volatility,
-             portfolio.sharpe(daily_return, 0, 365) OVER w AS sharpe
-      FROM portfolio.portfolio_daily
-      WHERE portfolio_id = %(id)s AND day <= %(to_day)s
+FROM (SELECT day, count(r) OVER w AS n,
+             portfolio.volatility(r, 252) OVER w AS volatility,
+             portfolio.sharpe(r, 0, 252) OVER w AS sharpe
+      FROM portfolio.trading_day_returns(%(id)s)
+      WHERE day <= %(to_day)s
       WINDOW w AS (ORDER BY day ROWS {ROLLING_DAYS - 1} PRECEDING)) r
 WHERE day >= %(from_day)s AND n = {ROLLING_DAYS}
 ORDER BY day
@@ -74,25 +76,10 @@ WHERE portfolio_id = %(id)s AND dimension IN ('asset_class', 'currency')
 ORDER BY dimension, market_value_base DESC NULLS LAST, bucket
 """
 
-# The period's figures from the same aggregates the performance view uses, over the period's
-# days; the performance view's own row gives the since-inception column.
+# The period's figures: portfolio.performance_between, the definition the performance view uses
+# for its since-inception row.
 PERIOD_STATS = """
-SELECT portfolio.twr(d.daily_return) AS twr,
-       portfolio.annualized_return(d.daily_return, 365) AS annualized_return,
-       portfolio.volatility(d.daily_return, 365) AS volatility,
-       portfolio.sharpe(d.daily_return, 0, 365) AS sharpe,
-       portfolio.sortino(d.daily_return, 0, 365) AS sortino,
-       portfolio.max_drawdown(d.daily_return ORDER BY d.day) AS max_drawdown,
-       portfolio.var_historical(d.daily_return, 0.95) AS var_95,
-       portfolio.cvar_historical(d.daily_return, 0.95) AS cvar_95,
-       portfolio.beta(d.daily_return, b.r) AS beta,
-       portfolio.alpha(d.daily_return, b.r, 0, 365) AS alpha,
-       portfolio.tracking_error(d.daily_return, b.r, 365) AS tracking_error,
-       portfolio.twr(b.r) AS benchmark_twr,
-       corr(d.daily_return, b.r) AS correlation
-FROM portfolio.portfolio_daily d
-LEFT JOIN portfolio.benchmark_daily_returns(%(benchmark)s, %(from_day)s, %(to_day)s) b USING (day)
-WHERE d.portfolio_id = %(id)s AND d.day BETWEEN %(from_day)s AND %(to_day)s
+SELECT * FROM portfolio.performance_between(%(id)s, %(from_day)s, %(to_day)s)
 """
 
 PERFORMANCE = """

@@ -191,7 +191,9 @@ BEGIN
     SELECT jsonb_build_object(
         'event', 'refresh',
         'at', clock_timestamp(),
-        'ok', coalesce(bool_and(l.error IS NULL), true),
+        -- ok: the run worked and no portfolio failed (which ones, and why, is for operators:
+        -- valuation_status; a payload names no portfolio)
+        'ok', coalesce(bool_and(l.error IS NULL AND coalesce(l.failed, 0) = 0), true),
         'views', coalesce(jsonb_agg(jsonb_build_object(
                      'view', l.view_name, 'rows', l.rows, 'concurrent', l.concurrent,
                      'seconds', round(extract(epoch FROM l.finished_at - l.started_at)::numeric, 3),

@@ -2070,7 +2070,8 @@ REVOKE ALL ON FUNCTION portfolio.quotes_mark_dirty() FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.fx_rates_mark_dirty() FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.reference_mark_dirty() FROM PUBLIC;
 
--- 55_performance.sql: statistics over trading days, last_priced_day and trading_days added
+-- 55_performance.sql: statistics over trading days (one definition, performance_between), last_priced_day
+-- and trading_days added
 -- A portfolio's return per trading day (a day with a quote of an instrument it held that day):
 -- the calendar days' returns compounded from the day after the previous trading day through this
 -- one (so a weekend's deposit is counted, and nothing is lost), and the benchmark's price change
@@ -2104,6 +2105,40 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION portfolio.trading_day_returns(bigint) IS
     'a portfolio''s return per trading day (calendar days compounded since the previous one) and its benchmark''s';
+
+-- The return statistics of a portfolio between two days, over its trading days in the range (the
+-- first one's return reaches back to the trading day before), with 252 periods a year; the
+-- benchmark's over the same periods. The one definition the performance view and the tearsheet's
+-- period figures use.
+CREATE FUNCTION portfolio.performance_between(portfolio bigint, from_day date, to_day date)
+    RETURNS TABLE (twr float8, annualized_return float8, volatility float8, sharpe float8,
+                   sortino float8, max_drawdown float8, var_95 float8, cvar_95 float8, beta float8,
+                   alpha float8, tracking_error float8, benchmark_twr float8, correlation float8,
+                   trading_days integer)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT portfolio.twr(t.r),
+           portfolio.annualized_return(t.r, 252),
+           portfolio.volatility(t.r, 252),
+           portfolio.sharpe(t.r, 0, 252),
+           portfolio.sortino(t.r, 0, 252),
+           portfolio.max_drawdown(t.r ORDER BY t.day),
+           portfolio.var_historical(t.r, 0.95),
+           portfolio.cvar_historical(t.r, 0.95),
+           portfolio.beta(t.r, t.rb),
+           portfolio.alpha(t.r, t.rb, 0, 252),
+           portfolio.tracking_error(t.r, t.rb, 252),
+           portfolio.twr(t.rb),
+           corr(t.r, t.rb),
+           count(t.r)::integer
+    FROM portfolio.trading_day_returns(performance_between.portfolio) t
+    WHERE t.day BETWEEN performance_between.from_day AND performance_between.to_day;
+END;
+COMMENT ON FUNCTION portfolio.performance_between(bigint, date, date) IS
+    'return statistics of a portfolio over its trading days between two days (252 a year), and its benchmark''s';
+
+-- Every part is a LATERAL subquery of one portfolio, so a query for one portfolio
+-- (WHERE portfolio_id = ...) reads only that portfolio's days and its benchmark's quotes.
 CREATE OR REPLACE VIEW portfolio.performance WITH (security_invoker = true) AS
 SELECT pf.id AS portfolio_id, b.first_day, b.last_day,
        c.twr_since_inception, c.twr_ytd, c.twr_1y,
@@ -2131,20 +2166,7 @@ CROSS JOIN LATERAL (
           FROM portfolio.portfolio_daily d
           WHERE d.portfolio_id = pf.id) p
 ) c
-CROSS JOIN LATERAL (
-    SELECT portfolio.annualized_return(t.r, 252) AS annualized_return,
-           portfolio.volatility(t.r, 252) AS volatility,
-           portfolio.sharpe(t.r, 0, 252) AS sharpe,
-           portfolio.sortino(t.r, 0, 252) AS sortino,
-           portfolio.max_drawdown(t.r ORDER BY t.day) AS max_drawdown,
-           portfolio.var_historical(t.r, 0.95) AS var_95,
-           portfolio.cvar_historical(t.r, 0.95) AS cvar_95,
-           portfolio.beta(t.r, t.rb) AS beta,
-           portfolio.alpha(t.r, t.rb, 0, 252) AS alpha,
-           portfolio.tracking_error(t.r, t.rb, 252) AS tracking_error,
-           count(t.r)::integer AS trading_days
-    FROM portfolio.trading_day_returns(pf.id) t
-) s
+CROSS JOIN LATERAL portfolio.performance_between(pf.id, b.first_day, b.last_day) s
 WHERE b.first_day IS NOT NULL;
 COMMENT ON VIEW portfolio.performance IS
     'per portfolio: TWR since inception, YTD and 1Y, XIRR (calendar days); annualized return, volatility, Sharpe, '
@@ -2375,7 +2397,9 @@ BEGIN
     SELECT jsonb_build_object(
         'event', 'refresh',
         'at', clock_timestamp(),
-        'ok', coalesce(bool_and(l.error IS NULL), true),
+        -- ok: the run worked and no portfolio failed (which ones, and why, is for operators:
+        -- valuation_status; a payload names no portfolio)
+        'ok', coalesce(bool_and(l.error IS NULL AND coalesce(l.failed, 0) = 0), true),
         'views', coalesce(jsonb_agg(jsonb_build_object(
                      'view', l.view_name, 'rows', l.rows, 'concurrent', l.concurrent,
                      'seconds', round(extract(epoch FROM l.finished_at - l.started_at)::numeric, 3),
