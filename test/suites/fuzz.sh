@@ -4,7 +4,7 @@
 #  1. the demo's sample data is loaded (portfolios, ledger, quotes, a refreshed portfolio_daily),
 #     plus a table of stored summaries, sketches and positions of every custom type;
 #  2. sqlsmith (Debian's package) with a fixed seed generates a fixed number of random queries
-#     (FUZZ_QUERIES, default 1200) against that database as a role with read access only
+#     (FUZZ_QUERIES, default 1000) against that database as a role with read access only
 #     (portfolio_reader, plus the stored-values table), so it calls the extension's functions,
 #     aggregates and types on real values; statement_timeout bounds each query;
 #  3. test/fuzz/types_fuzz.py feeds mutated text and binary input (a fixed seed) to every custom
@@ -22,7 +22,7 @@ fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
 check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
 q() { psql -X -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 PY=/usr/bin/python3
-QUERIES=${FUZZ_QUERIES:-1200}
+QUERIES=${FUZZ_QUERIES:-1000}
 SEED=${FUZZ_SEED:-20261123}
 SERVER_LOG=$(source scripts/lib.sh && echo "$LOG_DIR/postgres.log")
 WORK=$(mktemp -d /tmp/fuzz-suite.XXXXXX)
