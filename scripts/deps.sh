@@ -18,6 +18,8 @@ PACKAGES=(
   build-essential dpkg-dev debhelper postgresql-server-dev-all lintian
   # small tools the scripts use; faketime runs a test server at a chosen instant
   procps curl ca-certificates iproute2 man-db faketime
+  # test/suites/fuzz.sh: random SQL queries against the extension
+  sqlsmith
   # the tearsheet: charts (matplotlib) and its rendering test (headless Chromium)
   python3-matplotlib chromium
 )

@@ -7,9 +7,10 @@
 #   profile   PGP_PROFILE=demo (default) for the main job, test for the test suites, bench for bench/
 #   where     non-root: <repo>/.cluster/<profile>; root: /var/tmp/pg_portfolio-<hash>/<profile>,
 #             owned by the postgres OS user, because PostgreSQL refuses to run as root
-#             instants for test/suites/instants.sh (a server under a faked clock)
+#             instants for test/suites/instants.sh (a server under a faked clock), kill for
+#             test/suites/kill.sh (a server it stops with -m immediate)
 #   port      PGP_PORT, else derived from the checkout's path (test = demo + 1, bench = demo + 2,
-#             instants = demo + 3)
+#             instants = demo + 3, kill = demo + 4)
 #   clock     PGP_FAKETIME='@2027-03-01 02:30:00' starts the server with that wall clock, running
 #             on from there (Debian's libfaketime); for testing what the server takes as "today"
 #             (statement_timeout and other timers do not follow a faked clock)
@@ -47,6 +48,8 @@ elif [[ $PGP_PROFILE == bench ]]; then
   PORT=$((base_port + 2))
 elif [[ $PGP_PROFILE == instants ]]; then
   PORT=$((base_port + 3))
+elif [[ $PGP_PROFILE == kill ]]; then
+  PORT=$((base_port + 4))
 else
   PORT=$base_port
 fi

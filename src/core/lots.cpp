@@ -261,6 +261,29 @@ void decode_position_lots(ByteReader& in, LotBook book) {
     }
 }
 
+void validate_position_lots(const LotBook& book) {
+    // times the text form can write and read back (it takes years of four digits)
+    auto readable_time = [](int64_t t) {
+        try {
+            return parse_utc(format_utc(t)) == t;
+        } catch (const Error&) {
+            return false;
+        }
+    };
+    if (book.header->transactions < 0) fail(ErrorCode::CorruptState, "position: a negative transaction count");
+    if (book.header->transactions > 0 && !readable_time(book.header->last_at))
+        fail(ErrorCode::CorruptState, "position: the last transaction time is out of range");
+    Decimal quantity, cost;
+    for (uint32_t i = book.header->head; i < book.header->end; ++i) {
+        if (!readable_time(book.lots[i].opened_at)) fail(ErrorCode::CorruptState, "position: a lot time is out of range");
+        if (book.lots[i].quantity.sign() <= 0) fail(ErrorCode::CorruptState, "position: a lot quantity must be positive");
+        quantity += book.lots[i].quantity;
+        cost += book.lots[i].cost;
+    }
+    if (quantity != book.header->quantity || cost != book.header->cost_basis)
+        fail(ErrorCode::CorruptState, "position: quantity and cost_basis must equal the sums over the lots");
+}
+
 // --- text form --------------------------------------------------------------------------------
 
 std::string format_position(const LotBook& book) {

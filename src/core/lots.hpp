@@ -111,6 +111,10 @@ void encode_position(const LotBook& book, ByteWriter& out);
 // header.capacity lots, after decode_position_header said how many).
 PositionHeader decode_position_header(ByteReader& in);
 void decode_position_lots(ByteReader& in, LotBook book);
+// The rules the text form enforces, for a position read in binary form (receive): every lot
+// quantity positive, every time one the text form can write and read back, and the header's quantity and cost_basis equal to the sums over the lots.
+// CorruptState otherwise, so a value that binary COPY accepts always prints text that reads back.
+void validate_position_lots(const LotBook& book);
 
 // Readable text: "method=fifo quantity=250 cost_basis=26500 realized_pl=0 income=0 fees=0
 // transactions=3 last=2024-03-01T00:00:00Z lots=2024-01-02T00:00:00Z/100/9500,..." (lot = opened/

@@ -58,11 +58,16 @@ void encode_store(ByteWriter& out, const uint64_t* store) {
 uint64_t decode_store(ByteReader& in, uint64_t* store) {
     const int64_t first = in.i64();
     const int64_t run = in.i64();
-    if (first < 0 || run < 0 || first + run > QuantileSketch::kBuckets)
+    // first + run is not computed before both are known to be small: two huge values overflowed
+    // it to a negative sum that passed the check, and the loop wrote far outside the store
+    // (a backend crash on a crafted binary COPY, found by test/suites/fuzz.sh)
+    if (first < 0 || run < 0 || first > QuantileSketch::kBuckets || run > QuantileSketch::kBuckets - first)
         fail(ErrorCode::CorruptState, "quantile sketch has a bucket run out of range");
     uint64_t total = 0;
     for (int64_t b = 0; b < run; ++b) {
         store[first + b] = in.u64();
+        if (store[first + b] > UINT64_MAX - total)
+            fail(ErrorCode::CorruptState, "quantile sketch counts do not add up");
         total += store[first + b];
     }
     return total;
@@ -185,8 +190,11 @@ void QuantileSketch::decode(ByteReader& in, QuantileSketch& out) {
     out.confidence = in.f64();
     out.count = in.u64();
     out.zero_count = in.u64();
-    const uint64_t total = out.zero_count + decode_store(in, out.negative) + decode_store(in, out.positive);
-    if (total != out.count) fail(ErrorCode::CorruptState, "quantile sketch counts do not add up");
+    const uint64_t negative = decode_store(in, out.negative), positive = decode_store(in, out.positive);
+    // checked sums: counts that wrap around to the total must not pass
+    if (negative > UINT64_MAX - out.zero_count || positive > UINT64_MAX - out.zero_count - negative ||
+        out.zero_count + negative + positive != out.count)
+        fail(ErrorCode::CorruptState, "quantile sketch counts do not add up");
 }
 
 namespace {

@@ -132,8 +132,9 @@ PGP_FUNCTION(pgp_position_recv) {
     SET_VARSIZE(raw, VARHDRSZ + length);
     std::memcpy(VARDATA(raw), buffer->data + buffer->cursor, length);
     buffer->cursor = buffer->len;
-    // validate by decoding, then store the canonical encoding
+    // validate by decoding (and by the text form's rules), then store the canonical encoding
     LotBook book = decode_stored(PointerGetDatum(raw));
+    call_core([&] { pgp::core::validate_position_lots(book); });
     return store(book);
 }
 

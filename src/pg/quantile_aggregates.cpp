@@ -245,12 +245,14 @@ PGP_FUNCTION(pgp_sketch_rollup_trans) {
 PGP_FUNCTION(pgp_sketch_var) {
     const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
     const double confidence = PG_GETARG_FLOAT8(1);
+    if (sketch->count == 0) PG_RETURN_NULL();  // an empty sketch (typed in): undefined, like the aggregate over no rows
     PG_RETURN_FLOAT8(call_core([&] { return sketch->var(confidence); }));
 }
 
 PGP_FUNCTION(pgp_sketch_cvar) {
     const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
     const double confidence = PG_GETARG_FLOAT8(1);
+    if (sketch->count == 0) PG_RETURN_NULL();  // an empty sketch (typed in): undefined, like the aggregate over no rows
     PG_RETURN_FLOAT8(call_core([&] { return sketch->cvar(confidence); }));
 }
 
@@ -260,6 +262,7 @@ PGP_FUNCTION(pgp_sketch_quantile) {
     if (!(p >= 0.0 && p <= 1.0))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("quantile probability must be between 0 and 1, got %g", p)));
+    if (sketch->count == 0) PG_RETURN_NULL();
     PG_RETURN_FLOAT8(call_core([&] { return sketch->quantile(p); }));
 }
 

@@ -66,5 +66,14 @@ else
   fail "the checker fails a broken dashboard" "exit $rc, $bad failures"; cat "$log"
 fi
 
+# A smoke run of the load benchmark (bench/dashboard_load.sh: every panel query through pgbench as
+# grafana while a fetch and refreshes run), so that it cannot rot: 5 clients for 5 s, 0 errors.
+unset PGUSER PGPASSWORD PGHOST
+if BENCH_DB=$PGDATABASE DASHBOARD_REUSE_DB=1 CLIENTS=5 DURATION=5 bash bench/dashboard_load.sh >"$log" 2>&1; then
+  ok "bench/dashboard_load.sh smoke run (5 clients, 5 s): $(grep -m1 '^transactions' "$log"), 0 errors, every query ran"
+else
+  fail "bench/dashboard_load.sh smoke run (5 clients, 5 s)"; cat "$log"
+fi
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

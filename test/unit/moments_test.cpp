@@ -273,6 +273,25 @@ TEST(ReturnSummary, TextRoundTripIsExact) {
     EXPECT_EQ(*twr(parsed.value), -1.0);
 }
 
+// Found by test/suites/fuzz.sh: returns near 1e-80 give a subnormal fourth moment, which the text
+// form printed but did not read back (strtod reports ERANGE for a subnormal result).
+TEST(ReturnSummary, SubnormalMomentsRoundTripInText) {
+    ReturnSummary s;
+    s.add(1e-80);
+    s.add(3e-80);
+    ASSERT_GT(s.moments.m4, 0.0);
+    ASSERT_LT(s.moments.m4, 2.3e-308);  // subnormal
+    const SummaryText text = to_text(s);
+    const auto parsed = parse_return_summary(text.text);
+    ASSERT_TRUE(parsed.ok) << parsed.message << " for " << text.text;
+    EXPECT_EQ(parsed.value.moments.m4, s.moments.m4);
+    EXPECT_EQ(std::string(to_text(parsed.value).text), std::string(text.text));
+    // a number that underflows to zero is still out of range, as in float8in
+    const auto zero = parse_return_summary(
+        "(version:1,n:2,mean:0,m2:0,m3:0,m4:1e-400,log_growth:0,log_growth_error:0,total_losses:0)");
+    EXPECT_FALSE(zero.ok);
+}
+
 TEST(ReturnSummary, ParseErrorsCarryAMessage) {
     for (const char* bad :
          {"", "()", "(version:1)",

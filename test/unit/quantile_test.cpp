@@ -225,6 +225,31 @@ TEST(Sketch, SerializationRoundTripsAndRejectsCorruption) {
     EXPECT_THROW(QuantileSketch::decode(bad, *junk), Error);
 }
 
+// Found by test/suites/fuzz.sh (a backend crash on a binary COPY): a bucket run whose first bucket
+// and length are both huge overflowed first + run past the range check, and counts that wrap
+// around to the stored total passed the sum check.
+TEST(Sketch, DecodeRefusesOverflowingRunsAndCounts) {
+    auto encode = [](std::initializer_list<uint64_t> words) {
+        std::vector<uint8_t> bytes(1 + 8 * words.size());
+        ByteWriter w(bytes.data(), bytes.size());
+        w.u8(QuantileSketch::kFormatVersion);
+        for (uint64_t x : words) w.u64(x);
+        return bytes;
+    };
+    auto decodes = [](const std::vector<uint8_t>& bytes) {
+        auto out = std::make_unique<QuantileSketch>();
+        ByteReader r(bytes.data(), bytes.size());
+        QuantileSketch::decode(r, *out);
+        r.expect_end("quantile sketch");
+    };
+    const uint64_t huge = uint64_t{0x3ECCE8C500000000};
+    // confidence 0, count 1, zero 1, negative run (first huge, length huge), positive run empty
+    EXPECT_THROW(decodes(encode({0, 1, 1, huge, UINT64_MAX / 2 - huge + 100, 0, 0})), Error);
+    // count 1 from 0 zeros + 2^64 - 1 negatives + 2 positives (wraps around to 1)
+    EXPECT_THROW(decodes(encode({0, 1, 0, 10, 1, UINT64_MAX, 20, 1, 2})), Error);
+    EXPECT_NO_THROW(decodes(encode({0, 3, 0, 10, 1, 1, 20, 1, 2})));
+}
+
 TEST(Sketch, RejectsValuesOutOfRange) {
     auto s = std::make_unique<QuantileSketch>();
     EXPECT_THROW(s->add(1e12), Error);
