@@ -140,10 +140,11 @@ def catalog(cur):
                 cs.append(f"SELECT count(*) FROM (SELECT ($V) AS v) x, LATERAL {call}")
             else:
                 cs.append(f"SELECT {call}::text FROM (SELECT ($V) AS v) x")
-        cur.execute("""SELECT o.oprname FROM pg_operator o WHERE o.oprleft = %s::regtype AND o.oprright = o.oprleft""",
+        cur.execute("""SELECT n.nspname, o.oprname FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+                       WHERE o.oprleft = %s::regtype AND o.oprright = o.oprleft""",
                     (f"portfolio.{t}",))
-        for (op,) in cur.fetchall():
-            cs.append(f"SELECT (v {op} v)::text FROM (SELECT ($V) AS v) x")
+        for nsp, op in cur.fetchall():   # schema-qualified: portfolio need not be on the search_path
+            cs.append(f"SELECT (v OPERATOR({nsp}.{op}) v)::text FROM (SELECT ($V) AS v) x")
         calls[t] = cs
     return types, calls
 

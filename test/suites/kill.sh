@@ -191,14 +191,16 @@ SELECT p.id, format('K%s', lpad(((p.id * 7 + k) % $SYMBOLS)::text, 4, '0')), '20
 FROM portfolio.portfolios p, generate_series(1, 25) k;"
 q "$LEDGER"
 q "CALL portfolio.refresh()"
-MV="SELECT md5(string_agg(d::text, E'\n' ORDER BY portfolio_id, day)) FROM portfolio.portfolio_daily_mv d WHERE day <= '2025-12-31'"
+MV="SELECT md5(string_agg(d::text, E'\n' ORDER BY portfolio_id, day)) FROM portfolio.daily_series d WHERE day <= '2025-12-31'"
 mv_before=$(q "$MV")
-days=$(q "SELECT count(*) FROM portfolio.portfolio_daily_mv WHERE day <= '2025-12-31'")
+days=$(q "SELECT count(*) FROM portfolio.daily_series WHERE day <= '2025-12-31'")
 check "the first refresh filled portfolio_daily (12 portfolios, from 2022-01-03)" true "$([[ $days -gt 12000 ]] && echo true || echo "false: $days rows")"
 log_rows=$(q "SELECT count(*) FROM portfolio.refresh_log")
 # a change the next refresh must show: a later buy in every portfolio
 CHANGE="INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, external_id)
-        SELECT id, 'K0001', '2023-06-01 20:00+00', 'buy', 3, 50, 'late' FROM portfolio.portfolios;"
+        SELECT id, 'K0001', '2023-06-01 20:00+00', 'buy', 3, 50, 'late' FROM portfolio.portfolios;
+        -- and every day queued, so the interrupted refresh is a long one (a full rebuild)
+        SELECT portfolio.mark_dirty(array_agg(id), array_agg('-infinity'::date)) FROM portfolio.portfolios;"
 q "$CHANGE"
 
 # --- 3. the postmaster stopped with -m immediate during refresh() ---------------------------------
