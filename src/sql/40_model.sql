@@ -99,10 +99,11 @@ CREATE TABLE portfolio.settings (
     value integer NOT NULL CHECK (value >= 0)
 );
 COMMENT ON TABLE portfolio.settings IS
-    'stale_quote_days (default 5): positions flag a quote older than this; '
+    'stale_quote_days: no longer used (since 0.2 positions use stale_business_days, as data_quality); '
     'fx_max_staleness_days (default 7): how long an FX rate is carried forward over gaps; '
     'refresh_work_mem_mb (default 256): work_mem for portfolio.refresh(); '
-    'stale_business_days (3), gap_window_days (30), suspicious_move_pct (25): data_quality; '
+    'stale_business_days (3): a quote older than this many business days is stale (positions, data_quality); '
+    'gap_window_days (30), suspicious_move_pct (25): data_quality; '
     'rebalance_cost_bps (0): estimated trading cost in rebalance()';
 
 -- PL/pgSQL, not SQL: fx_rate() and the views call it once or more per row, and a SQL function

@@ -129,8 +129,7 @@ WITH held AS (
            portfolio.income(h.position) AS income,
            portfolio.fees(h.position) AS fees,
            fx.rate AS fx_rate,
-           q.ts IS NULL OR q.ts < (SELECT portfolio.as_of_instant())
-                                  - make_interval(days => portfolio.setting('stale_quote_days')) AS price_stale
+           portfolio.quote_is_stale(q.ts) AS price_stale   -- the one staleness rule (49_staleness.sql)
     FROM held h
     JOIN portfolio.portfolios p ON p.id = h.portfolio_id
     JOIN portfolio.instruments i ON i.symbol = h.instrument

@@ -1482,8 +1482,7 @@ WITH held AS (
            portfolio.income(h.position) AS income,
            portfolio.fees(h.position) AS fees,
            fx.rate AS fx_rate,
-           q.ts IS NULL OR q.ts < (SELECT portfolio.as_of_instant())
-                                  - make_interval(days => portfolio.setting('stale_quote_days')) AS price_stale
+           portfolio.quote_is_stale(q.ts) AS price_stale   -- the one staleness rule (49_staleness.sql)
     FROM held h
     JOIN portfolio.portfolios p ON p.id = h.portfolio_id
     JOIN portfolio.instruments i ON i.symbol = h.instrument
@@ -2534,6 +2533,35 @@ FROM portfolio.quote_partition_window(portfolio.today()) w;
 COMMENT ON VIEW portfolio.health IS
     'operators: last refresh, failed portfolios and the refresh queue, last fetch per provider, pg_cron jobs, '
     'quote partitions for this month and the next 3, and how far ahead they are made';
+
+-- Staleness in one place (49_staleness.sql, moved there from 62_quality.sql unchanged): positions'
+-- price_stale is quote_is_stale() (stale_business_days), no longer its own stale_quote_days rule;
+-- data_quality_positions reads positions' flag
+CREATE OR REPLACE VIEW portfolio.data_quality_positions WITH (security_invoker = true) AS
+SELECT ps.portfolio_id, ps.portfolio_name, ps.instrument, ps.currency, ps.base_currency,
+       ps.quantity, ps.price_at,
+       ps.market_price IS NULL AS price_missing,
+       -- positions' flag is quote_is_stale(), the one rule (computed there once a position)
+       ps.market_price IS NOT NULL AND ps.price_stale AS price_stale,
+       ps.fx_missing,
+       ps.market_price IS NOT NULL AND NOT ps.price_stale AND NOT ps.fx_missing AS ok
+FROM portfolio.positions ps
+WHERE ps.quantity <> 0
+UNION ALL
+SELECT c.portfolio_id, p.name, NULL, c.currency, c.base_currency, c.balance, NULL,
+       false, false, c.fx_rate IS NULL, c.fx_rate IS NOT NULL
+FROM portfolio.cash c JOIN portfolio.portfolios p ON p.id = c.portfolio_id
+WHERE c.balance <> 0;
+COMMENT ON VIEW portfolio.data_quality_positions IS
+    'per portfolio: open positions (instrument set) and cash balances (instrument NULL) with flags for '
+    'missing or stale prices and missing FX rates';
+COMMENT ON TABLE portfolio.settings IS
+    'stale_quote_days: no longer used (since 0.2 positions use stale_business_days, as data_quality); '
+    'fx_max_staleness_days (default 7): how long an FX rate is carried forward over gaps; '
+    'refresh_work_mem_mb (default 256): work_mem for portfolio.refresh(); '
+    'stale_business_days (3): a quote older than this many business days is stale (positions, data_quality); '
+    'gap_window_days (30), suspicious_move_pct (25): data_quality; '
+    'rebalance_cost_bps (0): estimated trading cost in rebalance()';
 
 -- the series of every portfolio, now (refresh() would do it at its next run)
 DO $$ BEGIN PERFORM portfolio.revalue(); END $$;
