@@ -10,12 +10,14 @@ PACKAGES=(
   libtap-parser-sourcehandler-pgtap-perl
   # libraries
   libeigen3-dev libpq-dev libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev
-  googletest libgtest-dev libbenchmark-dev
+  googletest libgtest-dev
   # independent reference values and client-library tests
   python3 python3-numpy python3-scipy python3-psycopg2
   default-jdk-headless libpostgresql-jdbc-java
   # the Debian packages (debian/, test/suites/package.sh)
   build-essential dpkg-dev debhelper postgresql-server-dev-all lintian
+  # test/suites/style.sh: the C++ formatting check (.clang-format)
+  clang-format
   # small tools the scripts use; faketime runs a test server at a chosen instant
   procps curl ca-certificates iproute2 man-db faketime
   # test/suites/fuzz.sh: random SQL queries against the extension

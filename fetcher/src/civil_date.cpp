@@ -70,7 +70,9 @@ std::string format_iso_date(Day day) {
     int y = 0;
     unsigned m = 0, d = 0;
     civil_from_days(day, y, m, d);
-    char buffer[16];
+    // room for any int year (11 characters with its sign): a Release build's -Wformat-truncation
+    // counts them
+    char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", y, m, d);
     return buffer;
 }

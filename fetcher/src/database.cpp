@@ -177,11 +177,12 @@ Database::Database(const std::string& dsn, std::int64_t test_pause_ms)
     }
     {
         // reference data is written by portfolio_loader (or the extension's owner) only
-        Result r(PQexec(pg,
-                        "SELECT has_table_privilege('portfolio.quotes', 'INSERT')"
-                        " AND has_table_privilege('portfolio.fx_rates', 'INSERT, UPDATE')"
-                        " AND has_function_privilege('portfolio.ensure_quote_partitions(date,date)',"
-                        " 'EXECUTE'), current_user"));
+        Result r(
+            PQexec(pg,
+                   "SELECT has_table_privilege('portfolio.quotes', 'INSERT')"
+                   " AND has_table_privilege('portfolio.fx_rates', 'INSERT, UPDATE')"
+                   " AND has_function_privilege('portfolio.ensure_quote_partitions(date,date)',"
+                   " 'EXECUTE'), current_user"));
         if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
         if (std::string(PQgetvalue(r.r, 0, 0)) != "t")
             throw DatabaseError(std::string("role \"") + PQgetvalue(r.r, 0, 1) +
@@ -223,8 +224,8 @@ void Database::ensure_partitions(const std::string& from, const std::string& to)
     for (int attempt = 1;; ++attempt) {
         exec(pg, "BEGIN");
         exec(pg, set_timeout.c_str());
-        Result r(PQexecParams(pg, "SELECT portfolio.ensure_quote_partitions($1::date, $2::date)",
-                              2, nullptr, days, nullptr, nullptr, 0));
+        Result r(PQexecParams(pg, "SELECT portfolio.ensure_quote_partitions($1::date, $2::date)", 2,
+                              nullptr, days, nullptr, nullptr, 0));
         if (PQresultStatus(r.r) == PGRES_TUPLES_OK) {
             exec(pg, "COMMIT");
             return;

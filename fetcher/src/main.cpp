@@ -425,7 +425,7 @@ int run(int argc, char** argv) {
         secrets.push_back(api_key);
         secrets.push_back(url_encode(api_key));  // as it appears in request URLs
     }
-    Log log(secrets, !o.progress                ? ProgressMode::off
+    Log log(secrets, !o.progress             ? ProgressMode::off
                      : isatty(STDERR_FILENO) ? ProgressMode::terminal
                                              : ProgressMode::plain);
     CurlGlobal curl;

@@ -23,7 +23,8 @@ struct Options {
     bool progress = true;  // still only on a terminal
     RetryPolicy retry;
     std::int64_t timeout_ms = 30000;
-    std::int64_t lock_timeout_ms = 2000;  // creating a quote partition waits at most this long per try
+    std::int64_t lock_timeout_ms =
+        2000;  // creating a quote partition waits at most this long per try
     std::optional<double> requests_per_minute;  // unset: the provider's default
     int concurrency = 4;
     int batch_size = 50000;

@@ -42,7 +42,8 @@ std::string counts(const ProgressSnapshot& p, bool percent_inline) {
     if (p.done) {
         out = std::to_string(*p.done) + "/" + std::to_string(p.total) + " symbols";
         if (percent_inline)
-            out += " (" + std::to_string(static_cast<int>(std::min(p.fraction, 1.0) * 100 + 0.5)) + "%)";
+            out += " (" + std::to_string(static_cast<int>(std::min(p.fraction, 1.0) * 100 + 0.5)) +
+                   "%)";
         out += ", ";
     } else if (percent_inline) {
         out = std::to_string(static_cast<int>(std::min(p.fraction, 1.0) * 100 + 0.5)) + "%, ";

@@ -14,10 +14,10 @@
 namespace pgp::fetch {
 
 struct ProgressSnapshot {
-    double fraction = 0;                 // of the work done, in [0, 1]
-    std::optional<std::size_t> done;     // symbols finished (API providers)
-    std::size_t total = 0;               // symbols planned
-    std::int64_t rows = 0;               // rows loaded so far
+    double fraction = 0;              // of the work done, in [0, 1]
+    std::optional<std::size_t> done;  // symbols finished (API providers)
+    std::size_t total = 0;            // symbols planned
+    std::int64_t rows = 0;            // rows loaded so far
     double elapsed_seconds = 0;
 };
 

@@ -10,7 +10,7 @@ using namespace pgp::fetch;
 TEST(Progress, Durations) {
     EXPECT_EQ(format_duration(0), "0:00");
     EXPECT_EQ(format_duration(7.4), "0:07");
-    EXPECT_EQ(format_duration(59.6), "1:00");   // rounded to the second
+    EXPECT_EQ(format_duration(59.6), "1:00");  // rounded to the second
     EXPECT_EQ(format_duration(754), "12:34");
     EXPECT_EQ(format_duration(3723), "1:02:03");
     EXPECT_EQ(format_duration(-1), "--:--");
@@ -37,8 +37,9 @@ TEST(Progress, RateAndEta) {
 }
 
 TEST(Progress, TerminalLine) {
-    EXPECT_EQ(progress_line({0.3, std::size_t{3}, 10, 12345, 3.0}),
-              "[#########.....................]  30% 3/10 symbols, 12,345 rows, 4,115 rows/s, ETA 0:07");
+    EXPECT_EQ(
+        progress_line({0.3, std::size_t{3}, 10, 12345, 3.0}),
+        "[#########.....................]  30% 3/10 symbols, 12,345 rows, 4,115 rows/s, ETA 0:07");
     EXPECT_EQ(progress_line({0, std::size_t{0}, 4, 0, 0}),
               "[..............................]   0% 0/4 symbols, 0 rows, -- rows/s, ETA --:--");
     // a csv file: bytes read decide the fraction, there is no symbol count
@@ -59,7 +60,7 @@ TEST(Progress, PlainPaceEveryInterval) {
     EXPECT_FALSE(pace.due(9.9));
     EXPECT_TRUE(pace.due(10));
     EXPECT_FALSE(pace.due(15));
-    EXPECT_TRUE(pace.due(35));   // a long batch: one line, not one per missed interval
+    EXPECT_TRUE(pace.due(35));  // a long batch: one line, not one per missed interval
     EXPECT_FALSE(pace.due(39));
     EXPECT_TRUE(pace.due(40));
 }

@@ -23,7 +23,7 @@ inline uint64_t to_little_endian(uint64_t v) noexcept {
 
 // Writes into a buffer the caller allocated (palloc'd in the glue) of exactly the encoded size.
 class ByteWriter {
-public:
+  public:
     ByteWriter(uint8_t* out, size_t capacity) noexcept : out_(out), capacity_(capacity) {}
 
     void u8(uint8_t v) { put(&v, 1); }
@@ -39,7 +39,7 @@ public:
     }
     size_t written() const noexcept { return pos_; }
 
-private:
+  private:
     void put(const void* p, size_t n) {
         if (pos_ + n > capacity_) fail(ErrorCode::Internal, "serialization buffer too small");
         std::memcpy(out_ + pos_, p, n);
@@ -51,7 +51,7 @@ private:
 };
 
 class ByteReader {
-public:
+  public:
     ByteReader(const uint8_t* in, size_t size) noexcept : in_(in), size_(size) {}
 
     uint8_t u8() {
@@ -75,15 +75,15 @@ public:
     void expect_version(uint8_t expected, const char* what) {
         const uint8_t v = u8();
         if (v != expected)
-            fail(ErrorCode::CorruptState, std::string("unsupported ") + what + " format version " +
-                                              std::to_string(v));
+            fail(ErrorCode::CorruptState,
+                 std::string("unsupported ") + what + " format version " + std::to_string(v));
     }
     void expect_end(const char* what) const {
         if (pos_ != size_) fail(ErrorCode::CorruptState, std::string("trailing bytes in ") + what);
     }
     size_t remaining() const noexcept { return size_ - pos_; }
 
-private:
+  private:
     void get(void* p, size_t n) {
         if (pos_ + n > size_) fail(ErrorCode::CorruptState, "truncated serialized value");
         std::memcpy(p, in_ + pos_, n);

@@ -19,9 +19,10 @@ int64_t max_assets() noexcept {
 size_t comoment_bytes(int64_t k) {
     if (k < 1) fail(ErrorCode::InvalidParameter, "a returns vector must have at least one element");
     if (k > max_assets())
-        fail(ErrorCode::ProgramLimitExceeded,
-             "a returns vector of " + std::to_string(k) + " assets needs a covariance state past "
-             "PostgreSQL's 1 GB allocation limit (at most " + std::to_string(max_assets()) + ")");
+        fail(ErrorCode::ProgramLimitExceeded, "a returns vector of " + std::to_string(k) +
+                                                  " assets needs a covariance state past "
+                                                  "PostgreSQL's 1 GB allocation limit (at most " +
+                                                  std::to_string(max_assets()) + ")");
     return sizeof(ComomentHeader) + sizeof(double) * static_cast<size_t>(k * k + 2 * k);
 }
 
@@ -77,7 +78,8 @@ void comoment_merge(ComomentHeader* into, const ComomentHeader* from) {
             into->horizon_days = from->horizon_days;
             into->simulations = from->simulations;
             into->seed = from->seed;
-            for (int64_t i = 0; i < from->k; ++i) comoment_weights(into)[i] = comoment_weights(from)[i];
+            for (int64_t i = 0; i < from->k; ++i)
+                comoment_weights(into)[i] = comoment_weights(from)[i];
         }
     }
     const int64_t k = into->k;
@@ -179,7 +181,8 @@ void set_or_check_portfolio(ComomentHeader* h, const double* weights, int64_t le
     if (h->confidence != p.confidence || h->horizon_days != p.horizon_days ||
         h->simulations != p.simulations || h->seed != p.seed)
         fail(ErrorCode::InvalidParameter,
-             "confidence, horizon_days, simulations and seed must be the same in every row of a group");
+             "confidence, horizon_days, simulations and seed must be the same in every row of a "
+             "group");
 }
 
 size_t comoment_encoded_size(const ComomentHeader* h) noexcept {

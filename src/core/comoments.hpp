@@ -30,13 +30,17 @@ int64_t max_assets() noexcept;
 // Bytes of the whole block for k assets; throws ProgramLimitExceeded past the limit.
 size_t comoment_bytes(int64_t k);
 
-inline double* comoment_mean(ComomentHeader* h) noexcept { return reinterpret_cast<double*>(h + 1); }
+inline double* comoment_mean(ComomentHeader* h) noexcept {
+    return reinterpret_cast<double*>(h + 1);
+}
 inline double* comoment_m2(ComomentHeader* h) noexcept { return comoment_mean(h) + h->k; }
 inline double* comoment_weights(ComomentHeader* h) noexcept { return comoment_m2(h) + h->k * h->k; }
 inline const double* comoment_mean(const ComomentHeader* h) noexcept {
     return reinterpret_cast<const double*>(h + 1);
 }
-inline const double* comoment_m2(const ComomentHeader* h) noexcept { return comoment_mean(h) + h->k; }
+inline const double* comoment_m2(const ComomentHeader* h) noexcept {
+    return comoment_mean(h) + h->k;
+}
 inline const double* comoment_weights(const ComomentHeader* h) noexcept {
     return comoment_m2(h) + h->k * h->k;
 }

@@ -19,7 +19,9 @@ constexpr U128 pow10(int n) {
 // |raw| < 10^36, i.e. |value| < 10^24: keeps every remainder of the long division below 2^121.
 constexpr U128 kMaxMagnitude = pow10(Decimal::kFractionDigits + Decimal::kMaxIntegerDigits);
 
-U128 magnitude(Decimal::Raw r) noexcept { return r < 0 ? static_cast<U128>(-r) : static_cast<U128>(r); }
+U128 magnitude(Decimal::Raw r) noexcept {
+    return r < 0 ? static_cast<U128>(-r) : static_cast<U128>(r);
+}
 
 struct U256 {
     U128 hi = 0;
@@ -122,7 +124,8 @@ Decimal Decimal::parse(std::string_view text) {
     if (!any_digit || i != text.size())
         fail(ErrorCode::DataException,
              "\"" + std::string(text.substr(0, 64)) + "\" is not a finite decimal number");
-    for (int k = std::min(fraction_digits, kFractionDigits); k < kFractionDigits; ++k) fraction *= 10;
+    for (int k = std::min(fraction_digits, kFractionDigits); k < kFractionDigits; ++k)
+        fraction *= 10;
     U128 m = integer * static_cast<U128>(scale()) + fraction + (round_up ? 1 : 0);
     if (m >= kMaxMagnitude) out_of_range();
     const Raw r = static_cast<Raw>(m);

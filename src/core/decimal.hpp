@@ -17,7 +17,7 @@
 namespace pgp::core {
 
 class Decimal {
-public:
+  public:
     using Raw = __int128;
     static constexpr int kFractionDigits = 12;
     static constexpr int kMaxIntegerDigits = 24;
@@ -30,11 +30,13 @@ public:
     static Decimal parse(std::string_view text);
 
     Raw raw() const noexcept {
-        return static_cast<Raw>((static_cast<unsigned __int128>(static_cast<uint64_t>(hi_)) << 64) | lo_);
+        return static_cast<Raw>((static_cast<unsigned __int128>(static_cast<uint64_t>(hi_)) << 64) |
+                                lo_);
     }
     // Shortest exact text: no exponent, no trailing fractional zeros ("1750", "-0.5").
     std::string to_string() const;
-    // The same into a caller's buffer (for glue, which must not hold a std::string across PostgreSQL).
+    // The same into a caller's buffer (for glue, which must not hold a std::string across
+    // PostgreSQL).
     void to_chars(char* out, size_t size) const;
 
     bool is_zero() const noexcept { return lo_ == 0 && hi_ == 0; }
@@ -47,7 +49,9 @@ public:
     Decimal& operator+=(Decimal b) { return *this = *this + b; }
     Decimal& operator-=(Decimal b) { return *this = *this - b; }
     friend Decimal operator*(Decimal a, Decimal b) { return mul_div(a, b, one()); }
-    friend bool operator==(Decimal a, Decimal b) noexcept { return a.lo_ == b.lo_ && a.hi_ == b.hi_; }
+    friend bool operator==(Decimal a, Decimal b) noexcept {
+        return a.lo_ == b.lo_ && a.hi_ == b.hi_;
+    }
     friend bool operator!=(Decimal a, Decimal b) noexcept { return !(a == b); }
     friend bool operator<(Decimal a, Decimal b) noexcept { return a.raw() < b.raw(); }
     friend bool operator>(Decimal a, Decimal b) noexcept { return b < a; }
@@ -71,7 +75,7 @@ public:
     }
     static Decimal decode(ByteReader& in);
 
-private:
+  private:
     constexpr Decimal(int, Raw raw) noexcept
         : lo_(static_cast<uint64_t>(static_cast<unsigned __int128>(raw))),
           hi_(static_cast<int64_t>(raw >> 64)) {}

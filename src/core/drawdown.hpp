@@ -16,10 +16,10 @@ namespace pgp::core {
 
 struct DrawdownState {
     int64_t n = 0;
-    bool wiped_out = false;        // a return of -100 % was seen: wealth is 0 for good
-    double peak_log = 0.0;         // log of the highest wealth so far (wealth starts at 1)
-    double worst_gap = 0.0;        // min over t of log W_t - peak_log (<= 0)
-    double periods_per_year = 0.0; // calmar's parameter, fixed by the first row
+    bool wiped_out = false;         // a return of -100 % was seen: wealth is 0 for good
+    double peak_log = 0.0;          // log of the highest wealth so far (wealth starts at 1)
+    double worst_gap = 0.0;         // min over t of log W_t - peak_log (<= 0)
+    double periods_per_year = 0.0;  // calmar's parameter, fixed by the first row
     CompensatedSum log_wealth;
 
     // The first row fixes periods per year (validated); later rows must repeat it (22023).

@@ -11,8 +11,9 @@ namespace pgp::core {
 
 namespace {
 
-constexpr const char* kKindLabels[] = {"buy",   "sell",       "dividend", "interest",    "fee",
-                                       "deposit", "withdrawal", "split",  "transfer_in", "transfer_out"};
+constexpr const char* kKindLabels[] = {"buy",         "sell",        "dividend",   "interest",
+                                       "fee",         "deposit",     "withdrawal", "split",
+                                       "transfer_in", "transfer_out"};
 
 const char* kind_label(TxnKind kind) noexcept { return kKindLabels[static_cast<int>(kind)]; }
 
@@ -21,7 +22,8 @@ bool adds_lot(TxnKind kind) noexcept { return kind == TxnKind::Buy || kind == Tx
 void require_positive(const Txn& txn, const char* what) {
     if (!txn.has_quantity || txn.quantity.sign() <= 0)
         fail(ErrorCode::InvalidParameter,
-             std::string(kind_label(txn.kind)) + " on " + format_utc_day(txn.at) + " needs a positive " + what +
+             std::string(kind_label(txn.kind)) + " on " + format_utc_day(txn.at) +
+                 " needs a positive " + what +
                  (txn.has_quantity ? ", got " + txn.quantity.to_string() : ", got NULL"));
 }
 
@@ -40,19 +42,21 @@ void remove_lot(LotBook book, uint32_t index) noexcept {
 uint32_t next_lot_to_sell(const LotBook& book) noexcept {
     const PositionHeader& h = *book.header;
     switch (h.method) {
-        case CostMethod::Lifo: return h.end - 1;
+        case CostMethod::Lifo:
+            return h.end - 1;
         case CostMethod::Hifo: {
             uint32_t best = h.head;
             for (uint32_t i = h.head + 1; i < h.end; ++i) {
                 // cost_i / q_i > cost_best / q_best  <=>  cost_i * q_best > cost_best * q_i
-                if (Decimal::compare_products(book.lots[i].cost, book.lots[best].quantity, book.lots[best].cost,
-                                              book.lots[i].quantity) > 0)
+                if (Decimal::compare_products(book.lots[i].cost, book.lots[best].quantity,
+                                              book.lots[best].cost, book.lots[i].quantity) > 0)
                     best = i;
             }
             return best;
         }
         case CostMethod::Fifo:
-        case CostMethod::Average: break;
+        case CostMethod::Average:
+            break;
     }
     return h.head;
 }
@@ -64,16 +68,20 @@ CostMethod parse_cost_method(std::string_view name) {
     if (name == "lifo") return CostMethod::Lifo;
     if (name == "average") return CostMethod::Average;
     if (name == "hifo") return CostMethod::Hifo;
-    fail(ErrorCode::InvalidParameter,
-         "cost method must be fifo, lifo, average or hifo, got \"" + std::string(name.substr(0, 40)) + "\"");
+    fail(ErrorCode::InvalidParameter, "cost method must be fifo, lifo, average or hifo, got \"" +
+                                          std::string(name.substr(0, 40)) + "\"");
 }
 
 const char* cost_method_name(CostMethod method) noexcept {
     switch (method) {
-        case CostMethod::Fifo: return "fifo";
-        case CostMethod::Lifo: return "lifo";
-        case CostMethod::Average: return "average";
-        case CostMethod::Hifo: return "hifo";
+        case CostMethod::Fifo:
+            return "fifo";
+        case CostMethod::Lifo:
+            return "lifo";
+        case CostMethod::Average:
+            return "average";
+        case CostMethod::Hifo:
+            return "hifo";
     }
     return "?";
 }
@@ -81,7 +89,8 @@ const char* cost_method_name(CostMethod method) noexcept {
 TxnKind parse_txn_kind(std::string_view label) {
     for (int i = 0; i < 10; ++i)
         if (label == kKindLabels[i]) return static_cast<TxnKind>(i);
-    fail(ErrorCode::InvalidParameter, "unknown transaction kind \"" + std::string(label.substr(0, 40)) + "\"");
+    fail(ErrorCode::InvalidParameter,
+         "unknown transaction kind \"" + std::string(label.substr(0, 40)) + "\"");
 }
 
 bool needs_lot_slot(const PositionHeader& header, TxnKind kind) noexcept {
@@ -102,11 +111,12 @@ ApplyResult apply(LotBook book, const Txn& txn) {
     PositionHeader& h = *book.header;
     if (h.transactions > 0 && txn.at < h.last_at)
         fail(ErrorCode::InvalidParameter,
-             std::string("position_agg needs its transactions ORDER BY executed_at: ") + format_utc(txn.at) +
-                 " came after " + format_utc(h.last_at));
+             std::string("position_agg needs its transactions ORDER BY executed_at: ") +
+                 format_utc(txn.at) + " came after " + format_utc(h.last_at));
     if (txn.fees.is_negative())
-        fail(ErrorCode::InvalidParameter, std::string(kind_label(txn.kind)) + " on " + format_utc_day(txn.at) +
-                                              " has negative fees " + txn.fees.to_string());
+        fail(ErrorCode::InvalidParameter, std::string(kind_label(txn.kind)) + " on " +
+                                              format_utc_day(txn.at) + " has negative fees " +
+                                              txn.fees.to_string());
     ApplyResult result;
     switch (txn.kind) {
         case TxnKind::Buy:
@@ -114,7 +124,8 @@ ApplyResult apply(LotBook book, const Txn& txn) {
             require_positive(txn, "quantity");
             if (!txn.has_price || txn.price.is_negative())
                 fail(ErrorCode::InvalidParameter, std::string(kind_label(txn.kind)) + " on " +
-                                                      format_utc_day(txn.at) + " needs a price of at least 0");
+                                                      format_utc_day(txn.at) +
+                                                      " needs a price of at least 0");
             const Decimal cost = txn.quantity * txn.price + txn.fees;
             if (h.method == CostMethod::Average && h.end > h.head) {
                 Lot& pool = book.lots[h.head];
@@ -132,7 +143,8 @@ ApplyResult apply(LotBook book, const Txn& txn) {
         case TxnKind::TransferOut: {
             require_positive(txn, "quantity");
             if (txn.kind == TxnKind::Sell && (!txn.has_price || txn.price.is_negative()))
-                fail(ErrorCode::InvalidParameter, "sell on " + format_utc_day(txn.at) + " needs a price of at least 0");
+                fail(ErrorCode::InvalidParameter,
+                     "sell on " + format_utc_day(txn.at) + " needs a price of at least 0");
             if (txn.quantity > h.quantity) {
                 result.oversold = true;
                 std::snprintf(result.message, sizeof result.message,
@@ -144,7 +156,8 @@ ApplyResult apply(LotBook book, const Txn& txn) {
             Decimal remaining = txn.quantity;
             Decimal removed_cost;
             while (!remaining.is_zero()) {
-                if (h.end == h.head) fail(ErrorCode::Internal, "lots hold less than the position quantity");
+                if (h.end == h.head)
+                    fail(ErrorCode::Internal, "lots hold less than the position quantity");
                 const uint32_t i = next_lot_to_sell(book);
                 Lot& lot = book.lots[i];
                 if (lot.quantity <= remaining) {
@@ -159,7 +172,8 @@ ApplyResult apply(LotBook book, const Txn& txn) {
                     remaining = Decimal();
                 }
             }
-            const Decimal proceeds = (txn.has_price ? txn.quantity * txn.price : removed_cost) - txn.fees;
+            const Decimal proceeds =
+                (txn.has_price ? txn.quantity * txn.price : removed_cost) - txn.fees;
             h.quantity -= txn.quantity;
             // the last share out takes the whole remaining cost (no rounding residue stays behind)
             if (h.quantity.is_zero()) {
@@ -175,7 +189,8 @@ ApplyResult apply(LotBook book, const Txn& txn) {
         case TxnKind::Interest:
             if (!txn.has_price)
                 fail(ErrorCode::InvalidParameter, std::string(kind_label(txn.kind)) + " on " +
-                                                      format_utc_day(txn.at) + " needs an amount (price)");
+                                                      format_utc_day(txn.at) +
+                                                      " needs an amount (price)");
             h.income += txn.has_quantity ? txn.quantity * txn.price : txn.price;
             break;
         case TxnKind::Split: {
@@ -190,7 +205,8 @@ ApplyResult apply(LotBook book, const Txn& txn) {
         }
         case TxnKind::Fee:
         case TxnKind::Deposit:
-        case TxnKind::Withdrawal: break;
+        case TxnKind::Withdrawal:
+            break;
     }
     h.fees += txn.fees;
     h.last_at = txn.at;
@@ -198,8 +214,12 @@ ApplyResult apply(LotBook book, const Txn& txn) {
     return result;
 }
 
-Decimal average_cost(const PositionHeader& header) { return Decimal::divide(header.cost_basis, header.quantity); }
-Decimal market_value(const PositionHeader& header, Decimal price) { return header.quantity * price; }
+Decimal average_cost(const PositionHeader& header) {
+    return Decimal::divide(header.cost_basis, header.quantity);
+}
+Decimal market_value(const PositionHeader& header, Decimal price) {
+    return header.quantity * price;
+}
 Decimal unrealized_pl(const PositionHeader& header, Decimal price) {
     return header.quantity * price - header.cost_basis;
 }
@@ -235,7 +255,8 @@ PositionHeader decode_position_header(ByteReader& in) {
     in.expect_version(kPositionFormatVersion, "position");
     PositionHeader h;
     const uint8_t method = in.u8();
-    if (method < 1 || method > 4) fail(ErrorCode::CorruptState, "position has an unknown cost method");
+    if (method < 1 || method > 4)
+        fail(ErrorCode::CorruptState, "position has an unknown cost method");
     h.method = static_cast<CostMethod>(method);
     h.transactions = in.i64();
     h.last_at = in.i64();
@@ -270,28 +291,33 @@ void validate_position_lots(const LotBook& book) {
             return false;
         }
     };
-    if (book.header->transactions < 0) fail(ErrorCode::CorruptState, "position: a negative transaction count");
+    if (book.header->transactions < 0)
+        fail(ErrorCode::CorruptState, "position: a negative transaction count");
     if (book.header->transactions > 0 && !readable_time(book.header->last_at))
         fail(ErrorCode::CorruptState, "position: the last transaction time is out of range");
     Decimal quantity, cost;
     for (uint32_t i = book.header->head; i < book.header->end; ++i) {
-        if (!readable_time(book.lots[i].opened_at)) fail(ErrorCode::CorruptState, "position: a lot time is out of range");
-        if (book.lots[i].quantity.sign() <= 0) fail(ErrorCode::CorruptState, "position: a lot quantity must be positive");
+        if (!readable_time(book.lots[i].opened_at))
+            fail(ErrorCode::CorruptState, "position: a lot time is out of range");
+        if (book.lots[i].quantity.sign() <= 0)
+            fail(ErrorCode::CorruptState, "position: a lot quantity must be positive");
         quantity += book.lots[i].quantity;
         cost += book.lots[i].cost;
     }
     if (quantity != book.header->quantity || cost != book.header->cost_basis)
-        fail(ErrorCode::CorruptState, "position: quantity and cost_basis must equal the sums over the lots");
+        fail(ErrorCode::CorruptState,
+             "position: quantity and cost_basis must equal the sums over the lots");
 }
 
 // --- text form --------------------------------------------------------------------------------
 
 std::string format_position(const LotBook& book) {
     const PositionHeader& h = *book.header;
-    std::string s = std::string("method=") + cost_method_name(h.method) + " quantity=" + h.quantity.to_string() +
-                    " cost_basis=" + h.cost_basis.to_string() + " realized_pl=" + h.realized_pl.to_string() +
-                    " income=" + h.income.to_string() + " fees=" + h.fees.to_string() +
-                    " transactions=" + std::to_string(h.transactions);
+    std::string s =
+        std::string("method=") + cost_method_name(h.method) +
+        " quantity=" + h.quantity.to_string() + " cost_basis=" + h.cost_basis.to_string() +
+        " realized_pl=" + h.realized_pl.to_string() + " income=" + h.income.to_string() +
+        " fees=" + h.fees.to_string() + " transactions=" + std::to_string(h.transactions);
     if (h.transactions > 0) s += " last=" + format_utc(h.last_at);
     s += " lots=";
     for (uint32_t i = h.head; i < h.end; ++i) {
@@ -319,14 +345,16 @@ std::vector<Field> split_fields(std::string_view text) {
         const std::string_view item = text.substr(i, end - i);
         const size_t eq = item.find('=');
         if (eq == std::string_view::npos)
-            fail(ErrorCode::DataException, "position text: \"" + std::string(item.substr(0, 40)) + "\" is not key=value");
+            fail(ErrorCode::DataException,
+                 "position text: \"" + std::string(item.substr(0, 40)) + "\" is not key=value");
         fields.push_back({item.substr(0, eq), item.substr(eq + 1)});
         i = end;
     }
     return fields;
 }
 
-std::string_view field(const std::vector<Field>& fields, std::string_view key, bool required = true) {
+std::string_view field(const std::vector<Field>& fields, std::string_view key,
+                       bool required = true) {
     for (const Field& f : fields)
         if (f.key == key) return f.value;
     if (required) fail(ErrorCode::DataException, "position text lacks " + std::string(key) + "=");
@@ -337,12 +365,15 @@ std::string_view field(const std::vector<Field>& fields, std::string_view key, b
 
 PositionHeader parse_position_header(std::string_view text) {
     const std::vector<Field> fields = split_fields(text);
-    static constexpr const char* kKeys[] = {"method", "quantity", "cost_basis", "realized_pl", "income",
-                                            "fees",   "transactions", "last", "lots"};
+    static constexpr const char* kKeys[] = {"method",       "quantity", "cost_basis",
+                                            "realized_pl",  "income",   "fees",
+                                            "transactions", "last",     "lots"};
     for (const Field& f : fields) {
         bool known = false;
         for (const char* k : kKeys) known = known || f.key == k;
-        if (!known) fail(ErrorCode::DataException, "position text: unknown key " + std::string(f.key.substr(0, 40)));
+        if (!known)
+            fail(ErrorCode::DataException,
+                 "position text: unknown key " + std::string(f.key.substr(0, 40)));
     }
     PositionHeader h;
     h.method = parse_cost_method(field(fields, "method"));
@@ -385,13 +416,15 @@ void parse_position_lots(std::string_view text, LotBook book) {
         l.opened_at = parse_utc(lot.substr(0, s1));
         l.quantity = Decimal::parse(lot.substr(s1 + 1, s2 - s1 - 1));
         l.cost = Decimal::parse(lot.substr(s2 + 1));
-        if (l.quantity.sign() <= 0) fail(ErrorCode::DataException, "position text: a lot quantity must be positive");
+        if (l.quantity.sign() <= 0)
+            fail(ErrorCode::DataException, "position text: a lot quantity must be positive");
         quantity += l.quantity;
         cost += l.cost;
     }
     // the header's totals must be the lots' totals: a hand-edited value cannot contradict itself
     if (quantity != book.header->quantity || cost != book.header->cost_basis)
-        fail(ErrorCode::DataException, "position text: quantity and cost_basis must equal the sums over the lots");
+        fail(ErrorCode::DataException,
+             "position text: quantity and cost_basis must equal the sums over the lots");
 }
 
 }  // namespace pgp::core

@@ -32,29 +32,38 @@ CostMethod parse_cost_method(std::string_view name);  // InvalidParameter for an
 const char* cost_method_name(CostMethod method) noexcept;
 
 enum class TxnKind : uint8_t {
-    Buy, Sell, Dividend, Interest, Fee, Deposit, Withdrawal, Split, TransferIn, TransferOut
+    Buy,
+    Sell,
+    Dividend,
+    Interest,
+    Fee,
+    Deposit,
+    Withdrawal,
+    Split,
+    TransferIn,
+    TransferOut
 };
 TxnKind parse_txn_kind(std::string_view label);  // the txn_kind enum labels
 
 struct Lot {
     int64_t opened_at = 0;  // microseconds since 2000-01-01 UTC (PostgreSQL timestamptz)
     Decimal quantity;
-    Decimal cost;           // total cost of the lot, fees included
+    Decimal cost;  // total cost of the lot, fees included
 };
 
 struct PositionHeader {
     CostMethod method = CostMethod::Fifo;
     uint8_t padding[7] = {};
     int64_t transactions = 0;
-    int64_t last_at = 0;     // executed_at of the last transaction (order check)
+    int64_t last_at = 0;  // executed_at of the last transaction (order check)
     Decimal quantity;
     Decimal cost_basis;
     Decimal realized_pl;
     Decimal income;
     Decimal fees;
-    uint32_t head = 0;       // live lots are [head, end)
+    uint32_t head = 0;  // live lots are [head, end)
     uint32_t end = 0;
-    uint32_t capacity = 0;   // lots the block has room for
+    uint32_t capacity = 0;  // lots the block has room for
     uint32_t padding2 = 0;
 };
 static_assert(sizeof(PositionHeader) % 8 == 0, "lots follow the header 8-byte aligned");
@@ -98,7 +107,7 @@ void compact(LotBook book) noexcept;
 ApplyResult apply(LotBook book, const Txn& txn);
 
 // Accessors.
-Decimal average_cost(const PositionHeader& header);          // cost_basis / quantity; needs quantity != 0
+Decimal average_cost(const PositionHeader& header);  // cost_basis / quantity; needs quantity != 0
 Decimal market_value(const PositionHeader& header, Decimal price);
 Decimal unrealized_pl(const PositionHeader& header, Decimal price);
 Decimal lot_unit_cost(const Lot& lot);
@@ -112,8 +121,9 @@ void encode_position(const LotBook& book, ByteWriter& out);
 PositionHeader decode_position_header(ByteReader& in);
 void decode_position_lots(ByteReader& in, LotBook book);
 // The rules the text form enforces, for a position read in binary form (receive): every lot
-// quantity positive, every time one the text form can write and read back, and the header's quantity and cost_basis equal to the sums over the lots.
-// CorruptState otherwise, so a value that binary COPY accepts always prints text that reads back.
+// quantity positive, every time one the text form can write and read back, and the header's
+// quantity and cost_basis equal to the sums over the lots. CorruptState otherwise, so a value that
+// binary COPY accepts always prints text that reads back.
 void validate_position_lots(const LotBook& book);
 
 // Readable text: "method=fifo quantity=250 cost_basis=26500 realized_pl=0 income=0 fees=0

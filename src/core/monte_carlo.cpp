@@ -32,7 +32,8 @@ Matrix factor(const Matrix& s) {
 // NaN; a simulation from those would report a NaN VaR, so they are an error instead.
 void require_finite_moments(int64_t k, const double* mean, const double* covariance) {
     for (int64_t i = 0; i < k; ++i)
-        if (!std::isfinite(mean[i])) fail(ErrorCode::NumericOutOfRange, "the mean return of an asset overflows");
+        if (!std::isfinite(mean[i]))
+            fail(ErrorCode::NumericOutOfRange, "the mean return of an asset overflows");
     for (int64_t i = 0; i < k * k; ++i)
         if (!std::isfinite(covariance[i]))
             fail(ErrorCode::NumericOutOfRange, "the covariance of the returns overflows");
@@ -43,7 +44,8 @@ void require_finite_moments(int64_t k, const double* mean, const double* covaria
 NormalStream::NormalStream(uint64_t seed) noexcept : index_(312) {
     state_[0] = seed;
     for (int i = 1; i < 312; ++i)
-        state_[i] = 6364136223846793005ULL * (state_[i - 1] ^ (state_[i - 1] >> 62)) + static_cast<uint64_t>(i);
+        state_[i] = 6364136223846793005ULL * (state_[i - 1] ^ (state_[i - 1] >> 62)) +
+                    static_cast<uint64_t>(i);
 }
 
 uint64_t NormalStream::bits() noexcept {
@@ -103,7 +105,8 @@ double monte_carlo_var(const MonteCarloInput& in, const InterruptCheck& interrup
         outcomes[static_cast<size_t>(path)] = weights.dot(growth - Vector::Ones(k));
     }
     const double var = -type7_quantile(outcomes.data(), outcomes.size(), 1.0 - in.confidence);
-    if (!std::isfinite(var)) fail(ErrorCode::NumericOutOfRange, "the simulated portfolio value overflows");
+    if (!std::isfinite(var))
+        fail(ErrorCode::NumericOutOfRange, "the simulated portfolio value overflows");
     return var;
 }
 

@@ -12,11 +12,11 @@ namespace pgp::core {
 // standard) and our own Box-Muller transform (std::normal_distribution is implementation-defined,
 // so its draws could change with the standard library).
 class NormalStream {
-public:
+  public:
     explicit NormalStream(uint64_t seed) noexcept;
     double next() noexcept;
 
-private:
+  private:
     uint64_t state_[312];
     int index_;
     bool has_spare_ = false;
@@ -41,7 +41,8 @@ struct MonteCarloInput {
 // returns -(type-7 quantile at 1 - confidence) of the portfolio returns. Polls `interrupts`.
 double monte_carlo_var(const MonteCarloInput& in, const InterruptCheck& interrupts);
 
-// Euler components of the Gaussian VaR of the portfolio w: with sigma_p^2 = w' S w, z = Phi^-1(1 - c),
+// Euler components of the Gaussian VaR of the portfolio w: with sigma_p^2 = w' S w, z = Phi^-1(1 -
+// c),
 //   component_i = -(w_i mu_i + z w_i (S w)_i / sigma_p)
 // which sum to -(mu_p + z sigma_p), the Gaussian VaR of the portfolio returns. False when
 // sigma_p = 0 (undefined). out has `assets` elements.

@@ -16,14 +16,14 @@ std::atomic<int64_t> probes_destroyed{0};
 
 // Owns heap memory, like any real core object, and counts its destruction.
 class DestructorProbe {
-public:
+  public:
     // 1 MiB: enough that a skipped destructor shows up in the backend's memory (sql/boundary.sql).
     DestructorProbe() : payload_(131072, 1.0) {}
     ~DestructorProbe() { probes_destroyed.fetch_add(1, std::memory_order_relaxed); }
     DestructorProbe(const DestructorProbe&) = delete;
     DestructorProbe& operator=(const DestructorProbe&) = delete;
 
-private:
+  private:
     std::vector<double> payload_;
 };
 
@@ -41,8 +41,8 @@ std::string throw_requested(const std::string& kind, const InterruptCheck& inter
     if (kind == "internal") throw std::logic_error("selftest: broken invariant");
     if (kind == "foreign") throw ForeignException{};
     if (kind == "spin") {
-        const auto deadline = std::chrono::steady_clock::now() +
-                              std::chrono::duration<double>(max_seconds);
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::duration<double>(max_seconds);
         while (std::chrono::steady_clock::now() < deadline) interrupts.poll();
         return "not cancelled";
     }

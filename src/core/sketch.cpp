@@ -13,20 +13,20 @@
 namespace pgp::core {
 
 namespace {
-constexpr double kGamma = (1.0 + QuantileSketch::kRelativeAccuracy) /
-                          (1.0 - QuantileSketch::kRelativeAccuracy);
+constexpr double kGamma =
+    (1.0 + QuantileSketch::kRelativeAccuracy) / (1.0 - QuantileSketch::kRelativeAccuracy);
 const double kLogGamma = std::log(kGamma);
-const double max_magnitude_cached = QuantileSketch::kMinMagnitude * std::pow(kGamma, QuantileSketch::kBuckets);
+const double max_magnitude_cached =
+    QuantileSketch::kMinMagnitude * std::pow(kGamma, QuantileSketch::kBuckets);
 
 // Bucket of a magnitude above kMinMagnitude: i - 1 where i = ceil(log_gamma(x / m)).
 int bucket_of(double magnitude) {
     const double i = std::ceil(std::log(magnitude / QuantileSketch::kMinMagnitude) / kLogGamma);
     const int bucket = static_cast<int>(std::max(i, 1.0)) - 1;
     if (bucket >= QuantileSketch::kBuckets)
-        fail(ErrorCode::DataException,
-             "value of magnitude " + show(magnitude) +
-                 " is beyond the approximate quantile sketch's range (" +
-                 show(QuantileSketch::max_magnitude()) + ")");
+        fail(ErrorCode::DataException, "value of magnitude " + show(magnitude) +
+                                           " is beyond the approximate quantile sketch's range (" +
+                                           show(QuantileSketch::max_magnitude()) + ")");
     return bucket;
 }
 
@@ -35,7 +35,8 @@ double representative(int bucket) noexcept {
     return QuantileSketch::kMinMagnitude * 2.0 * std::pow(kGamma, bucket + 1) / (kGamma + 1.0);
 }
 
-// Visits the buckets in ascending order of value: negatives by decreasing magnitude, zero, positives.
+// Visits the buckets in ascending order of value: negatives by decreasing magnitude, zero,
+// positives.
 template <typename Visit>
 void ascending(const QuantileSketch& s, Visit&& visit) {
     for (int b = QuantileSketch::kBuckets - 1; b >= 0; --b)
@@ -61,7 +62,8 @@ uint64_t decode_store(ByteReader& in, uint64_t* store) {
     // first + run is not computed before both are known to be small: two huge values overflowed
     // it to a negative sum that passed the check, and the loop wrote far outside the store
     // (a backend crash on a crafted binary COPY, found by test/suites/fuzz.sh)
-    if (first < 0 || run < 0 || first > QuantileSketch::kBuckets || run > QuantileSketch::kBuckets - first)
+    if (first < 0 || run < 0 || first > QuantileSketch::kBuckets ||
+        run > QuantileSketch::kBuckets - first)
         fail(ErrorCode::CorruptState, "quantile sketch has a bucket run out of range");
     uint64_t total = 0;
     for (int64_t b = 0; b < run; ++b) {
@@ -74,7 +76,9 @@ uint64_t decode_store(ByteReader& in, uint64_t* store) {
 }
 }  // namespace
 
-double QuantileSketch::max_magnitude() noexcept { return kMinMagnitude * std::pow(kGamma, kBuckets); }
+double QuantileSketch::max_magnitude() noexcept {
+    return kMinMagnitude * std::pow(kGamma, kBuckets);
+}
 
 bool QuantileSketch::try_add(double x) noexcept {
     const double magnitude = std::fabs(x);
@@ -151,7 +155,8 @@ double QuantileSketch::cvar(double conf) const {
     check_confidence(conf);
     const double h = (1.0 - conf) * static_cast<double>(count - 1);
     const double first = std::floor(h);
-    // The ranks below the interpolated quantile: 0..floor(h) when it lies strictly above x[floor h].
+    // The ranks below the interpolated quantile: 0..floor(h) when it lies strictly above x[floor
+    // h].
     const uint64_t below = static_cast<uint64_t>(first) + (h > first ? 1 : 0);
     if (below == 0) return var(conf);
     CompensatedSum sum;
@@ -190,9 +195,11 @@ void QuantileSketch::decode(ByteReader& in, QuantileSketch& out) {
     out.confidence = in.f64();
     out.count = in.u64();
     out.zero_count = in.u64();
-    const uint64_t negative = decode_store(in, out.negative), positive = decode_store(in, out.positive);
+    const uint64_t negative = decode_store(in, out.negative),
+                   positive = decode_store(in, out.positive);
     // checked sums: counts that wrap around to the total must not pass
-    if (negative > UINT64_MAX - out.zero_count || positive > UINT64_MAX - out.zero_count - negative ||
+    if (negative > UINT64_MAX - out.zero_count ||
+        positive > UINT64_MAX - out.zero_count - negative ||
         out.zero_count + negative + positive != out.count)
         fail(ErrorCode::CorruptState, "quantile sketch counts do not add up");
 }
@@ -218,7 +225,8 @@ void append_store(std::string& s, const char* name, const uint64_t* store) {
 }
 
 uint64_t parse_count(const char*& p) {
-    if (*p < '0' || *p > '9') bad_text("expected a number at \"" + std::string(p).substr(0, 20) + "\"");
+    if (*p < '0' || *p > '9')
+        bad_text("expected a number at \"" + std::string(p).substr(0, 20) + "\"");
     uint64_t v = 0;
     while (*p >= '0' && *p <= '9') {
         const uint64_t digit = static_cast<uint64_t>(*p - '0');
@@ -276,7 +284,8 @@ void QuantileSketch::read_text(const char* text, QuantileSketch& out) {
     expect_text(p, ";pos=");
     const uint64_t positives = parse_store(p, out.positive);
     if (*p != '\0') bad_text("trailing characters");
-    if (out.zero_count + negatives + positives != out.count) bad_text("bucket counts do not add up to n");
+    if (out.zero_count + negatives + positives != out.count)
+        bad_text("bucket counts do not add up to n");
 }
 
 }  // namespace pgp::core

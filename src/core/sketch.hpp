@@ -48,7 +48,8 @@ struct QuantileSketch {
     static double max_magnitude() noexcept;
 
     // Version byte, confidence, count, zero count, then each store as a dense run of counts
-    // between its first and last non-empty bucket (so a state with few distinct magnitudes is small).
+    // between its first and last non-empty bucket (so a state with few distinct magnitudes is
+    // small).
     size_t encoded_size() const noexcept;
     void encode(ByteWriter& out) const;
     static void decode(ByteReader& in, QuantileSketch& out);

@@ -34,11 +34,13 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) noexcept {
     y += m <= 2;
 }
 
-int64_t floor_div(int64_t a, int64_t b) noexcept { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t floor_div(int64_t a, int64_t b) noexcept {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 [[noreturn]] void bad(std::string_view text) {
-    fail(ErrorCode::DataException,
-         "\"" + std::string(text.substr(0, 40)) + "\" is not a UTC timestamp like 2024-03-01T00:00:00Z");
+    fail(ErrorCode::DataException, "\"" + std::string(text.substr(0, 40)) +
+                                       "\" is not a UTC timestamp like 2024-03-01T00:00:00Z");
 }
 
 }  // namespace
@@ -54,14 +56,16 @@ std::string format_utc(int64_t us) {
     char buffer[64];
     int n = std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
                           static_cast<long long>(y), m, d, static_cast<long long>(seconds / 3600),
-                          static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
+                          static_cast<long long>(seconds / 60 % 60),
+                          static_cast<long long>(seconds % 60));
     if (micros != 0) {
         int digits = 6;
         while (micros % 10 == 0) {
             micros /= 10;
             --digits;
         }
-        n += std::snprintf(buffer + n, sizeof buffer - n, ".%0*lld", digits, static_cast<long long>(micros));
+        n += std::snprintf(buffer + n, sizeof buffer - n, ".%0*lld", digits,
+                           static_cast<long long>(micros));
     }
     std::snprintf(buffer + n, sizeof buffer - n, "Z");
     return buffer;
@@ -75,8 +79,10 @@ int64_t parse_utc(std::string_view text) {
     char sep = 0;
     int consumed = 0;
     const std::string t(text);
-    if (std::sscanf(t.c_str(), "%5lld-%2u-%2u%c%2u:%2u:%2u%n", &y, &mo, &d, &sep, &h, &mi, &s, &consumed) != 7 ||
-        (sep != 'T' && sep != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
+    if (std::sscanf(t.c_str(), "%5lld-%2u-%2u%c%2u:%2u:%2u%n", &y, &mo, &d, &sep, &h, &mi, &s,
+                    &consumed) != 7 ||
+        (sep != 'T' && sep != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        s > 60)
         bad(text);
     size_t i = static_cast<size_t>(consumed);
     int64_t micros = 0;

@@ -11,7 +11,8 @@ namespace pgp::core {
 
 // "2024-03-01T00:00:00Z", with ".ffffff" (trailing zeros trimmed) when there are microseconds.
 std::string format_utc(int64_t microseconds_since_2000);
-// The inverse; also accepts a space for T and an offset "+HH", "+HH:MM" or "Z". Throws DataException.
+// The inverse; also accepts a space for T and an offset "+HH", "+HH:MM" or "Z". Throws
+// DataException.
 int64_t parse_utc(std::string_view text);
 // "2024-03-01": the UTC calendar day, for messages.
 std::string format_utc_day(int64_t microseconds_since_2000);

@@ -64,8 +64,12 @@ double brent(const Flows& f, double a, double b, double fa, double fb) {
             d = e = b - a;
         }
         if (std::fabs(fc) < std::fabs(fb)) {
-            a = b; b = c; c = a;
-            fa = fb; fb = fc; fc = fa;
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
         }
         const double tolerance = 2e-16 * std::fabs(b) + 1e-300;
         const double m = 0.5 * (c - b);
@@ -82,7 +86,10 @@ double brent(const Flows& f, double a, double b, double fa, double fb) {
                 p = s * (2 * m * q * (q - r) - (b - a) * (r - 1));
                 q = (q - 1) * (r - 1) * (s - 1);
             }
-            if (p > 0) q = -q; else p = -p;
+            if (p > 0)
+                q = -q;
+            else
+                p = -p;
             if (2 * p < std::min(3 * m * q - std::fabs(tolerance * q), std::fabs(e * q))) {
                 e = d;
                 d = p / q;
@@ -105,7 +112,8 @@ double brent(const Flows& f, double a, double b, double fa, double fb) {
 
 void check_cash_flow(double amount, double days) {
     if (!std::isfinite(amount))
-        fail(ErrorCode::DataException, "cash flow amount must be a finite number, got " + show(amount));
+        fail(ErrorCode::DataException,
+             "cash flow amount must be a finite number, got " + show(amount));
     if (!std::isfinite(days))
         fail(ErrorCode::DataException, "cash flow date must be finite, got " + show(days));
 }

@@ -12,12 +12,18 @@ void capture_error(CapturedError& err, int sqlstate, const char* message) noexce
 
 int sqlstate_for(core::ErrorCode code) noexcept {
     switch (code) {
-        case core::ErrorCode::InvalidParameter: return ERRCODE_INVALID_PARAMETER_VALUE;
-        case core::ErrorCode::DataException: return ERRCODE_DATA_EXCEPTION;
-        case core::ErrorCode::NumericOutOfRange: return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
-        case core::ErrorCode::ProgramLimitExceeded: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
-        case core::ErrorCode::CorruptState: return ERRCODE_INVALID_BINARY_REPRESENTATION;
-        case core::ErrorCode::Internal: return ERRCODE_INTERNAL_ERROR;
+        case core::ErrorCode::InvalidParameter:
+            return ERRCODE_INVALID_PARAMETER_VALUE;
+        case core::ErrorCode::DataException:
+            return ERRCODE_DATA_EXCEPTION;
+        case core::ErrorCode::NumericOutOfRange:
+            return ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE;
+        case core::ErrorCode::ProgramLimitExceeded:
+            return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+        case core::ErrorCode::CorruptState:
+            return ERRCODE_INVALID_BINARY_REPRESENTATION;
+        case core::ErrorCode::Internal:
+            return ERRCODE_INTERNAL_ERROR;
     }
     return ERRCODE_INTERNAL_ERROR;
 }

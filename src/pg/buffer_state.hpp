@@ -17,7 +17,7 @@ namespace pgp::pg {
 struct BufferHeader {
     int64_t count;
     int64_t capacity;
-    double parameter;    // the aggregate's constant parameter (confidence), fixed by the first row
+    double parameter;  // the aggregate's constant parameter (confidence), fixed by the first row
     int64_t has_parameter;
 };
 
@@ -51,8 +51,9 @@ struct FlatBuffer {
         const int64_t needed = b->count + extra;
         if (needed <= b->capacity) return b;
         const size_t room = call_core([&] {
-            return core::grow_capacity(static_cast<size_t>(b->capacity), static_cast<size_t>(needed),
-                                       sizeof(BufferHeader), sizeof(Element), what);
+            return core::grow_capacity(static_cast<size_t>(b->capacity),
+                                       static_cast<size_t>(needed), sizeof(BufferHeader),
+                                       sizeof(Element), what);
         });
         b = static_cast<BufferHeader*>(repalloc(b, bytes(room)));
         b->capacity = static_cast<int64_t>(room);
@@ -130,13 +131,18 @@ struct FlatBuffer {
         bytea* in = PG_GETARG_BYTEA_PP(0);
         const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
         const size_t size = VARSIZE_ANY_EXHDR(in);
-        struct Head { int64_t count; double parameter; int64_t has_parameter; };
+        struct Head {
+            int64_t count;
+            double parameter;
+            int64_t has_parameter;
+        };
         const Head head = call_core([&] {
             core::ByteReader r(bytes, size);
             r.expect_version(1, what);
             Head h{r.i64(), r.f64(), r.i64()};
             if (h.count < 0 || r.remaining() != sizeof(Element) * static_cast<size_t>(h.count))
-                core::fail(core::ErrorCode::CorruptState, std::string(what) + ": inconsistent length");
+                core::fail(core::ErrorCode::CorruptState,
+                           std::string(what) + ": inconsistent length");
             return h;
         });
         BufferHeader* b = create(context, head.count, what);

@@ -20,9 +20,7 @@ struct TextBuffer {
 
 }  // namespace
 
-PGP_FUNCTION(pgp_version) {
-    PG_RETURN_TEXT_P(cstring_to_text(PGP_EXTENSION_VERSION));
-}
+PGP_FUNCTION(pgp_version) { PG_RETURN_TEXT_P(cstring_to_text(PGP_EXTENSION_VERSION)); }
 
 PGP_FUNCTION(pgp_build_info) {
     const TextBuffer json = pgp::pg::call_core([] {

@@ -6,10 +6,7 @@
 #include "pg/sql_function.hpp"
 #include "core/xirr.hpp"
 
-extern "C" {
-#include "utils/date.h"
-#include "utils/timestamp.h"
-}
+extern "C" {}
 
 using pgp::core::CashFlow;
 using pgp::pg::BufferHeader;
@@ -21,7 +18,8 @@ constexpr const char* kWhat = "xirr";
 
 Datum xirr_add(FunctionCallInfo fcinfo, double days) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
-    BufferHeader* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    BufferHeader* state =
+        PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
     const double amount = PG_GETARG_FLOAT8(1);
     if (!std::isfinite(amount)) call_core([&] { pgp::core::check_cash_flow(amount, days); });
     if (state == nullptr) state = Flows::create(context, 16, kWhat);
@@ -56,7 +54,8 @@ PGP_FUNCTION(pgp_xirr_timestamptz_trans) {
 
 PGP_FUNCTION(pgp_xirr_combine) { return Flows::combine(fcinfo, kWhat); }
 PGP_FUNCTION(pgp_xirr_serialize) {
-    PG_RETURN_BYTEA_P(Flows::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
+    PG_RETURN_BYTEA_P(
+        Flows::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
 }
 PGP_FUNCTION(pgp_xirr_deserialize) { PG_RETURN_POINTER(Flows::deserialize(fcinfo, "xirr state")); }
 

@@ -45,7 +45,8 @@ PGP_FUNCTION(pgp_calmar_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* state = reinterpret_cast<const DrawdownState*>(PG_GETARG_POINTER(0));
     double ratio = 0.0;
-    const bool defined = call_core([&] { return pgp::core::calmar_ratio(*state, state->periods_per_year, &ratio); });
+    const bool defined =
+        call_core([&] { return pgp::core::calmar_ratio(*state, state->periods_per_year, &ratio); });
     if (!defined) PG_RETURN_NULL();
     PG_RETURN_FLOAT8(ratio);
 }

@@ -8,9 +8,7 @@
 #include "core/comoments.hpp"
 #include "core/monte_carlo.hpp"
 
-extern "C" {
-#include "catalog/pg_type.h"
-}
+extern "C" {}
 
 using pgp::core::ComomentHeader;
 using pgp::pg::call_core;
@@ -31,9 +29,10 @@ struct Vector {
 Vector vector_arg(FunctionCallInfo fcinfo, int argno, const char* name) {
     ArrayType* a = PG_GETARG_ARRAYTYPE_P(argno);
     if (ARR_NDIM(a) != 1)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("%s must be a one-dimensional, non-empty float8 array (got %d dimensions)",
-                               name, ARR_NDIM(a))));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("%s must be a one-dimensional, non-empty float8 array (got %d dimensions)",
+                        name, ARR_NDIM(a))));
     Vector v;
     v.data = reinterpret_cast<const double*>(ARR_DATA_PTR(a));
     v.length = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
@@ -59,7 +58,7 @@ ComomentHeader* add_row(FunctionCallInfo fcinfo, ComomentHeader* state, const Ve
     if (state == nullptr) state = new_state(context, x.length);
     if (!pgp::core::vector_ok(*state, x.data, x.length))
         call_core([&] { pgp::core::check_vector(*state, x.data, x.length); });  // raises the error
-    pgp::core::comoment_add(state, x.data);  // noexcept
+    pgp::core::comoment_add(state, x.data);                                     // noexcept
     return state;
 }
 
@@ -82,7 +81,8 @@ PGP_FUNCTION(pgp_comoment_trans) {
     if (PG_ARGISNULL(1)) return return_state(fcinfo);
     const Vector x = vector_arg(fcinfo, 1, "returns");
     if (x.has_null) return return_state(fcinfo);
-    ComomentHeader* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<ComomentHeader*>(PG_GETARG_POINTER(0));
+    ComomentHeader* state =
+        PG_ARGISNULL(0) ? nullptr : reinterpret_cast<ComomentHeader*>(PG_GETARG_POINTER(0));
     PG_RETURN_POINTER(add_row(fcinfo, state, x));
 }
 
@@ -95,13 +95,16 @@ PGP_FUNCTION(pgp_portfolio_trans) {
     if (x.has_null) return return_state(fcinfo);
     const Vector w = vector_arg(fcinfo, 2, "weights");
     if (w.has_null)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("weights must not contain NULL")));
-    pgp::core::PortfolioParameters p{kDefaultConfidence, kDefaultHorizon, kDefaultSimulations, kDefaultSeed};
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("weights must not contain NULL")));
+    pgp::core::PortfolioParameters p{kDefaultConfidence, kDefaultHorizon, kDefaultSimulations,
+                                     kDefaultSeed};
     if (nargs > 3) p.confidence = PG_GETARG_FLOAT8(3);
     if (nargs > 4) p.horizon_days = PG_GETARG_INT32(4);
     if (nargs > 5) p.simulations = PG_GETARG_INT32(5);
     if (nargs > 6) p.seed = PG_GETARG_INT64(6);
-    ComomentHeader* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<ComomentHeader*>(PG_GETARG_POINTER(0));
+    ComomentHeader* state =
+        PG_ARGISNULL(0) ? nullptr : reinterpret_cast<ComomentHeader*>(PG_GETARG_POINTER(0));
     if (state == nullptr) {
         MemoryContext context = pgp::pg::aggregate_context(fcinfo, "portfolio_trans");
         state = new_state(context, x.length);
@@ -115,7 +118,8 @@ PGP_FUNCTION(pgp_comoment_combine) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, "comoment_combine");
     if (PG_ARGISNULL(1)) return return_state(fcinfo);
     const auto* right = reinterpret_cast<const ComomentHeader*>(PG_GETARG_POINTER(1));
-    if (PG_ARGISNULL(0)) {  // copy: the right state's memory may be reset with its partial aggregate
+    if (PG_ARGISNULL(
+            0)) {  // copy: the right state's memory may be reset with its partial aggregate
         const size_t bytes = call_core([&] { return pgp::core::comoment_bytes(right->k); });
         auto* copy = static_cast<ComomentHeader*>(MemoryContextAlloc(context, bytes));
         std::memcpy(copy, right, bytes);
@@ -164,7 +168,8 @@ PGP_FUNCTION(pgp_covariance_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* state = reinterpret_cast<const ComomentHeader*>(PG_GETARG_POINTER(0));
     if (state->n < 2) PG_RETURN_NULL();
-    double* out = static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(state->k * state->k)));
+    double* out =
+        static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(state->k * state->k)));
     call_core([&] { pgp::core::covariance_matrix(state, 1, out); });
     return float8_matrix(out, nullptr, state->k);
 }
@@ -184,17 +189,14 @@ PGP_FUNCTION(pgp_var_monte_carlo_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* state = reinterpret_cast<const ComomentHeader*>(PG_GETARG_POINTER(0));
     if (state->n < 2) PG_RETURN_NULL();
-    double* covariance = static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(state->k * state->k)));
+    double* covariance =
+        static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(state->k * state->k)));
     const double var = call_core([&] {
         pgp::core::covariance_matrix(state, 1, covariance);
-        pgp::core::MonteCarloInput in{state->k,
-                                      pgp::core::comoment_mean(state),
-                                      covariance,
-                                      pgp::core::comoment_weights(state),
-                                      state->confidence,
-                                      state->horizon_days,
-                                      state->simulations,
-                                      static_cast<uint64_t>(state->seed)};
+        pgp::core::MonteCarloInput in{state->k,           pgp::core::comoment_mean(state),
+                                      covariance,         pgp::core::comoment_weights(state),
+                                      state->confidence,  state->horizon_days,
+                                      state->simulations, static_cast<uint64_t>(state->seed)};
         return pgp::core::monte_carlo_var(in, pgp::pg::postgres_interrupts());
     });
     PG_RETURN_FLOAT8(var);

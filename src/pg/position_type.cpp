@@ -9,10 +9,7 @@
 #include "pg/sql_function.hpp"
 #include "core/lots.hpp"
 
-extern "C" {
-#include "utils/numeric.h"
-#include "utils/timestamp.h"
-}
+extern "C" {}
 
 using pgp::core::ByteReader;
 using pgp::core::ByteWriter;
@@ -44,8 +41,8 @@ Datum numeric_from_decimal(Decimal d) {
         d.to_chars(t.chars, sizeof t.chars);
         return t;
     });
-    return DirectFunctionCall3(numeric_in, CStringGetDatum(text.chars), ObjectIdGetDatum(InvalidOid),
-                               Int32GetDatum(-1));
+    return DirectFunctionCall3(numeric_in, CStringGetDatum(text.chars),
+                               ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
 }
 
 // A stored position decoded into a palloc'd block (header + lots).
@@ -119,7 +116,8 @@ PGP_FUNCTION(pgp_position_out) {
     char* out = static_cast<char*>(palloc(capacity));
     call_core([&] {
         const std::string text = pgp::core::format_position(book);
-        if (text.size() + 1 > capacity) pgp::core::fail(pgp::core::ErrorCode::Internal, "position text too long");
+        if (text.size() + 1 > capacity)
+            pgp::core::fail(pgp::core::ErrorCode::Internal, "position text too long");
         std::memcpy(out, text.c_str(), text.size() + 1);
     });
     PG_RETURN_CSTRING(out);
@@ -181,8 +179,9 @@ PGP_FUNCTION(pgp_position_trans) {
         } else {
             const uint32_t capacity = book.header->capacity * 2;
             if (pgp::core::position_block_size(capacity) > MaxAllocSize)
-                ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                                errmsg("position_agg: too many open lots (%u)", book.header->capacity)));
+                ereport(ERROR,
+                        (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                         errmsg("position_agg: too many open lots (%u)", book.header->capacity)));
             block = repalloc(block, pgp::core::position_block_size(capacity));
             book = pgp::core::lot_book(block);
             book.header->capacity = capacity;
@@ -192,11 +191,14 @@ PGP_FUNCTION(pgp_position_trans) {
     if (result.oversold) {
         if (PG_NARGS() > 7 && !PG_ARGISNULL(7)) {
             char* label = text_to_cstring(PG_GETARG_TEXT_PP(7));
-            ereport(ERROR, (errcode(kInsufficientHoldings), errmsg("%s: %s", label, result.message),
-                            errhint("Record the missing buy or transfer_in, or correct the quantity sold.")));
+            ereport(
+                ERROR,
+                (errcode(kInsufficientHoldings), errmsg("%s: %s", label, result.message),
+                 errhint("Record the missing buy or transfer_in, or correct the quantity sold.")));
         }
-        ereport(ERROR, (errcode(kInsufficientHoldings), errmsg("%s", result.message),
-                        errhint("Record the missing buy or transfer_in, or correct the quantity sold.")));
+        ereport(ERROR,
+                (errcode(kInsufficientHoldings), errmsg("%s", result.message),
+                 errhint("Record the missing buy or transfer_in, or correct the quantity sold.")));
     }
     PG_RETURN_POINTER(block);
 }
@@ -211,8 +213,12 @@ PGP_FUNCTION(pgp_position_final) {
 // --- accessors ------------------------------------------------------------------------------
 
 PGP_FUNCTION(pgp_position_quantity) { return numeric_from_decimal(stored_header(fcinfo).quantity); }
-PGP_FUNCTION(pgp_position_cost_basis) { return numeric_from_decimal(stored_header(fcinfo).cost_basis); }
-PGP_FUNCTION(pgp_position_realized_pl) { return numeric_from_decimal(stored_header(fcinfo).realized_pl); }
+PGP_FUNCTION(pgp_position_cost_basis) {
+    return numeric_from_decimal(stored_header(fcinfo).cost_basis);
+}
+PGP_FUNCTION(pgp_position_realized_pl) {
+    return numeric_from_decimal(stored_header(fcinfo).realized_pl);
+}
 PGP_FUNCTION(pgp_position_income) { return numeric_from_decimal(stored_header(fcinfo).income); }
 PGP_FUNCTION(pgp_position_fees) { return numeric_from_decimal(stored_header(fcinfo).fees); }
 PGP_FUNCTION(pgp_position_transactions) { PG_RETURN_INT64(stored_header(fcinfo).transactions); }

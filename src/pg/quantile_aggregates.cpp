@@ -37,7 +37,8 @@ void fix_confidence(double& stored, int64_t& has, double confidence) {
 
 Datum values_trans(FunctionCallInfo fcinfo, double confidence) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
-    BufferHeader* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    BufferHeader* state =
+        PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
     if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) {  // a row with a NULL is skipped
         if (state == nullptr) PG_RETURN_NULL();
         PG_RETURN_POINTER(state);
@@ -52,7 +53,8 @@ Datum values_trans(FunctionCallInfo fcinfo, double confidence) {
 
 Datum sketch_trans(FunctionCallInfo fcinfo, double confidence) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, "var_historical_approx");
-    QuantileSketch* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<QuantileSketch*>(PG_GETARG_POINTER(0));
+    QuantileSketch* state =
+        PG_ARGISNULL(0) ? nullptr : reinterpret_cast<QuantileSketch*>(PG_GETARG_POINTER(0));
     if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) {
         if (state == nullptr) PG_RETURN_NULL();
         PG_RETURN_POINTER(state);
@@ -60,7 +62,8 @@ Datum sketch_trans(FunctionCallInfo fcinfo, double confidence) {
     const double r = PG_GETARG_FLOAT8(1);
     if (state == nullptr) {
         call_core([&] { pgp::core::check_confidence(confidence); });
-        state = static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
+        state =
+            static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
         state->confidence = confidence;
     } else if (state->confidence != confidence) {
         int64_t has = 1;
@@ -78,7 +81,8 @@ PGP_FUNCTION(pgp_var_historical_trans) {
 PGP_FUNCTION(pgp_var_historical_trans_default) { return values_trans(fcinfo, kDefaultConfidence); }
 PGP_FUNCTION(pgp_var_historical_combine) { return Values::combine(fcinfo, kWhat); }
 PGP_FUNCTION(pgp_var_historical_serialize) {
-    PG_RETURN_BYTEA_P(Values::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
+    PG_RETURN_BYTEA_P(
+        Values::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
 }
 PGP_FUNCTION(pgp_var_historical_deserialize) {
     PG_RETURN_POINTER(Values::deserialize(fcinfo, "var_historical state"));
@@ -91,8 +95,8 @@ PGP_FUNCTION(pgp_var_historical_final) {
     auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
     if (state->count == 0) PG_RETURN_NULL();
     const auto tail = call_core([&] {
-        return pgp::core::historical_tail(Values::elements(state), static_cast<size_t>(state->count),
-                                          state->parameter);
+        return pgp::core::historical_tail(Values::elements(state),
+                                          static_cast<size_t>(state->count), state->parameter);
     });
     PG_RETURN_FLOAT8(tail.var);
 }
@@ -101,14 +105,16 @@ PGP_FUNCTION(pgp_cvar_historical_final) {
     auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
     if (state->count == 0) PG_RETURN_NULL();
     const auto tail = call_core([&] {
-        return pgp::core::historical_tail(Values::elements(state), static_cast<size_t>(state->count),
-                                          state->parameter);
+        return pgp::core::historical_tail(Values::elements(state),
+                                          static_cast<size_t>(state->count), state->parameter);
     });
     PG_RETURN_FLOAT8(tail.cvar);
 }
 
 // --- approximate (sketch) ------------------------------------------------------------------------
-PGP_FUNCTION(pgp_var_approx_trans) { return sketch_trans(fcinfo, PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2)); }
+PGP_FUNCTION(pgp_var_approx_trans) {
+    return sketch_trans(fcinfo, PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2));
+}
 PGP_FUNCTION(pgp_var_approx_trans_default) { return sketch_trans(fcinfo, kDefaultConfidence); }
 PGP_FUNCTION(pgp_var_approx_combine) {
     return pgp::pg::combine_fixed_states<QuantileSketch>(fcinfo, "var_historical_approx combine");
@@ -130,7 +136,8 @@ PGP_FUNCTION(pgp_var_approx_deserialize) {
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
     const size_t size = VARSIZE_ANY_EXHDR(in);
-    auto* state = static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
+    auto* state =
+        static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
     call_core([&] {
         pgp::core::ByteReader r(bytes, size);
         QuantileSketch::decode(r, *state);
@@ -229,13 +236,15 @@ PGP_FUNCTION(pgp_quantile_sketch_final) {
 
 PGP_FUNCTION(pgp_sketch_rollup_trans) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, "rollup(quantile_sketch)");
-    QuantileSketch* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<QuantileSketch*>(PG_GETARG_POINTER(0));
+    QuantileSketch* state =
+        PG_ARGISNULL(0) ? nullptr : reinterpret_cast<QuantileSketch*>(PG_GETARG_POINTER(0));
     if (PG_ARGISNULL(1)) {
         if (state == nullptr) PG_RETURN_NULL();
         PG_RETURN_POINTER(state);
     }
     if (state == nullptr)
-        state = static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
+        state =
+            static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
     const QuantileSketch* next = sketch_from_varlena(PG_GETARG_BYTEA_PP(1));
     call_core([&] { state->merge(*next); });
     pfree(const_cast<QuantileSketch*>(next));
@@ -245,14 +254,16 @@ PGP_FUNCTION(pgp_sketch_rollup_trans) {
 PGP_FUNCTION(pgp_sketch_var) {
     const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
     const double confidence = PG_GETARG_FLOAT8(1);
-    if (sketch->count == 0) PG_RETURN_NULL();  // an empty sketch (typed in): undefined, like the aggregate over no rows
+    if (sketch->count == 0)
+        PG_RETURN_NULL();  // an empty sketch (typed in): undefined, like the aggregate over no rows
     PG_RETURN_FLOAT8(call_core([&] { return sketch->var(confidence); }));
 }
 
 PGP_FUNCTION(pgp_sketch_cvar) {
     const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
     const double confidence = PG_GETARG_FLOAT8(1);
-    if (sketch->count == 0) PG_RETURN_NULL();  // an empty sketch (typed in): undefined, like the aggregate over no rows
+    if (sketch->count == 0)
+        PG_RETURN_NULL();  // an empty sketch (typed in): undefined, like the aggregate over no rows
     PG_RETURN_FLOAT8(call_core([&] { return sketch->cvar(confidence); }));
 }
 

@@ -3,8 +3,8 @@
 
 #include "pg/postgres_headers.hpp"
 
-#define PGP_FUNCTION(name)          \
-    extern "C" {                    \
-    PG_FUNCTION_INFO_V1(name);      \
-    }                               \
+#define PGP_FUNCTION(name)     \
+    extern "C" {               \
+    PG_FUNCTION_INFO_V1(name); \
+    }                          \
     extern "C" Datum name(PG_FUNCTION_ARGS)

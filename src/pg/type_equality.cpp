@@ -27,9 +27,7 @@ bool same(Bytes a, Bytes b) {
     return a.size == b.size && (a.size == 0 || std::memcmp(a.data, b.data, a.size) == 0);
 }
 
-Datum hash_bytes(Bytes b) {
-    return hash_any(b.data, static_cast<int>(b.size));
-}
+Datum hash_bytes(Bytes b) { return hash_any(b.data, static_cast<int>(b.size)); }
 
 // Canonical bytes of a fixed-size summary in `buffer`, else the raw bytes.
 template <size_t N, bool (*Canonical)(const uint8_t*, size_t, uint8_t (&)[N]) noexcept>
@@ -40,12 +38,13 @@ Bytes fixed_canonical(struct varlena* v, uint8_t (&buffer)[N]) {
 }
 
 Bytes return_summary_bytes(Datum d, uint8_t (&buffer)[pgp::core::ReturnSummary::kEncodedSize]) {
-    return fixed_canonical<pgp::core::ReturnSummary::kEncodedSize, &pgp::core::canonical_return_summary>(
-        PG_DETOAST_DATUM_PACKED(d), buffer);
+    return fixed_canonical<pgp::core::ReturnSummary::kEncodedSize,
+                           &pgp::core::canonical_return_summary>(PG_DETOAST_DATUM_PACKED(d),
+                                                                 buffer);
 }
 Bytes pair_summary_bytes(Datum d, uint8_t (&buffer)[pgp::core::PairSummary::kEncodedSize]) {
-    return fixed_canonical<pgp::core::PairSummary::kEncodedSize, &pgp::core::canonical_pair_summary>(
-        PG_DETOAST_DATUM_PACKED(d), buffer);
+    return fixed_canonical<pgp::core::PairSummary::kEncodedSize,
+                           &pgp::core::canonical_pair_summary>(PG_DETOAST_DATUM_PACKED(d), buffer);
 }
 
 // A sketch's canonical bytes in palloc'd memory (scratch is the caller's 32 KiB sketch).
@@ -83,8 +82,8 @@ PGP_FUNCTION(pgp_return_summary_hash) {
 // --- pair_summary --------------------------------------------------------------------------------
 PGP_FUNCTION(pgp_pair_summary_eq) {
     uint8_t a[pgp::core::PairSummary::kEncodedSize], b[pgp::core::PairSummary::kEncodedSize];
-    PG_RETURN_BOOL(same(pair_summary_bytes(PG_GETARG_DATUM(0), a),
-                        pair_summary_bytes(PG_GETARG_DATUM(1), b)));
+    PG_RETURN_BOOL(
+        same(pair_summary_bytes(PG_GETARG_DATUM(0), a), pair_summary_bytes(PG_GETARG_DATUM(1), b)));
 }
 PGP_FUNCTION(pgp_pair_summary_ne) {
     uint8_t a[pgp::core::PairSummary::kEncodedSize], b[pgp::core::PairSummary::kEncodedSize];

@@ -40,8 +40,7 @@ TEST(Canonical, DoublesFollowFloat8Equality) {
     EXPECT_EQ(bits(canonical_double(-0.0)), bits(0.0));
     EXPECT_EQ(bits(canonical_double(0.0)), bits(0.0));
     const double payload_nan = -std::nan("0x5");
-    EXPECT_EQ(bits(canonical_double(payload_nan)),
-              bits(std::numeric_limits<double>::quiet_NaN()));
+    EXPECT_EQ(bits(canonical_double(payload_nan)), bits(std::numeric_limits<double>::quiet_NaN()));
     EXPECT_EQ(canonical_double(0.25), 0.25);
     EXPECT_EQ(canonical_double(-1e-300), -1e-300);
 }
@@ -77,7 +76,7 @@ TEST(Canonical, ReturnSummarySameValueSameBytes) {
     ReturnSummary negative_zero = zero;
     negative_zero.moments.mean = -0.0;
     negative_zero.moments.m3 = -0.0;
-    EXPECT_NE(encode(zero), encode(negative_zero));  // different bytes...
+    EXPECT_NE(encode(zero), encode(negative_zero));                        // different bytes...
     EXPECT_EQ(canonical(encode(zero)), canonical(encode(negative_zero)));  // ...one value
 }
 
@@ -112,8 +111,10 @@ TEST(Canonical, SketchIgnoresConfidence) {
     auto scratch = std::make_unique<QuantileSketch>();
     std::vector<uint8_t> cs(es.size()), ct(et.size());
     size_t ns = 0, nt = 0;
-    ASSERT_TRUE(canonical_quantile_sketch(es.data(), es.size(), *scratch, cs.data(), cs.size(), ns));
-    ASSERT_TRUE(canonical_quantile_sketch(et.data(), et.size(), *scratch, ct.data(), ct.size(), nt));
+    ASSERT_TRUE(
+        canonical_quantile_sketch(es.data(), es.size(), *scratch, cs.data(), cs.size(), ns));
+    ASSERT_TRUE(
+        canonical_quantile_sketch(et.data(), et.size(), *scratch, ct.data(), ct.size(), nt));
     EXPECT_EQ(ns, es.size());
     EXPECT_EQ(cs, ct);
     t->add(0.5);  // a different value
@@ -121,7 +122,8 @@ TEST(Canonical, SketchIgnoresConfidence) {
     ByteWriter w2(e2.data(), e2.size());
     t->encode(w2);
     size_t n2 = 0;
-    ASSERT_TRUE(canonical_quantile_sketch(e2.data(), e2.size(), *scratch, c2.data(), c2.size(), n2));
+    ASSERT_TRUE(
+        canonical_quantile_sketch(e2.data(), e2.size(), *scratch, c2.data(), c2.size(), n2));
     EXPECT_NE(std::vector<uint8_t>(c2.begin(), c2.begin() + n2), cs);
 }
 

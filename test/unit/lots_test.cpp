@@ -1,4 +1,5 @@
-// Lot accounting against hand-worked ledgers (Portfolio Performance's cost-method example and more).
+// Lot accounting against hand-worked ledgers (Portfolio Performance's cost-method example and
+// more).
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -23,7 +24,8 @@ struct Book {
     }
     LotBook book() { return lot_book(memory.data()); }
     const PositionHeader& h() { return *book().header; }
-    ApplyResult add(const char* day, TxnKind kind, const char* q, const char* p, const char* fees = "0") {
+    ApplyResult add(const char* day, TxnKind kind, const char* q, const char* p,
+                    const char* fees = "0") {
         LotBook b = book();
         if (needs_lot_slot(*b.header, kind)) {
             if (b.header->head > 0) {
@@ -60,17 +62,17 @@ Book pp_ledger(CostMethod method) {
 
 TEST(Lots, PortfolioPerformanceCostMethods) {
     // 400 shares cost 9,500 + 21,000 + 10,700 = 41,200; 150 sold for 16,500.
-    Book fifo = pp_ledger(CostMethod::Fifo);     // sold 100@95 + 50@105 = 14,750
+    Book fifo = pp_ledger(CostMethod::Fifo);  // sold 100@95 + 50@105 = 14,750
     EXPECT_EQ(fifo.h().realized_pl.to_string(), "1750");
     EXPECT_EQ(fifo.h().cost_basis.to_string(), "26450");
     Book average = pp_ledger(CostMethod::Average);  // 150 * 103 = 15,450
     EXPECT_EQ(average.h().realized_pl.to_string(), "1050");
     EXPECT_EQ(average.h().cost_basis.to_string(), "25750");
     EXPECT_EQ(average_cost(average.h()).to_string(), "103");
-    Book lifo = pp_ledger(CostMethod::Lifo);     // sold 100@107 + 50@105 = 15,950
+    Book lifo = pp_ledger(CostMethod::Lifo);  // sold 100@107 + 50@105 = 15,950
     EXPECT_EQ(lifo.h().realized_pl.to_string(), "550");
     EXPECT_EQ(lifo.h().cost_basis.to_string(), "25250");
-    Book hifo = pp_ledger(CostMethod::Hifo);     // highest first: the same lots as LIFO here
+    Book hifo = pp_ledger(CostMethod::Hifo);  // highest first: the same lots as LIFO here
     EXPECT_EQ(hifo.h().realized_pl.to_string(), "550");
     EXPECT_EQ(fifo.h().quantity.to_string(), "250");
     // FIFO keeps 150 @ 105 and 100 @ 107
@@ -92,8 +94,8 @@ TEST(Lots, HifoPicksTheDearestLotWhateverItsAge) {
 
 TEST(Lots, FeesRaiseCostAndCutProceeds) {
     Book b(CostMethod::Fifo);
-    b.add("2024-01-02", TxnKind::Buy, "10", "100", "5");   // cost 1005
-    b.add("2024-03-01", TxnKind::Sell, "4", "120", "3");   // proceeds 477; cost 402
+    b.add("2024-01-02", TxnKind::Buy, "10", "100", "5");  // cost 1005
+    b.add("2024-03-01", TxnKind::Sell, "4", "120", "3");  // proceeds 477; cost 402
     EXPECT_EQ(b.h().realized_pl.to_string(), "75");
     EXPECT_EQ(b.h().cost_basis.to_string(), "603");
     EXPECT_EQ(b.h().fees.to_string(), "8");
@@ -107,7 +109,7 @@ TEST(Lots, SplitRescalesOpenLotsAndKeepsCost) {
     b.add("2024-06-10", TxnKind::Split, "3", nullptr);  // 3-for-1
     EXPECT_EQ(b.h().quantity.to_string(), "45");
     EXPECT_EQ(b.h().cost_basis.to_string(), "4650");
-    b.add("2024-07-01", TxnKind::Sell, "30", "120");    // first lot: 30 shares costing 3000
+    b.add("2024-07-01", TxnKind::Sell, "30", "120");  // first lot: 30 shares costing 3000
     EXPECT_EQ(b.h().realized_pl.to_string(), "600");
     EXPECT_EQ(average_cost(b.h()).to_string(), "110");  // 15 shares for 1650
 }
@@ -116,7 +118,7 @@ TEST(Lots, DividendsInterestAndFees) {
     Book b(CostMethod::Fifo);
     b.add("2024-01-02", TxnKind::Buy, "100", "20");
     b.add("2024-03-15", TxnKind::Dividend, "100", "0.24", "3.6");  // 24 gross, 3.60 withheld
-    b.add("2024-06-15", TxnKind::Dividend, nullptr, "25.5");        // a total amount
+    b.add("2024-06-15", TxnKind::Dividend, nullptr, "25.5");       // a total amount
     b.add("2024-07-01", TxnKind::Fee, nullptr, nullptr, "1.25");
     EXPECT_EQ(b.h().income.to_string(), "49.5");
     EXPECT_EQ(b.h().fees.to_string(), "4.85");
@@ -139,7 +141,7 @@ TEST(Lots, PartialSalesOfThirdsLeaveNoResidue) {
     b.add("2024-01-04", TxnKind::Buy, "1", "50");    // 250 for 3
     b.add("2024-01-05", TxnKind::Sell, "1", "0");    // cost 83.333333333333
     EXPECT_EQ(b.h().cost_basis.to_string(), "166.666666666667");
-    b.add("2024-01-06", TxnKind::Sell, "2", "0");    // the last shares take the rest exactly
+    b.add("2024-01-06", TxnKind::Sell, "2", "0");  // the last shares take the rest exactly
     EXPECT_EQ(b.h().cost_basis.to_string(), "0");
     EXPECT_EQ(b.h().realized_pl.to_string(), "-250");
 }
@@ -168,9 +170,11 @@ TEST(Lots, RejectsImpossibleTransactions) {
 TEST(Lots, TextAndBinaryFormsRoundTrip) {
     Book b = pp_ledger(CostMethod::Fifo);
     const std::string text = format_position(b.book());
-    EXPECT_EQ(text,
-              "method=fifo quantity=250 cost_basis=26450 realized_pl=1750 income=0 fees=0 transactions=4 "
-              "last=2024-02-01T00:00:00Z lots=2024-01-03T00:00:00Z/150/15750,2024-01-04T00:00:00Z/100/10700");
+    EXPECT_EQ(
+        text,
+        "method=fifo quantity=250 cost_basis=26450 realized_pl=1750 income=0 fees=0 transactions=4 "
+        "last=2024-02-01T00:00:00Z "
+        "lots=2024-01-03T00:00:00Z/150/15750,2024-01-04T00:00:00Z/100/10700");
     const PositionHeader h = parse_position_header(text);
     std::vector<uint64_t> memory(position_block_size(h.capacity) / 8);
     LotBook copy = lot_book(memory.data());
@@ -193,8 +197,9 @@ TEST(Lots, TextAndBinaryFormsRoundTrip) {
     EXPECT_EQ(format_position(back), text);
     EXPECT_THROW(parse_position_header("method=fifo quantity=1"), Error);
     // totals that contradict the lots are refused
-    const std::string bad = "method=fifo quantity=2 cost_basis=10 realized_pl=0 income=0 fees=0 transactions=1 "
-                            "last=2024-01-01T00:00:00Z lots=2024-01-01T00:00:00Z/1/10";
+    const std::string bad =
+        "method=fifo quantity=2 cost_basis=10 realized_pl=0 income=0 fees=0 transactions=1 "
+        "last=2024-01-01T00:00:00Z lots=2024-01-01T00:00:00Z/1/10";
     const PositionHeader hb = parse_position_header(bad);
     std::vector<uint64_t> memory3(position_block_size(hb.capacity) / 8);
     LotBook lb = lot_book(memory3.data());
@@ -203,7 +208,8 @@ TEST(Lots, TextAndBinaryFormsRoundTrip) {
     // the binary form (receive) is held to the same rules (found by test/suites/fuzz.sh: a value
     // accepted by binary COPY printed text that did not read back)
     EXPECT_NO_THROW(validate_position_lots(back));
-    back.lots[back.header->head].quantity = back.lots[back.header->head].quantity + Decimal::parse("1");
+    back.lots[back.header->head].quantity =
+        back.lots[back.header->head].quantity + Decimal::parse("1");
     EXPECT_THROW(validate_position_lots(back), Error);
     back.lots[back.header->head].quantity = Decimal::parse("0");
     EXPECT_THROW(validate_position_lots(back), Error);

@@ -288,7 +288,8 @@ TEST(ReturnSummary, SubnormalMomentsRoundTripInText) {
     EXPECT_EQ(std::string(to_text(parsed.value).text), std::string(text.text));
     // a number that underflows to zero is still out of range, as in float8in
     const auto zero = parse_return_summary(
-        "(version:1,n:2,mean:0,m2:0,m3:0,m4:1e-400,log_growth:0,log_growth_error:0,total_losses:0)");
+        "(version:1,n:2,mean:0,m2:0,m3:0,m4:1e-400,log_growth:0,log_growth_error:0,total_losses:"
+        "0)");
     EXPECT_FALSE(zero.ok);
 }
 

@@ -15,8 +15,11 @@
 using namespace pgp::core;
 
 namespace {
-const double kRows[5][3] = {{0.01, 0.02, -0.01}, {0.03, -0.01, 0.0}, {-0.02, 0.01, 0.02},
-                            {0.005, 0.004, -0.003}, {0.012, -0.02, 0.01}};
+const double kRows[5][3] = {{0.01, 0.02, -0.01},
+                            {0.03, -0.01, 0.0},
+                            {-0.02, 0.01, 0.02},
+                            {0.005, 0.004, -0.003},
+                            {0.012, -0.02, 0.01}};
 
 struct Block {
     std::vector<double> memory;
@@ -37,9 +40,15 @@ TEST(Comoments, CovarianceAndCorrelationMatchNumpy) {
     for (const auto& row : kRows) comoment_add(b.h, row);
     double cov[9];
     covariance_matrix(b.h, 1, cov);
-    const double expected[9] = {0.0003238, -0.0001374, -0.00013020000000000002,
-                                -0.0001374, 0.0002532, -5.64e-05,
-                                -0.00013020000000000002, -5.64e-05, 0.00013780000000000002};
+    const double expected[9] = {0.0003238,
+                                -0.0001374,
+                                -0.00013020000000000002,
+                                -0.0001374,
+                                0.0002532,
+                                -5.64e-05,
+                                -0.00013020000000000002,
+                                -5.64e-05,
+                                0.00013780000000000002};
     for (int i = 0; i < 9; ++i) expect_close(cov[i], expected[i], 1e-12);  // np.cov
     double cor[9];
     bool defined[9];
@@ -80,7 +89,9 @@ TEST(Comoments, LengthAndParameterChecks) {
     const double changed[3] = {0.5, 0.3, 0.25};
     EXPECT_THROW(set_or_check_portfolio(b.h, changed, 3, p), Error);
     Block c(3);
-    EXPECT_THROW(set_or_check_portfolio(c.h, w3, 3, PortfolioParameters{0.95, 1, kMaxSimulations + 1, 1}), Error);
+    EXPECT_THROW(
+        set_or_check_portfolio(c.h, w3, 3, PortfolioParameters{0.95, 1, kMaxSimulations + 1, 1}),
+        Error);
     EXPECT_THROW(set_or_check_portfolio(c.h, w3, 3, PortfolioParameters{1.5, 1, 100, 1}), Error);
     EXPECT_THROW(set_or_check_portfolio(c.h, w3, 3, PortfolioParameters{0.95, 0, 100, 1}), Error);
 }

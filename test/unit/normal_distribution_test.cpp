@@ -10,10 +10,13 @@ using pgp::core::normal_cdf;
 using pgp::core::normal_quantile;
 
 TEST(NormalDistribution, QuantileMatchesScipy) {
-    struct Case { double p, x; };
+    struct Case {
+        double p, x;
+    };
     const Case cases[] = {
-        {0.05, -1.6448536269514729}, {0.01, -2.3263478740408408}, {0.975, 1.959963984540054},
-        {0.5, 0.0},                  {1e-10, -6.3613409024040557}, {0.999, 3.0902323061678132},
+        {0.05, -1.6448536269514729},  {0.01, -2.3263478740408408},
+        {0.975, 1.959963984540054},   {0.5, 0.0},
+        {1e-10, -6.3613409024040557}, {0.999, 3.0902323061678132},
     };
     for (const Case& c : cases) {
         const double x = normal_quantile(c.p);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Style kept by checks, not by hand (../shared/STYLE.md, .clang-format):
+#   * every tracked C++ file is formatted as .clang-format says (clang-format --dry-run -Werror);
+#   * the glue includes PostgreSQL only through src/pg/postgres_headers.hpp, and the core never
+#     includes PostgreSQL or the glue;
+# each with a negative control (a misformatted file, a stray include) that the check must catch.
+# Last line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() { failed=$((failed + 1)); echo "not ok - $1"; [[ -n ${2:-} ]] && echo "$2" | head -n 20; }
+WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+
+mapfile -t CXX < <(git ls-files '*.cpp' '*.hpp')
+# format_check FILES...: clang-format's findings, empty when every file is formatted
+format_check() { clang-format --style=file:.clang-format --dry-run -Werror "$@" 2>&1 | grep -E '^[^ ].*: (error|warning):' ; }
+out=$(format_check "${CXX[@]}")
+if [[ -z $out ]]; then ok "${#CXX[@]} C++ files are formatted as .clang-format says"
+else fail "C++ files not formatted (run: git ls-files '*.cpp' '*.hpp' | xargs clang-format -i)" "$out"; fi
+sed 's/^\(int weekday\)/   \1/' fetcher/src/civil_date.cpp > "$WORK/misformatted.cpp"
+if [[ -n $(format_check "$WORK/misformatted.cpp") ]]; then ok "a misformatted copy is caught"
+else fail "a misformatted copy is caught"; fi
+
+# include_check DIR...: quoted includes of the glue other than the project's own ("pg/...", "core/...")
+include_check() {
+  grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]' "$@" |
+    grep -vE '#[[:space:]]*include[[:space:]]*("(pg|core)/[^"]+"|<[^>]+>)' ; }
+glue=$(git ls-files 'src/pg/*.cpp' 'src/pg/*.hpp' | grep -v '^src/pg/postgres_headers.hpp$')
+out=$(include_check $glue; git ls-files 'src/pg/*' | xargs grep -HnE '#[[:space:]]*include[[:space:]]*<(postgres|fmgr|utils/|catalog/|access/)' )
+if [[ -z $out ]]; then ok "the glue includes PostgreSQL only through src/pg/postgres_headers.hpp"
+else fail "PostgreSQL headers included outside src/pg/postgres_headers.hpp" "$out"; fi
+{ echo '#include "pg/sql_function.hpp"'; echo '#include "utils/timestamp.h"'; } > "$WORK/stray.cpp"
+if [[ -n $(include_check "$WORK/stray.cpp") ]]; then ok "a stray PostgreSQL include is caught"
+else fail "a stray PostgreSQL include is caught"; fi
+out=$(git ls-files 'src/core/*' | xargs grep -HnE '#[[:space:]]*include[[:space:]]*"(pg/|postgres|fmgr|utils/|catalog/)')
+if [[ -z $out ]]; then ok "the core includes neither PostgreSQL nor the glue"
+else fail "the core includes PostgreSQL or the glue" "$out"; fi
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
