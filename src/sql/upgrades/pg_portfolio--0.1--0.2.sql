@@ -2009,22 +2009,26 @@ CREATE FUNCTION portfolio.quotes_mark_dirty() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    symbols text[];   -- each changed symbol with the first UTC day changed
+    days date[];
 BEGIN
+    -- the transition tables a statement has depend on its event; the rest is one query
     IF TG_OP = 'INSERT' THEN
-        PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
-        FROM (SELECT n.symbol, min((n.ts AT TIME ZONE 'UTC')::date) AS day FROM new_rows n GROUP BY n.symbol) s
-        JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
+        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
+        FROM (SELECT n.symbol, min((n.ts AT TIME ZONE 'UTC')::date) AS day FROM new_rows n GROUP BY n.symbol) x;
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
-        FROM (SELECT o.symbol, min((o.ts AT TIME ZONE 'UTC')::date) AS day FROM old_rows o GROUP BY o.symbol) s
-        JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
+        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
+        FROM (SELECT o.symbol, min((o.ts AT TIME ZONE 'UTC')::date) AS day FROM old_rows o GROUP BY o.symbol) x;
     ELSE
-        PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
-        FROM (SELECT x.symbol, min((x.ts AT TIME ZONE 'UTC')::date) AS day
-              FROM (SELECT o.symbol, o.ts FROM old_rows o UNION ALL SELECT n.symbol, n.ts FROM new_rows n) x
-              GROUP BY x.symbol) s
-        JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
+        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
+        FROM (SELECT r.symbol, min((r.ts AT TIME ZONE 'UTC')::date) AS day
+              FROM (SELECT o.symbol, o.ts FROM old_rows o UNION ALL SELECT n.symbol, n.ts FROM new_rows n) r
+              GROUP BY r.symbol) x;
     END IF;
+    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
+    FROM unnest(symbols, days) s(symbol, day)
+    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
     RETURN NULL;
 END
 $$;
@@ -2043,19 +2047,24 @@ CREATE FUNCTION portfolio.fx_rates_mark_dirty() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    changed jsonb;
+    bases text[];     -- each changed pair with the first day changed
+    quotes text[];
+    days date[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT jsonb_agg(jsonb_build_object('base', n.base, 'quote', n.quote, 'day', n.day)) INTO changed FROM new_rows n;
+        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
+        FROM (SELECT n.base, n.quote, min(n.day) AS day FROM new_rows n GROUP BY n.base, n.quote) x;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT jsonb_agg(jsonb_build_object('base', o.base, 'quote', o.quote, 'day', o.day)) INTO changed FROM old_rows o;
+        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
+        FROM (SELECT o.base, o.quote, min(o.day) AS day FROM old_rows o GROUP BY o.base, o.quote) x;
     ELSE
-        SELECT jsonb_agg(jsonb_build_object('base', x.base, 'quote', x.quote, 'day', x.day)) INTO changed
-        FROM (SELECT o.base, o.quote, o.day FROM old_rows o UNION ALL SELECT n.base, n.quote, n.day FROM new_rows n) x;
+        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
+        FROM (SELECT r.base, r.quote, min(r.day) AS day
+              FROM (SELECT o.base, o.quote, o.day FROM old_rows o UNION ALL SELECT n.base, n.quote, n.day FROM new_rows n) r
+              GROUP BY r.base, r.quote) x;
     END IF;
     PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day))
-    FROM (SELECT e->>'base' AS base, e->>'quote' AS quote, min((e->>'day')::date) AS day
-          FROM jsonb_array_elements(coalesce(changed, '[]')) e GROUP BY 1, 2) c
+    FROM unnest(bases, quotes, days) c(base, quote, day)
     CROSS JOIN LATERAL (VALUES (c.base, c.quote), (c.quote, c.base)) side(ccy, base_ccy)
     JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
                   JOIN portfolio.portfolios p ON p.id = t.portfolio_id
