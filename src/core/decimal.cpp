@@ -28,7 +28,7 @@ struct U256 {
     U128 lo = 0;
 };
 
-U256 multiply(U128 a, U128 b) noexcept {
+U256 wide_multiply(U128 a, U128 b) noexcept {
     const U128 mask = ~static_cast<uint64_t>(0);
     const U128 a0 = a & mask, a1 = a >> 64, b0 = b & mask, b1 = b >> 64;
     const U128 p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
@@ -60,7 +60,7 @@ Decimal Decimal::from_raw(Raw raw) {
 Decimal Decimal::mul_div(Decimal a, Decimal b, Decimal c) {
     if (c.is_zero()) fail(ErrorCode::InvalidParameter, "division by zero in a position amount");
     const bool negative = (a.sign() * b.sign() * c.sign()) < 0;
-    const U256 n = multiply(magnitude(a.raw()), magnitude(b.raw()));
+    const U256 n = wide_multiply(magnitude(a.raw()), magnitude(b.raw()));
     const U128 d = magnitude(c.raw());  // < 2^120
     // Restoring long division, one bit at a time: 256 steps, exact quotient and remainder.
     U128 q_hi = 0, q_lo = 0, r = 0;
@@ -82,12 +82,25 @@ Decimal Decimal::mul_div(Decimal a, Decimal b, Decimal c) {
     return Decimal(0, negative ? -q : q);
 }
 
+Decimal Decimal::multiply(Decimal a, Decimal b) {
+    const U128 ma = magnitude(a.raw()), mb = magnitude(b.raw());
+    if ((ma >> 64) != 0 || (mb >> 64) != 0) return mul_div(a, b, one());
+    const U128 product = ma * mb;  // < 2^128: both factors < 2^64
+    const U128 d = static_cast<U128>(scale());
+    U128 q = product / d;
+    const U128 r = product % d;
+    if (r >= d - r) ++q;  // 2r >= d: half away from zero, as mul_div
+    if (q >= kMaxMagnitude) out_of_range();
+    const Raw raw = static_cast<Raw>(q);
+    return Decimal(0, (a.sign() * b.sign()) < 0 ? -raw : raw);
+}
+
 int Decimal::compare_products(Decimal a, Decimal b, Decimal c, Decimal d) noexcept {
     const int s1 = a.sign() * b.sign(), s2 = c.sign() * d.sign();
     if (s1 != s2) return s1 < s2 ? -1 : 1;
     if (s1 == 0) return 0;
-    const int m = compare(multiply(magnitude(a.raw()), magnitude(b.raw())),
-                          multiply(magnitude(c.raw()), magnitude(d.raw())));
+    const int m = compare(wide_multiply(magnitude(a.raw()), magnitude(b.raw())),
+                          wide_multiply(magnitude(c.raw()), magnitude(d.raw())));
     return s1 > 0 ? m : -m;
 }
 

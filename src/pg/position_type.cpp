@@ -6,6 +6,7 @@
 // text (numeric_out / numeric_in), which is exact; a value the core's Decimal cannot hold is
 // SQLSTATE 22003.
 #include "pg/aggregate_support.hpp"
+#include "pg/decimal_numeric.hpp"
 #include "pg/sql_function.hpp"
 #include "core/lots.hpp"
 
@@ -17,33 +18,14 @@ using pgp::core::Decimal;
 using pgp::core::LotBook;
 using pgp::core::PositionHeader;
 using pgp::pg::call_core;
+using pgp::pg::decimal_from_numeric;
+using pgp::pg::numeric_from_decimal;
 
 namespace {
 
 // Selling more than is held: SQLSTATE PF001 (class PF, pg_portfolio's own; see docs/errors.md).
 constexpr int kInsufficientHoldings = MAKE_SQLSTATE('P', 'F', '0', '0', '1');
 constexpr uint32_t kInitialLots = 4;
-
-Decimal decimal_from_numeric(Datum value) {
-    char* text = DatumGetCString(DirectFunctionCall1(numeric_out, value));
-    const Decimal d = call_core([&] { return Decimal::parse(text); });
-    pfree(text);
-    return d;
-}
-
-struct DecimalText {
-    char chars[64];
-};
-
-Datum numeric_from_decimal(Decimal d) {
-    const DecimalText text = call_core([&] {
-        DecimalText t;
-        d.to_chars(t.chars, sizeof t.chars);
-        return t;
-    });
-    return DirectFunctionCall3(numeric_in, CStringGetDatum(text.chars),
-                               ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
 
 // A stored position decoded into a palloc'd block (header + lots).
 LotBook decode_stored(Datum datum) {

@@ -1,35 +1,17 @@
 // portfolio.rebalance_plan(): the glue between rebalance() in SQL (which gathers holdings,
 // prices and targets) and the lot-rounding optimiser in src/core/rebalance.*.
 #include "pg/boundary.hpp"
+#include "pg/decimal_numeric.hpp"
 #include "pg/sql_function.hpp"
 #include "core/rebalance.hpp"
 
 using pgp::core::Decimal;
 using pgp::core::RebalanceAsset;
 using pgp::pg::call_core;
+using pgp::pg::decimal_from_numeric;
+using pgp::pg::numeric_from_decimal;
 
 namespace {
-
-Decimal decimal_from_numeric(Datum value) {
-    char* text = DatumGetCString(DirectFunctionCall1(numeric_out, value));
-    const Decimal d = call_core([&] { return Decimal::parse(text); });
-    pfree(text);
-    return d;
-}
-
-struct DecimalText {
-    char chars[64];
-};
-
-Datum numeric_from_decimal(Decimal d) {
-    const DecimalText text = call_core([&] {
-        DecimalText t;
-        d.to_chars(t.chars, sizeof t.chars);
-        return t;
-    });
-    return DirectFunctionCall3(numeric_in, CStringGetDatum(text.chars),
-                               ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-}
 
 // The elements of a one-dimensional numeric[] without NULLs.
 int numeric_elements(ArrayType* array, const char* what, Datum** values) {

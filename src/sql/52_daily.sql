@@ -47,6 +47,42 @@ END;
 COMMENT ON FUNCTION portfolio.series_end(bigint) IS
     'the last day of a portfolio''s daily series: its last priced day or last transaction, at most today()';
 
+-- The valuation kernel in C++ (src/core/daily_values.hpp, glue src/pg/daily_values.cpp), used by
+-- value_days() below and private like it:
+--   day_path_agg(first_day, last_day, day, value ORDER BY day): one value per day of the window,
+--     carried forward over days without one, with the days it was observed (a close or FX path);
+--   span_days_agg(first_day, last_day, span_from, span_to, quantity, cost, price_key, rate_key,
+--                 path_keys, paths): a portfolio's holding spans valued on each day of its window
+--     (quantity x price x rate, cost x rate; no rate when rate_key is NULL), with the days some
+--     holding could not be valued; the paths come as two arrays, the same on every row, and are
+--     looked up by key (a join would copy a path into every span row it matches);
+--   span_days(block): the days some span covered, as rows.
+-- Decimal arithmetic (12 decimals, src/core/decimal.hpp), no floating point.
+CREATE FUNCTION portfolio.day_path_trans(internal, date, date, date, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'pgp_day_path_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.day_path_final(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'pgp_day_path_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE portfolio.day_path_agg(first_day date, last_day date, day date, value numeric) (
+    SFUNC = portfolio.day_path_trans, STYPE = internal,
+    FINALFUNC = portfolio.day_path_final, FINALFUNC_MODIFY = READ_WRITE, PARALLEL = SAFE
+);
+CREATE FUNCTION portfolio.span_days_trans(internal, date, date, date, date, numeric, numeric, text, text, text[], bytea[])
+    RETURNS internal AS 'MODULE_PATHNAME', 'pgp_span_days_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.span_days_final(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'pgp_span_days_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE portfolio.span_days_agg(first_day date, last_day date, span_from date, span_to date,
+                                         quantity numeric, cost numeric, price_key text, rate_key text,
+                                         path_keys text[], paths bytea[]) (
+    SFUNC = portfolio.span_days_trans, STYPE = internal,
+    FINALFUNC = portfolio.span_days_final, PARALLEL = SAFE
+);
+CREATE FUNCTION portfolio.span_days(days bytea)
+    RETURNS TABLE (day date, value numeric, cost numeric, missing integer, traded boolean)
+    AS 'MODULE_PATHNAME', 'pgp_span_days' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+REVOKE ALL ON FUNCTION portfolio.day_path_agg(date, date, date, numeric) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, numeric, text, text, text[], bytea[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
+
 -- The daily series of some portfolios from a day on: portfolio_ids[i] from from_days[i] (NULL or
 -- a day before the first transaction: the whole series). A day's row depends only on what happened
 -- up to that day, so rows from a day on are computed from the ledger's running positions (whole
@@ -55,22 +91,29 @@ COMMENT ON FUNCTION portfolio.series_end(bigint) IS
 -- computation exactly (test/suites/valuation.sh checks it after random writes).
 -- The named parts: txn (the ledger), bounds (per portfolio: first day, days computed, last priced
 -- day), running/deltas (the position after each transaction), holding_spans (quantity and cost
--- held over a range of days), closes/price_days (the price on a day), fx_days (FX on a day),
--- holding_values/securities, cash_spans/cash, events/event_days (flows and P/L parts), daily.
+-- held over a range of days), closes (the quotes), fx_days (FX on a day), paths (the price and
+-- FX rate on every day), securities and cash (the spans valued day by day in C++),
+-- events/event_days (flows and P/L parts), daily.
 CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
     RETURNS SETOF portfolio.daily_series
     LANGUAGE sql STABLE PARALLEL SAFE
     -- the planner's row estimates of generate_series (1,000 a call) make the query look costly
     -- enough to JIT-compile: 5 s of compiling for 20 portfolios of 75 days that run in 20 ms
     SET jit = off
+    -- the planner sees 10 rows in unnest(portfolio_ids) whatever its length, so its estimates of
+    -- every part are off by up to 100x and it joins the holding spans to the price paths by nested
+    -- loops over CTE scans (a rescan of every path per span: minutes for 100 portfolios). Without
+    -- nested loops they are hash joins; the lookups that need an index take arrays (= ANY) and
+    -- the per-symbol LATERAL lookups stay nested loops (they cannot be anything else).
+    SET enable_nestloop = off
 BEGIN ATOMIC
 WITH txn AS (
     SELECT t.id, t.portfolio_id, t.instrument, t.executed_at, t.kind, t.quantity, t.price, t.fees,
            t.amount, t.currency, p.base_currency, p.cost_method, p.name AS portfolio_name,
            (t.executed_at AT TIME ZONE 'UTC')::date AS day
-    FROM (SELECT DISTINCT w.portfolio_id FROM unnest(portfolio_ids) w(portfolio_id)) w
-    JOIN portfolio.transactions t ON t.portfolio_id = w.portfolio_id
+    FROM portfolio.transactions t
     JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+    WHERE t.portfolio_id = ANY (portfolio_ids)
 ), bounds AS (       -- compute_from is the day before write_from (its value gives write_from's return)
     SELECT f.portfolio_id, f.first_day,
            greatest(w.from_day, f.first_day) AS write_from,
@@ -121,7 +164,7 @@ WITH txn AS (
     FROM (SELECT DISTINCT ON (q.symbol, (q.ts AT TIME ZONE 'UTC')::date)
                  q.symbol, (q.ts AT TIME ZONE 'UTC')::date AS day, q.close
           FROM portfolio.quotes q
-          WHERE q.symbol IN (SELECT s.instrument FROM holding_spans s)
+          WHERE q.symbol = ANY (ARRAY(SELECT DISTINCT s.instrument FROM holding_spans s))
             AND q.ts >= (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
           ORDER BY q.symbol, (q.ts AT TIME ZONE 'UTC')::date, q.ts DESC) c
     UNION ALL
@@ -131,11 +174,6 @@ WITH txn AS (
                         WHERE q.symbol = s.symbol
                           AND q.ts < (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
                         ORDER BY q.ts DESC LIMIT 1) l
-), price_days AS (     -- the price on a day: carried forward to the next quote; quoted: a quote that day
-    SELECT c.symbol, g::date AS day, c.close, g::date = c.day AS quoted
-    FROM (SELECT c.*, lead(c.day) OVER (PARTITION BY c.symbol ORDER BY c.day) AS next_day FROM closes c) c,
-         generate_series(greatest(c.day, (SELECT wd.first_day FROM window_days wd)),
-                         coalesce(c.next_day - 1, (SELECT wd.last_day FROM window_days wd)), interval '1 day') g
 ), fx_pairs AS (
     SELECT DISTINCT t.currency, t.base_currency FROM txn t WHERE t.currency <> t.base_currency
 ), fx_days AS (        -- FX on a day (portfolio.fx_days: the one rule), per pair over the days computed
@@ -144,42 +182,37 @@ WITH txn AS (
     CROSS JOIN LATERAL portfolio.fx_days(p.currency, p.base_currency,
                                          (SELECT wd.first_day FROM window_days wd),
                                          (SELECT wd.last_day FROM window_days wd)) f
-), prices_base AS (   -- per symbol, base currency and day: the carried close and the FX rate, once
-    SELECT pd.symbol, b.base_currency, pd.day, pd.close, pd.quoted,
-           CASE WHEN i.currency = b.base_currency THEN 1 ELSE f.rate END AS rate
-    FROM price_days pd
-    JOIN portfolio.instruments i ON i.symbol = pd.symbol
-    CROSS JOIN (SELECT DISTINCT t.base_currency FROM txn t) b
-    LEFT JOIN fx_days f ON f.currency = i.currency AND f.base_currency = b.base_currency AND f.day = pd.day
-), price_arrays AS (   -- one row per symbol and base currency: dense daily arrays
-    SELECT pb.symbol, pb.base_currency, min(pb.day) AS first_day,
-           array_agg(pb.close ORDER BY pb.day) AS closes, array_agg(pb.rate ORDER BY pb.day) AS rates,
-           array_agg(pb.quoted ORDER BY pb.day) AS quoted
-    FROM prices_base pb GROUP BY pb.symbol, pb.base_currency
-), holding_values AS (   -- one row per holding and day, sliced from the arrays (no join per day)
-    SELECT s.portfolio_id, greatest(s.from_day, pa.first_day) + (u.n - 1)::integer AS day,
-           s.quantity * u.close * u.rate AS value,
-           s.cost * CASE WHEN s.currency = s.base_currency THEN 1 ELSE u.rate END AS cost,
-           u.close IS NULL OR u.rate IS NULL AS missing, u.quoted
-    FROM holding_spans s
-    JOIN price_arrays pa ON pa.symbol = s.instrument AND pa.base_currency = s.base_currency
-    CROSS JOIN LATERAL unnest(
-        pa.closes[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1],
-        pa.rates[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1],
-        pa.quoted[greatest(s.from_day, pa.first_day) - pa.first_day + 1 : s.to_day - pa.first_day + 1])
-        WITH ORDINALITY u(close, rate, quoted, n)
-    WHERE s.quantity <> 0
-    UNION ALL            -- days held before the instrument's first quote, or with none: unpriced
-    SELECT s.portfolio_id, g::date, NULL, NULL, true, false
-    FROM holding_spans s
-    LEFT JOIN price_arrays pa ON pa.symbol = s.instrument AND pa.base_currency = s.base_currency
-    CROSS JOIN generate_series(s.from_day, least(s.to_day, coalesce(pa.first_day - 1, s.to_day)), interval '1 day') g
-    WHERE s.quantity <> 0
-), securities AS (
-    SELECT h.portfolio_id, h.day, sum(h.value) AS value, sum(h.cost) AS cost,
-           count(*) FILTER (WHERE h.missing) AS missing, bool_or(h.quoted) AS traded
-    FROM holding_values h
-    GROUP BY h.portfolio_id, h.day
+), paths AS MATERIALIZED (  -- the day paths of the call (portfolio.day_path_agg), under their keys:
+                       -- 'p <symbol>' the close carried forward to the next quote, 'r <currency>
+                       -- <base>' the FX rate, 'u' 1 on every day (the price of a unit of cash).
+                       -- A symbol never quoted or a pair without rates has none: its days are missing.
+    SELECT array_agg(k.key) AS keys, array_agg(k.path) AS paths
+    FROM (SELECT 'p ' || c.symbol AS key,
+                 portfolio.day_path_agg(wd.first_day, wd.last_day, c.day, c.close ORDER BY c.day) AS path
+          FROM closes c CROSS JOIN window_days wd
+          GROUP BY c.symbol
+          UNION ALL
+          SELECT 'r ' || f.currency || ' ' || f.base_currency,
+                 portfolio.day_path_agg(wd.first_day, wd.last_day, f.day, f.rate ORDER BY f.day)
+          FROM fx_days f CROSS JOIN window_days wd
+          GROUP BY f.currency, f.base_currency
+          UNION ALL
+          SELECT 'u', portfolio.day_path_agg(wd.first_day, wd.last_day, wd.first_day, 1) FROM window_days wd) k
+), securities AS (     -- per portfolio and day held: the holdings' value and cost in the base
+                       -- currency, how many had no price or rate, whether one was quoted; the spans
+                       -- are valued in C++ (portfolio.span_days_agg), one block per portfolio
+    SELECT v.portfolio_id, d.day, d.value, d.cost, d.missing, d.traded
+    FROM (SELECT s.portfolio_id,
+                 portfolio.span_days_agg(b.compute_from, b.end_day, s.from_day, s.to_day, s.quantity, s.cost,
+                                         'p ' || s.instrument,
+                                         CASE WHEN s.currency <> s.base_currency
+                                              THEN 'r ' || s.currency || ' ' || s.base_currency END,
+                                         (SELECT pa.keys FROM paths pa), (SELECT pa.paths FROM paths pa)) AS days
+          FROM holding_spans s
+          JOIN bounds b ON b.portfolio_id = s.portfolio_id
+          WHERE s.quantity <> 0
+          GROUP BY s.portfolio_id) v
+    CROSS JOIN LATERAL portfolio.span_days(v.days) d
 ), cash_spans AS (
     SELECT c.portfolio_id, c.currency, c.base_currency, c.day AS from_day,
            lead(c.day) OVER pw - 1 AS to_day,
@@ -188,17 +221,19 @@ WITH txn AS (
                  sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS delta
           FROM txn t GROUP BY t.portfolio_id, t.currency, t.base_currency, t.day) c
     WINDOW pw AS (PARTITION BY c.portfolio_id, c.currency ORDER BY c.day)
-), cash AS (
-    SELECT s.portfolio_id, g::date AS day,
-           sum(s.balance * CASE WHEN s.currency = s.base_currency THEN 1 ELSE f.rate END) AS value,
-           count(*) FILTER (WHERE s.currency <> s.base_currency AND f.rate IS NULL) AS missing
-    FROM cash_spans s
-    JOIN bounds b ON b.portfolio_id = s.portfolio_id
-    CROSS JOIN generate_series(greatest(s.from_day, b.compute_from), least(coalesce(s.to_day, b.end_day), b.end_day),
-                               interval '1 day') g
-    LEFT JOIN fx_days f ON f.currency = s.currency AND f.base_currency = s.base_currency AND f.day = g::date
-    WHERE s.balance <> 0
-    GROUP BY s.portfolio_id, g::date
+), cash AS (           -- per portfolio and day: the cash balances in the base currency (a balance
+                       -- is a holding of units priced 1), how many had no FX rate
+    SELECT v.portfolio_id, d.day, d.value, d.missing
+    FROM (SELECT s.portfolio_id,
+                 portfolio.span_days_agg(b.compute_from, b.end_day, s.from_day, s.to_day, s.balance, NULL, 'u',
+                                         CASE WHEN s.currency <> s.base_currency
+                                              THEN 'r ' || s.currency || ' ' || s.base_currency END,
+                                         (SELECT pa.keys FROM paths pa), (SELECT pa.paths FROM paths pa)) AS days
+          FROM cash_spans s
+          JOIN bounds b ON b.portfolio_id = s.portfolio_id
+          WHERE s.balance <> 0
+          GROUP BY s.portfolio_id) v
+    CROSS JOIN LATERAL portfolio.span_days(v.days) d
 ), events AS (         -- flows (portfolio.external_flow: in +, out -) and P/L parts of each
                        -- transaction, in its currency; a transfer out without a price leaves at cost
     SELECT d.portfolio_id, d.day, d.currency, d.base_currency,

@@ -1,6 +1,8 @@
 // Exact fixed-point decimal: parsing, printing, exact sums, single-rounding products and quotients.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/decimal.hpp"
 #include "core/error.hpp"
 
@@ -78,4 +80,33 @@ TEST(Decimal, OutOfRangeAndGarbageAreErrors) {
     EXPECT_EQ(code_of([] { Decimal::parse(""); }), ErrorCode::DataException);
     EXPECT_EQ(code_of([] { Decimal::divide(Decimal::parse("1"), Decimal()); }),
               ErrorCode::InvalidParameter);
+}
+
+// The 128-bit fast path of multiply() rounds exactly like the 256-bit long division, at and around
+// its 2^64 boundary, for both signs and at exact halves.
+TEST(Decimal, FastProductEqualsLongDivision) {
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    for (int i = 0; i < 20000; ++i) {
+        // 1 to 64 random bits, or (65) a little past 2^64: the slow path
+        const int bits_a = 1 + static_cast<int>(next() % 65),
+                  bits_b = 1 + static_cast<int>(next() % 64);
+        Decimal::Raw ra = static_cast<Decimal::Raw>(next() >> (64 - std::min(bits_a, 64)));
+        Decimal::Raw rb = static_cast<Decimal::Raw>(next() >> (64 - bits_b));
+        if (bits_a > 64) ra = (ra << 2) | 3;
+        if (next() & 1) ra = -ra;
+        if (next() & 1) rb = -rb;
+        const Decimal a = Decimal::from_raw(ra), b = Decimal::from_raw(rb);
+        ASSERT_EQ(Decimal::multiply(a, b), Decimal::mul_div(a, b, Decimal::one()))
+            << a.to_string() << " * " << b.to_string();
+    }
+    EXPECT_EQ(Decimal::multiply(d("0.000001"), d("0.0000005")).to_string(), "0.000000000001");
+    EXPECT_EQ(Decimal::multiply(d("-0.000001"), d("0.0000005")).to_string(), "-0.000000000001");
+    EXPECT_EQ(Decimal::multiply(d("0.000001"), d("0.0000004")).to_string(), "0");
+    EXPECT_EQ((d("1234567.891") * d("1.33")).to_string(), "1641975.29503");
 }

@@ -1,0 +1,206 @@
+// The daily valuation kernel: day paths (carry-forward, quoted days, stale gaps) and a portfolio's
+// day values from holding spans, against hand-worked figures.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "core/daily_values.hpp"
+#include "core/error.hpp"
+
+using pgp::core::DayPathBuilder;
+using pgp::core::DayPathReader;
+using pgp::core::Decimal;
+using pgp::core::Error;
+using pgp::core::ErrorCode;
+using pgp::core::HoldingSpan;
+using pgp::core::SpanDaysReader;
+
+namespace {
+
+Decimal d(const char* s) { return Decimal::parse(s); }
+
+// A built path and the memory it lives in (8-byte aligned, like palloc).
+struct Path {
+    std::vector<uint64_t> memory;
+    DayPathBuilder* builder = nullptr;
+    Path(int32_t first_day, int32_t last_day) {
+        const int32_t days = pgp::core::day_path_window_days(first_day, last_day);
+        memory.resize((sizeof(DayPathBuilder) + pgp::core::day_path_size(days)) / 8 + 1);
+        builder = pgp::core::day_path_start(memory.data(), first_day, last_day);
+    }
+    void add(int32_t day, const char* value) {
+        const Decimal v = value ? d(value) : Decimal();
+        pgp::core::day_path_add(*builder, day, value ? &v : nullptr);
+    }
+    DayPathReader finish() {
+        const uint8_t* bytes = pgp::core::day_path_finish(*builder);
+        return DayPathReader::open(bytes, pgp::core::day_path_size(builder->days));
+    }
+};
+
+// A day-values block, deliberately placed at an odd address (a bytea in a tuple is unaligned).
+struct Days {
+    std::vector<uint8_t> memory;
+    uint8_t* block;
+    int32_t days;
+    Days(int32_t first_day, int32_t last_day) {
+        days = pgp::core::day_path_window_days(first_day, last_day);
+        memory.resize(pgp::core::span_days_size(days) + 1);
+        block = memory.data() + 1;
+        pgp::core::span_days_start(block, first_day, last_day);
+    }
+    SpanDaysReader read() const {
+        return SpanDaysReader::open(block, pgp::core::span_days_size(days));
+    }
+};
+
+ErrorCode code_of(void (*fn)()) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return ErrorCode::Internal;
+}
+
+}  // namespace
+
+TEST(DailyValues, PathCarriesTheLastCloseAndMarksQuotedDays) {
+    Path p(10, 19);
+    p.add(8, "5");  // before the window: carried into it
+    p.add(12, "6");
+    p.add(15, "7");
+    const DayPathReader r = p.finish();
+    EXPECT_EQ(r.first_day(), 10);
+    EXPECT_EQ(r.days(), 10);
+    const char* expected[] = {"5", "5", "6", "6", "6", "7", "7", "7", "7", "7"};
+    const bool quoted[] = {false, false, true, false, false, true, false, false, false, false};
+    for (int32_t day = 10; day <= 19; ++day) {
+        ASSERT_TRUE(r.present(day)) << day;
+        EXPECT_EQ(r.value(day).to_string(), expected[day - 10]) << day;
+        EXPECT_EQ(r.quoted(day), quoted[day - 10]) << day;
+    }
+    EXPECT_FALSE(r.present(9));  // outside the window
+    EXPECT_FALSE(r.present(20));
+}
+
+TEST(DailyValues, PathWithoutAnEarlierObservationStartsAbsent) {
+    Path p(10, 14);
+    p.add(12, "1.5");
+    p.add(12, "1.25");   // a second close of the same day replaces the first
+    p.add(13, nullptr);  // an observation without a value (a rate past its staleness)
+    const DayPathReader r = p.finish();
+    EXPECT_FALSE(r.present(10));
+    EXPECT_FALSE(r.present(11));
+    EXPECT_TRUE(r.present(12));
+    EXPECT_EQ(r.value(12).to_string(), "1.25");
+    EXPECT_FALSE(r.present(13));
+    EXPECT_FALSE(r.present(14));  // the absence is carried too
+}
+
+TEST(DailyValues, EmptyWindowAndLimits) {
+    Path p(10, 9);
+    p.add(5, "1");
+    EXPECT_EQ(p.finish().days(), 0);
+    EXPECT_EQ(code_of([] { pgp::core::day_path_window_days(0, 200 * 366); }),
+              ErrorCode::InvalidParameter);
+    EXPECT_EQ(code_of([] {
+                  Path q(0, 3);
+                  q.add(2, "1");
+                  q.add(1, "1");
+              }),
+              ErrorCode::Internal);
+}
+
+TEST(DailyValues, SpanDaysValueHoldingsAndCountMissingDays) {
+    // window days 100..104; a stock quoted on 101 and 103 (carried between), FX on 100..102 only
+    Path close(100, 104);
+    close.add(101, "20");
+    close.add(103, "22.5");
+    Path fx(100, 104);
+    fx.add(100, "1.5");
+    fx.add(103, nullptr);  // too stale from 103 on
+    const DayPathReader c = close.finish(), r = fx.finish();
+    Days days(100, 104);
+    // 10 shares costing 150 held from 99 to 103, in a foreign currency
+    pgp::core::span_days_add(days.block, HoldingSpan{99, 103, d("10"), d("150"), true, true}, &c,
+                             &r);
+    // 4 more shares of a base-currency holding on 102..110 at a flat path, cost 30
+    Path flat(100, 104);
+    flat.add(90, "2.5");
+    const DayPathReader f = flat.finish();
+    pgp::core::span_days_add(days.block, HoldingSpan{102, 110, d("4"), d("30"), true, false}, &f,
+                             nullptr);
+    const SpanDaysReader out = days.read();
+    ASSERT_EQ(out.days(), 5);
+    struct Want {
+        bool touched, traded;
+        int missing;
+        const char* value;
+        const char* cost;
+    };
+    const Want want[] = {
+        {true, false, 1, "0", "0"},      // 100: no close yet
+        {true, true, 0, "300", "225"},   // 101: 10 x 20 x 1.5; 150 x 1.5
+        {true, false, 0, "310", "255"},  // 102: + 4 x 2.5; + 30
+        {true, true, 1, "10", "30"},     // 103: the rate is gone: the stock is missing
+        {true, false, 0, "10", "30"},    // 104: the stock's span ended on 103
+    };
+    for (int32_t i = 0; i < 5; ++i) {
+        const auto v = out.at(i);
+        EXPECT_EQ(v.day, 100 + i);
+        EXPECT_EQ(v.touched, want[i].touched) << i;
+        EXPECT_EQ(v.traded, want[i].traded) << i;
+        EXPECT_EQ(v.missing, want[i].missing) << i;
+        EXPECT_EQ(v.value.to_string(), want[i].value) << i;
+        EXPECT_EQ(v.cost.to_string(), want[i].cost) << i;
+    }
+}
+
+TEST(DailyValues, UnquotedHoldingsAndUnconvertedCurrenciesAreMissing) {
+    Days days(0, 2);
+    pgp::core::span_days_add(days.block, HoldingSpan{0, 2, d("1"), Decimal(), false, false},
+                             nullptr, nullptr);
+    Path unit(0, 2);
+    unit.add(0, "1");
+    const DayPathReader u = unit.finish();
+    pgp::core::span_days_add(days.block, HoldingSpan{1, 1, d("-7.25"), Decimal(), false, true}, &u,
+                             nullptr);
+    const SpanDaysReader out = days.read();
+    EXPECT_EQ(out.at(0).missing, 1);
+    EXPECT_EQ(out.at(1).missing, 2);
+    EXPECT_FALSE(out.at(1).traded);
+    EXPECT_EQ(out.at(2).missing, 1);
+}
+
+TEST(DailyValues, SumsPastTheDecimalRangeAreErrors) {
+    EXPECT_EQ(code_of([] {
+                  Path p(0, 0);
+                  p.add(0, "900000000000000000000000");
+                  const DayPathReader r = p.finish();
+                  Days days(0, 0);
+                  pgp::core::span_days_add(
+                      days.block, HoldingSpan{0, 0, d("2"), Decimal(), false, false}, &r, nullptr);
+              }),
+              ErrorCode::NumericOutOfRange);
+}
+
+TEST(DailyValues, CorruptBlocksAreRefused) {
+    EXPECT_EQ(code_of([] {
+                  std::vector<uint8_t> b(16, 0);
+                  DayPathReader::open(b.data(), b.size());
+              }),
+              ErrorCode::CorruptState);
+    Path p(0, 3);
+    p.add(0, "1");
+    const DayPathReader r = p.finish();
+    (void)r;
+    const uint8_t* bytes = pgp::core::day_path_finish(*p.builder);
+    std::vector<uint8_t> copy(bytes, bytes + pgp::core::day_path_size(4));
+    EXPECT_NO_THROW(DayPathReader::open(copy.data(), copy.size()));
+    EXPECT_THROW(DayPathReader::open(copy.data(), copy.size() - 1), Error);  // wrong size
+    EXPECT_THROW(SpanDaysReader::open(copy.data(), copy.size()), Error);     // wrong kind
+    copy[0] = 9;
+    EXPECT_THROW(DayPathReader::open(copy.data(), copy.size()), Error);  // wrong version
+}
