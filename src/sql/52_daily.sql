@@ -29,21 +29,103 @@ CREATE TABLE portfolio.daily_series (
 COMMENT ON TABLE portfolio.daily_series IS
     'private: read portfolio.portfolio_daily; kept current by portfolio.refresh()';
 
--- The last day of a portfolio's series: its last priced day (the last quote of any instrument it
--- has traded) or its last transaction when that is later, never after today(). NULL without
--- transactions. The one definition value_days() and refresh use.
-CREATE FUNCTION portfolio.series_end(portfolio_id bigint) RETURNS date
+-- The end of each portfolio's ledger, stored by refresh: per instrument it ever traded the
+-- quantity and cost held after its last transaction, per currency the cash balance (instrument
+-- NULL), and the ledger's first and last transaction day. A refresh that only has days after the
+-- last transaction to compute (new quotes, FX rates) starts from it instead of replaying the
+-- ledger. Rows are deleted by every mark that changes the ledger (mark_dirty, 53_valuation_queue
+-- .sql) and written again by the next refresh (write_days, 56_refresh.sql); a portfolio without
+-- rows is replayed. Private, like daily_series.
+CREATE TABLE portfolio.ledger_ends (
+    portfolio_id bigint  NOT NULL REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
+    instrument   text,              -- NULL: a cash balance in currency
+    currency     text    NOT NULL,
+    quantity     numeric NOT NULL,  -- shares held, or the cash balance
+    cost         numeric,           -- the holding's cost basis in currency (NULL for cash)
+    first_day    date    NOT NULL,  -- the ledger's first and last transaction day (UTC)
+    last_day     date    NOT NULL
+);
+CREATE INDEX ledger_ends_portfolio ON portfolio.ledger_ends (portfolio_id);
+COMMENT ON TABLE portfolio.ledger_ends IS
+    'private: each portfolio''s holdings and cash after its last transaction; written by portfolio.refresh()';
+
+-- The ledger end of some portfolios, computed from their transactions (what refresh stores).
+CREATE FUNCTION portfolio.ledger_end_rows(portfolio_ids bigint[]) RETURNS SETOF portfolio.ledger_ends
     LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT least(portfolio.today(),
-                 greatest(max((t.executed_at AT TIME ZONE 'UTC')::date),
-                          (SELECT max((l.ts AT TIME ZONE 'UTC')::date)
-                           FROM (SELECT DISTINCT x.instrument FROM portfolio.transactions x
-                                 WHERE x.portfolio_id = series_end.portfolio_id AND x.instrument IS NOT NULL) s
-                           CROSS JOIN LATERAL (SELECT q.ts FROM portfolio.quotes q WHERE q.symbol = s.instrument
-                                               ORDER BY q.ts DESC LIMIT 1) l)))
-    FROM portfolio.transactions t WHERE t.portfolio_id = series_end.portfolio_id;
+WITH txn AS (
+    SELECT t.*, p.cost_method, p.name AS portfolio_name, (t.executed_at AT TIME ZONE 'UTC')::date AS day
+    FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+    WHERE t.portfolio_id = ANY (portfolio_ids)
+), extent AS (
+    SELECT x.portfolio_id, min(x.day) AS first_day, max(x.day) AS last_day FROM txn x GROUP BY x.portfolio_id
+)
+SELECT h.portfolio_id, h.instrument, h.currency, portfolio.quantity(h.pos), portfolio.cost_basis(h.pos),
+       e.first_day, e.last_day
+FROM (SELECT t.portfolio_id, t.instrument, t.currency,
+             portfolio.position_agg(t.executed_at, t.kind,
+                                    portfolio.position_quantity_arg(t.kind, t.quantity),
+                                    portfolio.position_price_arg(t.kind, t.price, t.amount),
+                                    t.fees, t.cost_method,
+                                    portfolio.position_label(t.portfolio_id, t.portfolio_name, t.instrument)
+                                    ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS pos
+      FROM txn t WHERE t.instrument IS NOT NULL
+      GROUP BY t.portfolio_id, t.instrument, t.currency) h
+JOIN extent e ON e.portfolio_id = h.portfolio_id
+UNION ALL
+SELECT c.portfolio_id, NULL, c.currency,
+       sum(portfolio.cash_effect(c.kind, c.quantity, c.price, c.fees, c.amount)), NULL, e.first_day, e.last_day
+FROM txn c JOIN extent e ON e.portfolio_id = c.portfolio_id
+GROUP BY c.portfolio_id, c.currency, e.first_day, e.last_day;
 END;
+REVOKE ALL ON FUNCTION portfolio.ledger_end_rows(bigint[]) FROM PUBLIC;
+
+-- Per portfolio: the ledger's first and last transaction day and the instruments it ever traded,
+-- from the stored ledger end where there is one (stored), else from the transactions.
+CREATE FUNCTION portfolio.ledger_extents(portfolio_ids bigint[])
+    RETURNS TABLE (portfolio_id bigint, first_day date, last_day date, instruments text[], stored boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT e.portfolio_id, min(e.first_day), max(e.last_day),
+           coalesce(array_agg(e.instrument) FILTER (WHERE e.instrument IS NOT NULL), '{}'), true
+    FROM portfolio.ledger_ends e
+    WHERE e.portfolio_id = ANY (portfolio_ids)
+    GROUP BY e.portfolio_id
+    UNION ALL
+    SELECT t.portfolio_id, min((t.executed_at AT TIME ZONE 'UTC')::date), max((t.executed_at AT TIME ZONE 'UTC')::date),
+           coalesce(array_agg(DISTINCT t.instrument) FILTER (WHERE t.instrument IS NOT NULL), '{}'), false
+    FROM portfolio.transactions t
+    WHERE t.portfolio_id = ANY (ARRAY(SELECT u.id FROM unnest(portfolio_ids) u(id)
+                                      WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id)))
+    GROUP BY t.portfolio_id;
+END;
+REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;
+
+-- The last day of each portfolio's series: its last priced day (the last quote of any instrument
+-- it has traded) or its last transaction when that is later, never after today(). No row for a
+-- portfolio without transactions. The one definition value_days(), refresh and series_end() use;
+-- the last quote is looked up once per symbol, not once per portfolio and symbol.
+CREATE FUNCTION portfolio.series_ends(portfolio_ids bigint[]) RETURNS TABLE (portfolio_id bigint, end_day date)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+WITH x AS MATERIALIZED (
+    SELECT * FROM portfolio.ledger_extents(portfolio_ids)
+), last_quotes AS MATERIALIZED (
+    SELECT s.symbol, (SELECT (q.ts AT TIME ZONE 'UTC')::date FROM portfolio.quotes q
+                      WHERE q.symbol = s.symbol ORDER BY q.ts DESC LIMIT 1) AS day
+    FROM (SELECT DISTINCT unnest(x.instruments) AS symbol FROM x) s
+)
+SELECT x.portfolio_id, least(portfolio.today(), greatest(x.last_day, max(l.day)))
+FROM x
+LEFT JOIN LATERAL unnest(x.instruments) i(symbol) ON true
+LEFT JOIN last_quotes l ON l.symbol = i.symbol
+GROUP BY x.portfolio_id, x.last_day;
+END;
+COMMENT ON FUNCTION portfolio.series_ends(bigint[]) IS
+    'the last day of each portfolio''s daily series: its last priced day or last transaction, at most today()';
+CREATE FUNCTION portfolio.series_end(portfolio_id bigint) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT e.end_day FROM portfolio.series_ends(ARRAY[series_end.portfolio_id]) e);
 COMMENT ON FUNCTION portfolio.series_end(bigint) IS
     'the last day of a portfolio''s daily series: its last priced day or last transaction, at most today()';
 
@@ -85,12 +167,13 @@ REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
 
 -- The daily series of some portfolios from a day on: portfolio_ids[i] from from_days[i] (NULL or
 -- a day before the first transaction: the whole series). A day's row depends only on what happened
--- up to that day, so rows from a day on are computed from the ledger's running positions (whole
--- history, cheap) and the prices and FX rates from the day before on (plus the last ones before,
--- carried in): the work is proportional to the days recomputed, and the rows equal those of a full
--- computation exactly (test/suites/valuation.sh checks it after random writes).
--- The named parts: txn (the ledger), bounds (per portfolio: first day, days computed, last priced
--- day), running/deltas (the position after each transaction), holding_spans (quantity and cost
+-- up to that day, so rows from a day on are computed from the ledger's running positions (the
+-- whole history replayed, or the stored ledger end when no transaction falls in the days asked
+-- for) and the prices and FX rates from the day before on (plus the last ones before, carried
+-- in): the rows equal those of a full computation exactly (test/suites/valuation.sh checks it
+-- after random writes).
+-- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
+-- stored ledger end serves), txn (the ledgers replayed), running/deltas (the position after each transaction), holding_spans (quantity and cost
 -- held over a range of days), closes (the quotes), fx_days (FX on a day), paths (the price and
 -- FX rate on every day), securities and cash (the spans valued day by day in C++),
 -- events/event_days (flows and P/L parts), daily.
@@ -107,22 +190,28 @@ CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
     -- the per-symbol LATERAL lookups stay nested loops (they cannot be anything else).
     SET enable_nestloop = off
 BEGIN ATOMIC
-WITH txn AS (
+WITH req AS (         -- the days asked for: per portfolio the earliest from_day
+    SELECT u.portfolio_id, min(coalesce(u.from_day, '-infinity')) AS from_day
+    FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day) GROUP BY u.portfolio_id
+), bounds AS MATERIALIZED (  -- per portfolio: first day, days computed (compute_from is the day
+                       -- before write_from: its value gives write_from's return), last priced
+                       -- day, and whether the stored ledger end serves (no transaction falls in
+                       -- the days computed: from_end) or the ledger is replayed
+    SELECT x.portfolio_id, x.first_day,
+           greatest(r.from_day, x.first_day) AS write_from,
+           greatest(r.from_day - 1, x.first_day) AS compute_from,
+           e.end_day,
+           x.stored AND greatest(r.from_day - 1, x.first_day) > x.last_day AS from_end
+    FROM portfolio.ledger_extents(portfolio_ids) x
+    JOIN req r ON r.portfolio_id = x.portfolio_id
+    JOIN portfolio.series_ends(portfolio_ids) e ON e.portfolio_id = x.portfolio_id
+), txn AS (          -- the ledgers replayed
     SELECT t.id, t.portfolio_id, t.instrument, t.executed_at, t.kind, t.quantity, t.price, t.fees,
            t.amount, t.currency, p.base_currency, p.cost_method, p.name AS portfolio_name,
            (t.executed_at AT TIME ZONE 'UTC')::date AS day
     FROM portfolio.transactions t
     JOIN portfolio.portfolios p ON p.id = t.portfolio_id
-    WHERE t.portfolio_id = ANY (portfolio_ids)
-), bounds AS (       -- compute_from is the day before write_from (its value gives write_from's return)
-    SELECT f.portfolio_id, f.first_day,
-           greatest(w.from_day, f.first_day) AS write_from,
-           greatest(w.from_day - 1, f.first_day) AS compute_from,
-           portfolio.series_end(f.portfolio_id) AS end_day
-    FROM (SELECT x.portfolio_id, min(x.day) AS first_day FROM txn x GROUP BY x.portfolio_id) f
-    JOIN (SELECT u.portfolio_id, min(coalesce(u.from_day, '-infinity')) AS from_day
-          FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day) GROUP BY u.portfolio_id) w
-      ON w.portfolio_id = f.portfolio_id
+    WHERE t.portfolio_id = ANY (ARRAY(SELECT b.portfolio_id FROM bounds b WHERE NOT b.from_end))
 ), window_days AS (  -- the days any portfolio of the call computes
     SELECT min(b.compute_from) AS first_day, max(b.end_day) AS last_day FROM bounds b
 ), running AS (      -- the position after each transaction of an instrument
@@ -158,6 +247,12 @@ WITH txn AS (
           FROM deltas d WHERE d.nth_from_end_of_day = 1) h
     JOIN bounds b ON b.portfolio_id = h.portfolio_id
     WHERE coalesce(h.to_day, b.end_day) >= b.compute_from AND h.from_day <= b.end_day
+    UNION ALL            -- from the stored ledger end: what is held after the last transaction
+    SELECT e.portfolio_id, e.instrument, e.currency, p.base_currency, b.compute_from, b.end_day, e.quantity, e.cost
+    FROM bounds b
+    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NOT NULL
+    JOIN portfolio.portfolios p ON p.id = b.portfolio_id
+    WHERE b.from_end AND b.compute_from <= b.end_day
 ), closes AS (         -- the last close of each UTC day (daily bars sit at 00:00 UTC) from the first
                        -- day computed, and the last one before it (carried into it)
     SELECT c.symbol, c.day, c.close
@@ -174,8 +269,14 @@ WITH txn AS (
                         WHERE q.symbol = s.symbol
                           AND q.ts < (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
                         ORDER BY q.ts DESC LIMIT 1) l
-), fx_pairs AS (
-    SELECT DISTINCT t.currency, t.base_currency FROM txn t WHERE t.currency <> t.base_currency
+), fx_pairs AS (       -- the currency pairs of the trades, holdings and cash balances
+    SELECT t.currency, t.base_currency FROM txn t WHERE t.currency <> t.base_currency
+    UNION
+    SELECT e.currency, p.base_currency
+    FROM bounds b
+    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id
+    JOIN portfolio.portfolios p ON p.id = b.portfolio_id
+    WHERE b.from_end AND e.currency <> p.base_currency
 ), fx_days AS (        -- FX on a day (portfolio.fx_days: the one rule), per pair over the days computed
     SELECT p.currency, p.base_currency, f.day, f.rate
     FROM fx_pairs p
@@ -221,6 +322,12 @@ WITH txn AS (
                  sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS delta
           FROM txn t GROUP BY t.portfolio_id, t.currency, t.base_currency, t.day) c
     WINDOW pw AS (PARTITION BY c.portfolio_id, c.currency ORDER BY c.day)
+    UNION ALL            -- from the stored ledger end: the balances after the last transaction
+    SELECT e.portfolio_id, e.currency, p.base_currency, b.compute_from, NULL, e.quantity
+    FROM bounds b
+    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NULL
+    JOIN portfolio.portfolios p ON p.id = b.portfolio_id
+    WHERE b.from_end
 ), cash AS (           -- per portfolio and day: the cash balances in the base currency (a balance
                        -- is a holding of units priced 1), how many had no FX rate
     SELECT v.portfolio_id, d.day, d.value, d.missing

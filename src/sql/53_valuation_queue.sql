@@ -20,7 +20,10 @@ CREATE TABLE portfolio.valuation_queue (
     marked_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     -- a refresh deletes the row only when it is the generation it computed: a mark that commits
     -- while a refresh runs survives it
-    generation   bigint      NOT NULL DEFAULT nextval('portfolio.valuation_queue_generation')
+    generation   bigint      NOT NULL DEFAULT nextval('portfolio.valuation_queue_generation'),
+    -- a mark that changed the ledger (transactions, cost method, currencies): the stored ledger
+    -- end (portfolio.ledger_ends) no longer serves, and refresh replays the ledger
+    ledger_changed boolean   NOT NULL DEFAULT true
 );
 COMMENT ON TABLE portfolio.valuation_queue IS
     'portfolios whose daily series must be recomputed from from_day on (refresh() empties it)';
@@ -30,12 +33,17 @@ CREATE INDEX transactions_instrument ON portfolio.transactions (instrument, port
 CREATE INDEX transactions_currency ON portfolio.transactions (currency, portfolio_id);
 
 -- Marks portfolio_ids[i] dirty from from_days[i] ('-infinity': from its start). Portfolios that
--- no longer exist (a cascaded delete) are skipped.
-CREATE FUNCTION portfolio.mark_dirty(portfolio_ids bigint[], from_days date[]) RETURNS void
+-- no longer exist (a cascaded delete) are skipped. ledger_changed (the default): the write changed
+-- the ledger, so the stored ledger ends of those portfolios go too; new quotes and FX rates leave
+-- the ledger as it was (false).
+CREATE FUNCTION portfolio.mark_dirty(portfolio_ids bigint[], from_days date[], ledger_changed boolean DEFAULT true)
+    RETURNS void
     LANGUAGE sql VOLATILE
 BEGIN ATOMIC
-    INSERT INTO portfolio.valuation_queue AS q (portfolio_id, from_day)
-    SELECT u.portfolio_id, min(u.from_day)
+    DELETE FROM portfolio.ledger_ends e
+     WHERE mark_dirty.ledger_changed AND e.portfolio_id = ANY (mark_dirty.portfolio_ids);
+    INSERT INTO portfolio.valuation_queue AS q (portfolio_id, from_day, ledger_changed)
+    SELECT u.portfolio_id, min(u.from_day), mark_dirty.ledger_changed
     FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day)
     WHERE u.portfolio_id IS NOT NULL AND u.from_day IS NOT NULL
       AND EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = u.portfolio_id)
@@ -43,11 +51,11 @@ BEGIN ATOMIC
     ORDER BY u.portfolio_id          -- one lock order for concurrent markers
     ON CONFLICT (portfolio_id) DO UPDATE
         SET from_day = least(q.from_day, excluded.from_day), marked_at = excluded.marked_at,
-            generation = excluded.generation;
+            generation = excluded.generation, ledger_changed = q.ledger_changed OR excluded.ledger_changed;
 END;
-COMMENT ON FUNCTION portfolio.mark_dirty(bigint[], date[]) IS
-    'queues portfolio_ids[i] for recomputation from from_days[i] on';
-REVOKE ALL ON FUNCTION portfolio.mark_dirty(bigint[], date[]) FROM PUBLIC;
+COMMENT ON FUNCTION portfolio.mark_dirty(bigint[], date[], boolean) IS
+    'queues portfolio_ids[i] for recomputation from from_days[i] on (ledger_changed: the ledger changed too)';
+REVOKE ALL ON FUNCTION portfolio.mark_dirty(bigint[], date[], boolean) FROM PUBLIC;
 
 CREATE FUNCTION portfolio.transactions_mark_dirty() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -98,7 +106,7 @@ BEGIN
               FROM (SELECT o.symbol, o.ts FROM old_rows o UNION ALL SELECT n.symbol, n.ts FROM new_rows n) r
               GROUP BY r.symbol) x;
     END IF;
-    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
+    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
     FROM unnest(symbols, days) s(symbol, day)
     JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
     RETURN NULL;
@@ -135,7 +143,7 @@ BEGIN
               FROM (SELECT o.base, o.quote, o.day FROM old_rows o UNION ALL SELECT n.base, n.quote, n.day FROM new_rows n) r
               GROUP BY r.base, r.quote) x;
     END IF;
-    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day))
+    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day), false)  -- ledgers unchanged
     FROM unnest(bases, quotes, days) c(base, quote, day)
     CROSS JOIN LATERAL (VALUES (c.base, c.quote), (c.quote, c.base)) side(ccy, base_ccy)
     JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
@@ -167,7 +175,7 @@ BEGIN
     ELSIF TG_TABLE_NAME = 'settings'
           AND 'fx_max_staleness_days' IN (CASE WHEN TG_OP <> 'INSERT' THEN OLD.key END,
                                           CASE WHEN TG_OP <> 'DELETE' THEN NEW.key END) THEN
-        PERFORM portfolio.mark_dirty(array_agg(p.id), array_agg('-infinity'::date)) FROM portfolio.portfolios p;
+        PERFORM portfolio.mark_dirty(array_agg(p.id), array_agg('-infinity'::date), false) FROM portfolio.portfolios p;
     END IF;
     RETURN NULL;
 END

@@ -44,17 +44,24 @@ DECLARE
     n bigint;
 BEGIN
     -- the days recomputed, and any past the series' end (it moves back when the ledger's last
-    -- transaction or the last quote of its instruments goes): one series_end() per portfolio
+    -- transaction or the last quote of its instruments goes), from series_ends() once for all
     -- (MATERIALIZED: as a join filter it would run once per stored row, 1,826 times a portfolio)
     WITH w AS MATERIALIZED (
-        SELECT u.portfolio_id, least(u.from_day, coalesce(portfolio.series_end(u.portfolio_id), '-infinity') + 1) AS from_day
+        SELECT u.portfolio_id, least(u.from_day, coalesce(e.end_day, '-infinity') + 1) AS from_day
         FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day)
+        LEFT JOIN portfolio.series_ends(portfolio_ids) e ON e.portfolio_id = u.portfolio_id
     )
     DELETE FROM portfolio.daily_series d
      USING w
      WHERE d.portfolio_id = w.portfolio_id AND d.day >= w.from_day;
     INSERT INTO portfolio.daily_series SELECT * FROM portfolio.value_days(portfolio_ids, from_days);
     GET DIAGNOSTICS n = ROW_COUNT;
+    -- the ledger ends of the portfolios that have none (their ledger changed, or is new), so the
+    -- next refresh of new quotes starts from them
+    INSERT INTO portfolio.ledger_ends
+    SELECT * FROM portfolio.ledger_end_rows(ARRAY(
+        SELECT u.id FROM unnest(portfolio_ids) u(id)
+        WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id)));
     INSERT INTO portfolio.valuation_status AS s (portfolio_id, first_day, valued_through, last_priced_day, refreshed_at)
     SELECT w.portfolio_id,
            (SELECT min(d.day) FROM portfolio.daily_series d WHERE d.portfolio_id = w.portfolio_id),
@@ -104,6 +111,12 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_status s WHERE s.portfolio_id = p.id)
       AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = p.id)
       AND EXISTS (SELECT 1 FROM portfolio.transactions t WHERE t.portfolio_id = p.id);
+    -- a ledger changed by a mark that committed after the ledger end was stored (by a refresh
+    -- running concurrently with the writer): the stored end no longer serves
+    DELETE FROM portfolio.ledger_ends e
+     USING portfolio.valuation_queue q
+     WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed
+       AND (portfolio_ids IS NULL OR q.portfolio_id = ANY (portfolio_ids));
     -- from the mark, or from the day after the stored series when that is earlier (new quotes
     -- extend it); from the start when the mark is at or before the series' first day
     SELECT array_agg(q.portfolio_id ORDER BY q.portfolio_id),

@@ -67,4 +67,5 @@ GRANT SELECT ON portfolio.portfolios, portfolio.transactions, portfolio.instrume
                 portfolio.pnl_monthly, portfolio.performance, portfolio.valuation_status TO portfolio_reader;
 -- Owners recompute their own portfolios at once (the procedure checks the owner).
 GRANT EXECUTE ON PROCEDURE portfolio.refresh(bigint) TO portfolio_user;
--- portfolio.daily_series, valuation_queue, holdings_to_check, quotes_rejected: no grants (the owner only).
+-- portfolio.daily_series, ledger_ends, valuation_queue, holdings_to_check, quotes_rejected: no grants
+-- (the owner only).

@@ -1684,21 +1684,103 @@ CREATE TABLE portfolio.daily_series (
 );
 COMMENT ON TABLE portfolio.daily_series IS
     'private: read portfolio.portfolio_daily; kept current by portfolio.refresh()';
--- The last day of a portfolio's series: its last priced day (the last quote of any instrument it
--- has traded) or its last transaction when that is later, never after today(). NULL without
--- transactions. The one definition value_days() and refresh use.
-CREATE FUNCTION portfolio.series_end(portfolio_id bigint) RETURNS date
+-- The end of each portfolio's ledger, stored by refresh: per instrument it ever traded the
+-- quantity and cost held after its last transaction, per currency the cash balance (instrument
+-- NULL), and the ledger's first and last transaction day. A refresh that only has days after the
+-- last transaction to compute (new quotes, FX rates) starts from it instead of replaying the
+-- ledger. Rows are deleted by every mark that changes the ledger (mark_dirty, 53_valuation_queue
+-- .sql) and written again by the next refresh (write_days, 56_refresh.sql); a portfolio without
+-- rows is replayed. Private, like daily_series.
+CREATE TABLE portfolio.ledger_ends (
+    portfolio_id bigint  NOT NULL REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
+    instrument   text,              -- NULL: a cash balance in currency
+    currency     text    NOT NULL,
+    quantity     numeric NOT NULL,  -- shares held, or the cash balance
+    cost         numeric,           -- the holding's cost basis in currency (NULL for cash)
+    first_day    date    NOT NULL,  -- the ledger's first and last transaction day (UTC)
+    last_day     date    NOT NULL
+);
+CREATE INDEX ledger_ends_portfolio ON portfolio.ledger_ends (portfolio_id);
+COMMENT ON TABLE portfolio.ledger_ends IS
+    'private: each portfolio''s holdings and cash after its last transaction; written by portfolio.refresh()';
+
+-- The ledger end of some portfolios, computed from their transactions (what refresh stores).
+CREATE FUNCTION portfolio.ledger_end_rows(portfolio_ids bigint[]) RETURNS SETOF portfolio.ledger_ends
     LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT least(portfolio.today(),
-                 greatest(max((t.executed_at AT TIME ZONE 'UTC')::date),
-                          (SELECT max((l.ts AT TIME ZONE 'UTC')::date)
-                           FROM (SELECT DISTINCT x.instrument FROM portfolio.transactions x
-                                 WHERE x.portfolio_id = series_end.portfolio_id AND x.instrument IS NOT NULL) s
-                           CROSS JOIN LATERAL (SELECT q.ts FROM portfolio.quotes q WHERE q.symbol = s.instrument
-                                               ORDER BY q.ts DESC LIMIT 1) l)))
-    FROM portfolio.transactions t WHERE t.portfolio_id = series_end.portfolio_id;
+WITH txn AS (
+    SELECT t.*, p.cost_method, p.name AS portfolio_name, (t.executed_at AT TIME ZONE 'UTC')::date AS day
+    FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+    WHERE t.portfolio_id = ANY (portfolio_ids)
+), extent AS (
+    SELECT x.portfolio_id, min(x.day) AS first_day, max(x.day) AS last_day FROM txn x GROUP BY x.portfolio_id
+)
+SELECT h.portfolio_id, h.instrument, h.currency, portfolio.quantity(h.pos), portfolio.cost_basis(h.pos),
+       e.first_day, e.last_day
+FROM (SELECT t.portfolio_id, t.instrument, t.currency,
+             portfolio.position_agg(t.executed_at, t.kind,
+                                    portfolio.position_quantity_arg(t.kind, t.quantity),
+                                    portfolio.position_price_arg(t.kind, t.price, t.amount),
+                                    t.fees, t.cost_method,
+                                    portfolio.position_label(t.portfolio_id, t.portfolio_name, t.instrument)
+                                    ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS pos
+      FROM txn t WHERE t.instrument IS NOT NULL
+      GROUP BY t.portfolio_id, t.instrument, t.currency) h
+JOIN extent e ON e.portfolio_id = h.portfolio_id
+UNION ALL
+SELECT c.portfolio_id, NULL, c.currency,
+       sum(portfolio.cash_effect(c.kind, c.quantity, c.price, c.fees, c.amount)), NULL, e.first_day, e.last_day
+FROM txn c JOIN extent e ON e.portfolio_id = c.portfolio_id
+GROUP BY c.portfolio_id, c.currency, e.first_day, e.last_day;
 END;
+REVOKE ALL ON FUNCTION portfolio.ledger_end_rows(bigint[]) FROM PUBLIC;
+
+-- Per portfolio: the ledger's first and last transaction day and the instruments it ever traded,
+-- from the stored ledger end where there is one (stored), else from the transactions.
+CREATE FUNCTION portfolio.ledger_extents(portfolio_ids bigint[])
+    RETURNS TABLE (portfolio_id bigint, first_day date, last_day date, instruments text[], stored boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT e.portfolio_id, min(e.first_day), max(e.last_day),
+           coalesce(array_agg(e.instrument) FILTER (WHERE e.instrument IS NOT NULL), '{}'), true
+    FROM portfolio.ledger_ends e
+    WHERE e.portfolio_id = ANY (portfolio_ids)
+    GROUP BY e.portfolio_id
+    UNION ALL
+    SELECT t.portfolio_id, min((t.executed_at AT TIME ZONE 'UTC')::date), max((t.executed_at AT TIME ZONE 'UTC')::date),
+           coalesce(array_agg(DISTINCT t.instrument) FILTER (WHERE t.instrument IS NOT NULL), '{}'), false
+    FROM portfolio.transactions t
+    WHERE t.portfolio_id = ANY (ARRAY(SELECT u.id FROM unnest(portfolio_ids) u(id)
+                                      WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id)))
+    GROUP BY t.portfolio_id;
+END;
+REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;
+
+-- The last day of each portfolio's series: its last priced day (the last quote of any instrument
+-- it has traded) or its last transaction when that is later, never after today(). No row for a
+-- portfolio without transactions. The one definition value_days(), refresh and series_end() use;
+-- the last quote is looked up once per symbol, not once per portfolio and symbol.
+CREATE FUNCTION portfolio.series_ends(portfolio_ids bigint[]) RETURNS TABLE (portfolio_id bigint, end_day date)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+WITH x AS MATERIALIZED (
+    SELECT * FROM portfolio.ledger_extents(portfolio_ids)
+), last_quotes AS MATERIALIZED (
+    SELECT s.symbol, (SELECT (q.ts AT TIME ZONE 'UTC')::date FROM portfolio.quotes q
+                      WHERE q.symbol = s.symbol ORDER BY q.ts DESC LIMIT 1) AS day
+    FROM (SELECT DISTINCT unnest(x.instruments) AS symbol FROM x) s
+)
+SELECT x.portfolio_id, least(portfolio.today(), greatest(x.last_day, max(l.day)))
+FROM x
+LEFT JOIN LATERAL unnest(x.instruments) i(symbol) ON true
+LEFT JOIN last_quotes l ON l.symbol = i.symbol
+GROUP BY x.portfolio_id, x.last_day;
+END;
+COMMENT ON FUNCTION portfolio.series_ends(bigint[]) IS
+    'the last day of each portfolio''s daily series: its last priced day or last transaction, at most today()';
+CREATE FUNCTION portfolio.series_end(portfolio_id bigint) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT e.end_day FROM portfolio.series_ends(ARRAY[series_end.portfolio_id]) e);
 COMMENT ON FUNCTION portfolio.series_end(bigint) IS
     'the last day of a portfolio''s daily series: its last priced day or last transaction, at most today()';
 
@@ -1740,12 +1822,13 @@ REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
 
 -- The daily series of some portfolios from a day on: portfolio_ids[i] from from_days[i] (NULL or
 -- a day before the first transaction: the whole series). A day's row depends only on what happened
--- up to that day, so rows from a day on are computed from the ledger's running positions (whole
--- history, cheap) and the prices and FX rates from the day before on (plus the last ones before,
--- carried in): the work is proportional to the days recomputed, and the rows equal those of a full
--- computation exactly (test/suites/valuation.sh checks it after random writes).
--- The named parts: txn (the ledger), bounds (per portfolio: first day, days computed, last priced
--- day), running/deltas (the position after each transaction), holding_spans (quantity and cost
+-- up to that day, so rows from a day on are computed from the ledger's running positions (the
+-- whole history replayed, or the stored ledger end when no transaction falls in the days asked
+-- for) and the prices and FX rates from the day before on (plus the last ones before, carried
+-- in): the rows equal those of a full computation exactly (test/suites/valuation.sh checks it
+-- after random writes).
+-- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
+-- stored ledger end serves), txn (the ledgers replayed), running/deltas (the position after each transaction), holding_spans (quantity and cost
 -- held over a range of days), closes (the quotes), fx_days (FX on a day), paths (the price and
 -- FX rate on every day), securities and cash (the spans valued day by day in C++),
 -- events/event_days (flows and P/L parts), daily.
@@ -1762,22 +1845,28 @@ CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
     -- the per-symbol LATERAL lookups stay nested loops (they cannot be anything else).
     SET enable_nestloop = off
 BEGIN ATOMIC
-WITH txn AS (
+WITH req AS (         -- the days asked for: per portfolio the earliest from_day
+    SELECT u.portfolio_id, min(coalesce(u.from_day, '-infinity')) AS from_day
+    FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day) GROUP BY u.portfolio_id
+), bounds AS MATERIALIZED (  -- per portfolio: first day, days computed (compute_from is the day
+                       -- before write_from: its value gives write_from's return), last priced
+                       -- day, and whether the stored ledger end serves (no transaction falls in
+                       -- the days computed: from_end) or the ledger is replayed
+    SELECT x.portfolio_id, x.first_day,
+           greatest(r.from_day, x.first_day) AS write_from,
+           greatest(r.from_day - 1, x.first_day) AS compute_from,
+           e.end_day,
+           x.stored AND greatest(r.from_day - 1, x.first_day) > x.last_day AS from_end
+    FROM portfolio.ledger_extents(portfolio_ids) x
+    JOIN req r ON r.portfolio_id = x.portfolio_id
+    JOIN portfolio.series_ends(portfolio_ids) e ON e.portfolio_id = x.portfolio_id
+), txn AS (          -- the ledgers replayed
     SELECT t.id, t.portfolio_id, t.instrument, t.executed_at, t.kind, t.quantity, t.price, t.fees,
            t.amount, t.currency, p.base_currency, p.cost_method, p.name AS portfolio_name,
            (t.executed_at AT TIME ZONE 'UTC')::date AS day
     FROM portfolio.transactions t
     JOIN portfolio.portfolios p ON p.id = t.portfolio_id
-    WHERE t.portfolio_id = ANY (portfolio_ids)
-), bounds AS (       -- compute_from is the day before write_from (its value gives write_from's return)
-    SELECT f.portfolio_id, f.first_day,
-           greatest(w.from_day, f.first_day) AS write_from,
-           greatest(w.from_day - 1, f.first_day) AS compute_from,
-           portfolio.series_end(f.portfolio_id) AS end_day
-    FROM (SELECT x.portfolio_id, min(x.day) AS first_day FROM txn x GROUP BY x.portfolio_id) f
-    JOIN (SELECT u.portfolio_id, min(coalesce(u.from_day, '-infinity')) AS from_day
-          FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day) GROUP BY u.portfolio_id) w
-      ON w.portfolio_id = f.portfolio_id
+    WHERE t.portfolio_id = ANY (ARRAY(SELECT b.portfolio_id FROM bounds b WHERE NOT b.from_end))
 ), window_days AS (  -- the days any portfolio of the call computes
     SELECT min(b.compute_from) AS first_day, max(b.end_day) AS last_day FROM bounds b
 ), running AS (      -- the position after each transaction of an instrument
@@ -1813,6 +1902,12 @@ WITH txn AS (
           FROM deltas d WHERE d.nth_from_end_of_day = 1) h
     JOIN bounds b ON b.portfolio_id = h.portfolio_id
     WHERE coalesce(h.to_day, b.end_day) >= b.compute_from AND h.from_day <= b.end_day
+    UNION ALL            -- from the stored ledger end: what is held after the last transaction
+    SELECT e.portfolio_id, e.instrument, e.currency, p.base_currency, b.compute_from, b.end_day, e.quantity, e.cost
+    FROM bounds b
+    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NOT NULL
+    JOIN portfolio.portfolios p ON p.id = b.portfolio_id
+    WHERE b.from_end AND b.compute_from <= b.end_day
 ), closes AS (         -- the last close of each UTC day (daily bars sit at 00:00 UTC) from the first
                        -- day computed, and the last one before it (carried into it)
     SELECT c.symbol, c.day, c.close
@@ -1829,8 +1924,14 @@ WITH txn AS (
                         WHERE q.symbol = s.symbol
                           AND q.ts < (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
                         ORDER BY q.ts DESC LIMIT 1) l
-), fx_pairs AS (
-    SELECT DISTINCT t.currency, t.base_currency FROM txn t WHERE t.currency <> t.base_currency
+), fx_pairs AS (       -- the currency pairs of the trades, holdings and cash balances
+    SELECT t.currency, t.base_currency FROM txn t WHERE t.currency <> t.base_currency
+    UNION
+    SELECT e.currency, p.base_currency
+    FROM bounds b
+    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id
+    JOIN portfolio.portfolios p ON p.id = b.portfolio_id
+    WHERE b.from_end AND e.currency <> p.base_currency
 ), fx_days AS (        -- FX on a day (portfolio.fx_days: the one rule), per pair over the days computed
     SELECT p.currency, p.base_currency, f.day, f.rate
     FROM fx_pairs p
@@ -1876,6 +1977,12 @@ WITH txn AS (
                  sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS delta
           FROM txn t GROUP BY t.portfolio_id, t.currency, t.base_currency, t.day) c
     WINDOW pw AS (PARTITION BY c.portfolio_id, c.currency ORDER BY c.day)
+    UNION ALL            -- from the stored ledger end: the balances after the last transaction
+    SELECT e.portfolio_id, e.currency, p.base_currency, b.compute_from, NULL, e.quantity
+    FROM bounds b
+    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NULL
+    JOIN portfolio.portfolios p ON p.id = b.portfolio_id
+    WHERE b.from_end
 ), cash AS (           -- per portfolio and day: the cash balances in the base currency (a balance
                        -- is a holding of units priced 1), how many had no FX rate
     SELECT v.portfolio_id, d.day, d.value, d.missing
@@ -1983,7 +2090,10 @@ CREATE TABLE portfolio.valuation_queue (
     marked_at    timestamptz NOT NULL DEFAULT clock_timestamp(),
     -- a refresh deletes the row only when it is the generation it computed: a mark that commits
     -- while a refresh runs survives it
-    generation   bigint      NOT NULL DEFAULT nextval('portfolio.valuation_queue_generation')
+    generation   bigint      NOT NULL DEFAULT nextval('portfolio.valuation_queue_generation'),
+    -- a mark that changed the ledger (transactions, cost method, currencies): the stored ledger
+    -- end (portfolio.ledger_ends) no longer serves, and refresh replays the ledger
+    ledger_changed boolean   NOT NULL DEFAULT true
 );
 COMMENT ON TABLE portfolio.valuation_queue IS
     'portfolios whose daily series must be recomputed from from_day on (refresh() empties it)';
@@ -1993,12 +2103,17 @@ CREATE INDEX transactions_instrument ON portfolio.transactions (instrument, port
 CREATE INDEX transactions_currency ON portfolio.transactions (currency, portfolio_id);
 
 -- Marks portfolio_ids[i] dirty from from_days[i] ('-infinity': from its start). Portfolios that
--- no longer exist (a cascaded delete) are skipped.
-CREATE FUNCTION portfolio.mark_dirty(portfolio_ids bigint[], from_days date[]) RETURNS void
+-- no longer exist (a cascaded delete) are skipped. ledger_changed (the default): the write changed
+-- the ledger, so the stored ledger ends of those portfolios go too; new quotes and FX rates leave
+-- the ledger as it was (false).
+CREATE FUNCTION portfolio.mark_dirty(portfolio_ids bigint[], from_days date[], ledger_changed boolean DEFAULT true)
+    RETURNS void
     LANGUAGE sql VOLATILE
 BEGIN ATOMIC
-    INSERT INTO portfolio.valuation_queue AS q (portfolio_id, from_day)
-    SELECT u.portfolio_id, min(u.from_day)
+    DELETE FROM portfolio.ledger_ends e
+     WHERE mark_dirty.ledger_changed AND e.portfolio_id = ANY (mark_dirty.portfolio_ids);
+    INSERT INTO portfolio.valuation_queue AS q (portfolio_id, from_day, ledger_changed)
+    SELECT u.portfolio_id, min(u.from_day), mark_dirty.ledger_changed
     FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day)
     WHERE u.portfolio_id IS NOT NULL AND u.from_day IS NOT NULL
       AND EXISTS (SELECT 1 FROM portfolio.portfolios p WHERE p.id = u.portfolio_id)
@@ -2006,11 +2121,11 @@ BEGIN ATOMIC
     ORDER BY u.portfolio_id          -- one lock order for concurrent markers
     ON CONFLICT (portfolio_id) DO UPDATE
         SET from_day = least(q.from_day, excluded.from_day), marked_at = excluded.marked_at,
-            generation = excluded.generation;
+            generation = excluded.generation, ledger_changed = q.ledger_changed OR excluded.ledger_changed;
 END;
-COMMENT ON FUNCTION portfolio.mark_dirty(bigint[], date[]) IS
-    'queues portfolio_ids[i] for recomputation from from_days[i] on';
-REVOKE ALL ON FUNCTION portfolio.mark_dirty(bigint[], date[]) FROM PUBLIC;
+COMMENT ON FUNCTION portfolio.mark_dirty(bigint[], date[], boolean) IS
+    'queues portfolio_ids[i] for recomputation from from_days[i] on (ledger_changed: the ledger changed too)';
+REVOKE ALL ON FUNCTION portfolio.mark_dirty(bigint[], date[], boolean) FROM PUBLIC;
 
 CREATE FUNCTION portfolio.transactions_mark_dirty() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -2061,7 +2176,7 @@ BEGIN
               FROM (SELECT o.symbol, o.ts FROM old_rows o UNION ALL SELECT n.symbol, n.ts FROM new_rows n) r
               GROUP BY r.symbol) x;
     END IF;
-    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day))
+    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
     FROM unnest(symbols, days) s(symbol, day)
     JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
     RETURN NULL;
@@ -2098,7 +2213,7 @@ BEGIN
               FROM (SELECT o.base, o.quote, o.day FROM old_rows o UNION ALL SELECT n.base, n.quote, n.day FROM new_rows n) r
               GROUP BY r.base, r.quote) x;
     END IF;
-    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day))
+    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day), false)  -- ledgers unchanged
     FROM unnest(bases, quotes, days) c(base, quote, day)
     CROSS JOIN LATERAL (VALUES (c.base, c.quote), (c.quote, c.base)) side(ccy, base_ccy)
     JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
@@ -2130,7 +2245,7 @@ BEGIN
     ELSIF TG_TABLE_NAME = 'settings'
           AND 'fx_max_staleness_days' IN (CASE WHEN TG_OP <> 'INSERT' THEN OLD.key END,
                                           CASE WHEN TG_OP <> 'DELETE' THEN NEW.key END) THEN
-        PERFORM portfolio.mark_dirty(array_agg(p.id), array_agg('-infinity'::date)) FROM portfolio.portfolios p;
+        PERFORM portfolio.mark_dirty(array_agg(p.id), array_agg('-infinity'::date), false) FROM portfolio.portfolios p;
     END IF;
     RETURN NULL;
 END
@@ -2282,17 +2397,24 @@ DECLARE
     n bigint;
 BEGIN
     -- the days recomputed, and any past the series' end (it moves back when the ledger's last
-    -- transaction or the last quote of its instruments goes): one series_end() per portfolio
+    -- transaction or the last quote of its instruments goes), from series_ends() once for all
     -- (MATERIALIZED: as a join filter it would run once per stored row, 1,826 times a portfolio)
     WITH w AS MATERIALIZED (
-        SELECT u.portfolio_id, least(u.from_day, coalesce(portfolio.series_end(u.portfolio_id), '-infinity') + 1) AS from_day
+        SELECT u.portfolio_id, least(u.from_day, coalesce(e.end_day, '-infinity') + 1) AS from_day
         FROM unnest(portfolio_ids, from_days) u(portfolio_id, from_day)
+        LEFT JOIN portfolio.series_ends(portfolio_ids) e ON e.portfolio_id = u.portfolio_id
     )
     DELETE FROM portfolio.daily_series d
      USING w
      WHERE d.portfolio_id = w.portfolio_id AND d.day >= w.from_day;
     INSERT INTO portfolio.daily_series SELECT * FROM portfolio.value_days(portfolio_ids, from_days);
     GET DIAGNOSTICS n = ROW_COUNT;
+    -- the ledger ends of the portfolios that have none (their ledger changed, or is new), so the
+    -- next refresh of new quotes starts from them
+    INSERT INTO portfolio.ledger_ends
+    SELECT * FROM portfolio.ledger_end_rows(ARRAY(
+        SELECT u.id FROM unnest(portfolio_ids) u(id)
+        WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id)));
     INSERT INTO portfolio.valuation_status AS s (portfolio_id, first_day, valued_through, last_priced_day, refreshed_at)
     SELECT w.portfolio_id,
            (SELECT min(d.day) FROM portfolio.daily_series d WHERE d.portfolio_id = w.portfolio_id),
@@ -2342,6 +2464,12 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_status s WHERE s.portfolio_id = p.id)
       AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = p.id)
       AND EXISTS (SELECT 1 FROM portfolio.transactions t WHERE t.portfolio_id = p.id);
+    -- a ledger changed by a mark that committed after the ledger end was stored (by a refresh
+    -- running concurrently with the writer): the stored end no longer serves
+    DELETE FROM portfolio.ledger_ends e
+     USING portfolio.valuation_queue q
+     WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed
+       AND (portfolio_ids IS NULL OR q.portfolio_id = ANY (portfolio_ids));
     -- from the mark, or from the day after the stored series when that is earlier (new quotes
     -- extend it); from the start when the mark is at or before the series' first day
     SELECT array_agg(q.portfolio_id ORDER BY q.portfolio_id),
@@ -2465,8 +2593,8 @@ COMMENT ON PROCEDURE portfolio.refresh(bigint) IS
 REVOKE ALL ON PROCEDURE portfolio.refresh(bigint) FROM PUBLIC;
 
 -- 58_security.sql (its REVOKE ... ON ALL TABLES/SEQUENCES leaves owner-only privileges recorded)
-REVOKE ALL ON portfolio.daily_series, portfolio.valuation_queue, portfolio.holdings_to_check,
-              portfolio.valuation_status FROM PUBLIC;
+REVOKE ALL ON portfolio.daily_series, portfolio.ledger_ends, portfolio.valuation_queue,
+              portfolio.holdings_to_check, portfolio.valuation_status FROM PUBLIC;
 REVOKE ALL ON SEQUENCE portfolio.valuation_queue_generation FROM PUBLIC;
 GRANT SELECT ON portfolio.valuation_status TO portfolio_reader;
 GRANT EXECUTE ON PROCEDURE portfolio.refresh(bigint) TO portfolio_user;
