@@ -12,13 +12,14 @@ namespace {
 
 // Both encodings start with a 16-byte header: version, kind, two spare bytes, first day, days,
 // four spare bytes. Then the path: values (16 bytes each), flags (1 byte each); the day values:
-// values, costs (16 bytes each), missing counts (4 bytes each), flags (1 byte each).
-constexpr uint8_t kVersion = 1;
+// holdings' values, costs, cash (16 bytes each), holdings' and cash missing counts (4 bytes
+// each), flags (1 byte each).
+constexpr uint8_t kVersion = 2;
 constexpr uint8_t kPathKind = 'P';
 constexpr uint8_t kSpanDaysKind = 'S';
 constexpr size_t kHeader = 16;
 constexpr uint8_t kPresent = 1, kQuoted = 2;  // path flags
-constexpr uint8_t kTouched = 1, kTraded = 2;  // day value flags
+constexpr uint8_t kTraded = 1;                // day value flags
 
 // Checked (a value past 10^24 is an error): a block may come from a crafted bytea.
 Decimal load(const uint8_t* p) {
@@ -132,7 +133,19 @@ Decimal DayPathReader::value(int32_t day) const {
 
 // --- day values ---------------------------------------------------------------------------------
 
-size_t span_days_size(int32_t days) { return kHeader + 37 * static_cast<size_t>(days); }
+// The arrays of a day-values block, in order.
+struct SpanDaysLayout {
+    uint8_t *values, *costs, *cash, *missing, *cash_missing, *flags;
+    explicit SpanDaysLayout(uint8_t* block, size_t days) noexcept
+        : values(block + kHeader),
+          costs(values + 16 * days),
+          cash(costs + 16 * days),
+          missing(cash + 16 * days),
+          cash_missing(missing + 4 * days),
+          flags(cash_missing + 4 * days) {}
+};
+
+size_t span_days_size(int32_t days) { return kHeader + 57 * static_cast<size_t>(days); }
 
 void span_days_start(uint8_t* block, int32_t first_day, int32_t last_day) {
     const int32_t days = day_path_window_days(first_day, last_day);
@@ -145,15 +158,13 @@ void span_days_add(uint8_t* block, const HoldingSpan& span, const DayPathReader*
     const int32_t first_day = load_i32(block + 4), days = load_i32(block + 8);
     const int64_t lo = std::max<int64_t>(span.from_day, first_day);
     const int64_t hi = std::min<int64_t>(span.to_day, static_cast<int64_t>(first_day) + days - 1);
-    uint8_t* values = block + kHeader;
-    uint8_t* costs = values + 16 * static_cast<size_t>(days);
-    uint8_t* missing = costs + 16 * static_cast<size_t>(days);
-    uint8_t* flags = missing + 4 * static_cast<size_t>(days);
+    const SpanDaysLayout at(block, static_cast<size_t>(days));
+    uint8_t* const values = span.cash ? at.cash : at.values;
+    uint8_t* const missing = span.cash ? at.cash_missing : at.missing;
     for (int64_t d = lo; d <= hi; ++d) {
         const auto day = static_cast<int32_t>(d);
         const auto i = static_cast<size_t>(d - first_day);
-        const bool quoted = price != nullptr && price->quoted(day);
-        flags[i] |= static_cast<uint8_t>(kTouched | (quoted ? kTraded : 0));
+        if (!span.cash && price != nullptr && price->quoted(day)) at.flags[i] |= kTraded;
         const bool priced = price != nullptr && price->present(day);
         const bool converted = !span.convert || (rate != nullptr && rate->present(day));
         if (!priced || !converted) {
@@ -168,7 +179,7 @@ void span_days_add(uint8_t* block, const HoldingSpan& span, const DayPathReader*
             if (span.has_cost) cost = cost * r;
         }
         store(values + 16 * i, load(values + 16 * i) + value);
-        if (span.has_cost) store(costs + 16 * i, load(costs + 16 * i) + cost);
+        if (span.has_cost && !span.cash) store(at.costs + 16 * i, load(at.costs + 16 * i) + cost);
     }
 }
 
@@ -181,16 +192,15 @@ SpanDaysReader SpanDaysReader::open(const uint8_t* bytes, size_t size) {
 
 DayValue SpanDaysReader::at(int32_t index) const {
     const auto i = static_cast<size_t>(index);
-    const auto n = static_cast<size_t>(days_);
-    const uint8_t* values = bytes_ + kHeader;
-    const uint8_t flags = values[36 * n + i];  // after values, costs and missing counts
+    const SpanDaysLayout a(const_cast<uint8_t*>(bytes_), static_cast<size_t>(days_));
     DayValue v;
     v.day = first_day_ + index;
-    v.touched = flags & kTouched;
-    v.traded = flags & kTraded;
-    v.missing = load_i32(values + 32 * n + 4 * i);
-    v.value = load(values + 16 * i);
-    v.cost = load(values + 16 * n + 16 * i);
+    v.traded = a.flags[i] & kTraded;
+    v.missing = load_i32(a.missing + 4 * i);
+    v.cash_missing = load_i32(a.cash_missing + 4 * i);
+    v.value = load(a.values + 16 * i);
+    v.cost = load(a.costs + 16 * i);
+    v.cash = load(a.cash + 16 * i);
     return v;
 }
 

@@ -73,19 +73,21 @@ class DayPathReader {
 
 // --- a portfolio's day values ------------------------------------------------------------------
 
-// Per day of a window: the sum of the holdings' values and costs in the base currency, how many
-// holding-days could not be valued, and whether any holding was touched (held that day) and any
-// was quoted that day (a trading day). The block is the encoded form (span_days_size(days)).
+// Per day of a window: the holdings' value and cost in the base currency, the cash in the base
+// currency, how many holding-days and cash balances could not be valued (no price yet, no FX
+// rate), and whether a holding was quoted that day (a trading day). The block is the encoded form
+// (span_days_size(days)).
 size_t span_days_size(int32_t days);
 void span_days_start(uint8_t* block, int32_t first_day, int32_t last_day);
 
 struct HoldingSpan {
     int32_t from_day;
     int32_t to_day;
-    Decimal quantity;
+    Decimal quantity;  // shares, or a cash balance (price path: 1 on every day)
     Decimal cost;
     bool has_cost;
     bool convert;  // the holding's currency is not the base currency: use the rate path
+    bool cash;     // a cash balance: adds to the cash value, never to cost or trading days
 };
 // Adds a span's days (clipped to the window). price: the holding's close path (nullptr: never
 // quoted, every day missing); rate: the FX path into the base currency, used when span.convert
@@ -95,11 +97,12 @@ void span_days_add(uint8_t* block, const HoldingSpan& span, const DayPathReader*
 
 struct DayValue {
     int32_t day;
-    bool touched;  // some span covered the day
-    bool traded;   // some holding was quoted that day
-    int32_t missing;
-    Decimal value;
+    bool traded;           // some holding was quoted that day
+    int32_t missing;       // holdings without a price or rate that day
+    int32_t cash_missing;  // cash balances without a rate
+    Decimal value;         // the holdings' (valued ones only)
     Decimal cost;
+    Decimal cash;
 };
 // A finished block read in place (any alignment). open() checks the version and the size.
 class SpanDaysReader {

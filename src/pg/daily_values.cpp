@@ -1,8 +1,8 @@
 // Glue for the daily valuation kernel (src/core/daily_values.hpp) behind portfolio.value_days():
 //   day_path_agg(first_day, last_day, day, value ORDER BY day) -> bytea   a close or FX path
 //   span_days_agg(first_day, last_day, span_from, span_to, quantity, cost, price_key, rate_key,
-//                 keys, paths) -> bytea                                  a portfolio's day values
-//   span_days(bytea) -> SETOF (day, value, cost, missing, traded)        its days, as rows
+//                 cash, keys, paths) -> bytea                            a portfolio's day values
+//   span_days(bytea) -> SETOF (day, securities, cost, missing, cash, cash_missing, traded)
 // The states are flat blocks in the aggregate memory context, allocated once per group for the
 // group's window (first_day and last_day are the same on every row of a group). Paths are read in
 // place, never copied per row.
@@ -35,6 +35,18 @@ int32_t window_bound(FunctionCallInfo fcinfo, int argno, const char* function_na
                 (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
                  errmsg("%s: the window's first and last day must be finite", function_name)));
     return day;
+}
+
+// The window of a group: arguments 1 and 2 (first and last day) and its checked day count.
+struct Window {
+    int32_t first, last, days;
+};
+Window window_args(FunctionCallInfo fcinfo, const char* function_name) {
+    Window w;
+    w.first = window_bound(fcinfo, 1, function_name);
+    w.last = window_bound(fcinfo, 2, function_name);
+    w.days = call_core([&] { return pgp::core::day_path_window_days(w.first, w.last); });
+    return w;
 }
 
 // The span's days, or the window's where NULL (an open span).
@@ -145,12 +157,10 @@ PGP_FUNCTION(pgp_day_path_trans) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, name);
     DayPathBuilder* builder;
     if (PG_ARGISNULL(0)) {
-        const int32_t first = window_bound(fcinfo, 1, name), last = window_bound(fcinfo, 2, name);
-        const int32_t days =
-            call_core([&] { return pgp::core::day_path_window_days(first, last); });
+        const Window w = window_args(fcinfo, name);
         void* block =
-            MemoryContextAlloc(context, sizeof(DayPathBuilder) + pgp::core::day_path_size(days));
-        builder = call_core([&] { return pgp::core::day_path_start(block, first, last); });
+            MemoryContextAlloc(context, sizeof(DayPathBuilder) + pgp::core::day_path_size(w.days));
+        builder = call_core([&] { return pgp::core::day_path_start(block, w.first, w.last); });
     } else {
         builder = reinterpret_cast<DayPathBuilder*>(PG_GETARG_POINTER(0));
     }
@@ -170,27 +180,26 @@ PGP_FUNCTION(pgp_day_path_final) {
 }
 
 // span_days_agg(first_day, last_day, span_from, span_to, quantity, cost, price_key, rate_key,
-// keys, paths): non-strict; a row without a quantity adds nothing, a NULL cost adds none; the
-// price path is the one under price_key (none: never quoted, every day missing); rate_key NULL
-// is a holding in the base currency, else its FX path (none: every day missing).
+// cash, keys, paths): non-strict; a row without a quantity adds nothing (a portfolio with no span
+// still gets its days), a NULL cost adds none; the price path is the one under price_key (none:
+// never quoted, every day missing); rate_key NULL is a holding in the base currency, else its FX
+// path (none: every day missing); cash: a cash balance (price_key 'u').
 PGP_FUNCTION(pgp_span_days_trans) {
     static const char* const name = "span_days_agg";
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, name);
     SpanDaysState* state;
     if (PG_ARGISNULL(0)) {
-        const int32_t first = window_bound(fcinfo, 1, name), last = window_bound(fcinfo, 2, name);
-        const int32_t days =
-            call_core([&] { return pgp::core::day_path_window_days(first, last); });
-        const size_t size = pgp::core::span_days_size(days);
+        const Window w = window_args(fcinfo, name);
+        const size_t size = pgp::core::span_days_size(w.days);
         state = static_cast<SpanDaysState*>(
             MemoryContextAllocZero(context, sizeof(SpanDaysState) + size));
         state->size = size;
         uint8_t* block = span_days_block(state);
-        call_core([&] { pgp::core::span_days_start(block, first, last); });
-        if (PG_ARGISNULL(9) || PG_ARGISNULL(10))
+        call_core([&] { pgp::core::span_days_start(block, w.first, w.last); });
+        if (PG_ARGISNULL(10) || PG_ARGISNULL(11))
             ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                             errmsg("span_days_agg: the path keys and paths must not be NULL")));
-        index_paths(state, context, PG_GETARG_DATUM(9), PG_GETARG_DATUM(10));
+        index_paths(state, context, PG_GETARG_DATUM(10), PG_GETARG_DATUM(11));
     } else {
         state = reinterpret_cast<SpanDaysState*>(PG_GETARG_POINTER(0));
     }
@@ -202,6 +211,7 @@ PGP_FUNCTION(pgp_span_days_trans) {
     span.has_cost = !PG_ARGISNULL(6);
     if (span.has_cost) span.cost = decimal_from_numeric(PG_GETARG_DATUM(6));
     span.convert = !PG_ARGISNULL(8);
+    span.cash = !PG_ARGISNULL(9) && PG_GETARG_BOOL(9);
     const DayPathReader* price = find_path(state, fcinfo, 7);
     const DayPathReader* rate = span.convert ? find_path(state, fcinfo, 8) : nullptr;
     uint8_t* block = span_days_block(state);
@@ -215,9 +225,10 @@ PGP_FUNCTION(pgp_span_days_final) {
     return bytea_of(span_days_block(state), state->size);
 }
 
-// span_days(bytea) -> SETOF (day date, value numeric, cost numeric, missing integer, traded
-// boolean): the days some span covered; value and cost are NULL on a day with a missing price or
-// rate (the series shows no value then).
+// span_days(bytea) -> SETOF (day date, securities numeric, cost numeric, missing integer, cash
+// numeric, cash_missing integer, traded boolean): every day of the window; the holdings' value
+// and cost are NULL on a day some holding could not be valued, the cash on a day a balance could
+// not (the series shows no value then).
 PGP_FUNCTION(pgp_span_days) {
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
@@ -227,14 +238,16 @@ PGP_FUNCTION(pgp_span_days) {
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     for (int32_t i = 0; i < reader.days(); ++i) {
         const pgp::core::DayValue v = call_core([&] { return reader.at(i); });
-        if (!v.touched) continue;
-        Datum values[5] = {DateADTGetDatum(v.day), 0, 0, Int32GetDatum(v.missing),
+        Datum values[7] = {DateADTGetDatum(v.day),   0, 0,
+                           Int32GetDatum(v.missing), 0, Int32GetDatum(v.cash_missing),
                            BoolGetDatum(v.traded)};
-        bool nulls[5] = {false, v.missing > 0, v.missing > 0, false, false};
+        bool nulls[7] = {false, v.missing > 0, v.missing > 0, false, v.cash_missing > 0,
+                         false, false};
         if (v.missing == 0) {
             values[1] = numeric_from_decimal(v.value);
             values[2] = numeric_from_decimal(v.cost);
         }
+        if (v.cash_missing == 0) values[4] = numeric_from_decimal(v.cash);
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
     PG_RETURN_NULL();

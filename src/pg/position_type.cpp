@@ -126,14 +126,17 @@ PGP_FUNCTION(pgp_position_send) {
 // --- the aggregate --------------------------------------------------------------------------
 // position_trans(state, executed_at, kind, quantity, price, fees [, method [, label]])
 
-PGP_FUNCTION(pgp_position_trans) {
-    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "position_trans");
-    void* block = PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0);
+namespace {
+
+// Applies the transaction in arguments base .. base + 6 (executed_at, kind, quantity, price, fees
+// [, method [, label]]) to the lot block (nullptr: a new position, in context); returns the block,
+// which may have moved (it grows with repalloc). Shared by position_agg and position_steps_agg.
+void* position_apply(FunctionCallInfo fcinfo, MemoryContext context, void* block, int base) {
+    const int nargs = PG_NARGS();
     if (block == nullptr) {
-        const int nargs = PG_NARGS();
         pgp::core::CostMethod method = pgp::core::CostMethod::Fifo;
-        if (nargs > 6 && !PG_ARGISNULL(6)) {
-            char* name = text_to_cstring(PG_GETARG_TEXT_PP(6));
+        if (nargs > base + 5 && !PG_ARGISNULL(base + 5)) {
+            char* name = text_to_cstring(PG_GETARG_TEXT_PP(base + 5));
             method = call_core([&] { return pgp::core::parse_cost_method(name); });
         }
         block = MemoryContextAllocZero(context, pgp::core::position_block_size(kInitialLots));
@@ -142,17 +145,17 @@ PGP_FUNCTION(pgp_position_trans) {
         book.header->method = method;
         book.header->capacity = kInitialLots;
     }
-    if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+    if (PG_ARGISNULL(base) || PG_ARGISNULL(base + 1))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("position_agg: executed_at and kind must not be NULL")));
     pgp::core::Txn txn;
-    txn.at = PG_GETARG_TIMESTAMPTZ(1);
-    txn.kind = kind_from_enum(PG_GETARG_DATUM(2));
-    txn.has_quantity = !PG_ARGISNULL(3);
-    if (txn.has_quantity) txn.quantity = decimal_from_numeric(PG_GETARG_DATUM(3));
-    txn.has_price = !PG_ARGISNULL(4);
-    if (txn.has_price) txn.price = decimal_from_numeric(PG_GETARG_DATUM(4));
-    if (!PG_ARGISNULL(5)) txn.fees = decimal_from_numeric(PG_GETARG_DATUM(5));
+    txn.at = PG_GETARG_TIMESTAMPTZ(base);
+    txn.kind = kind_from_enum(PG_GETARG_DATUM(base + 1));
+    txn.has_quantity = !PG_ARGISNULL(base + 2);
+    if (txn.has_quantity) txn.quantity = decimal_from_numeric(PG_GETARG_DATUM(base + 2));
+    txn.has_price = !PG_ARGISNULL(base + 3);
+    if (txn.has_price) txn.price = decimal_from_numeric(PG_GETARG_DATUM(base + 3));
+    if (!PG_ARGISNULL(base + 4)) txn.fees = decimal_from_numeric(PG_GETARG_DATUM(base + 4));
 
     LotBook book = pgp::core::lot_book(block);
     if (pgp::core::needs_lot_slot(*book.header, txn.kind)) {
@@ -171,8 +174,8 @@ PGP_FUNCTION(pgp_position_trans) {
     }
     const pgp::core::ApplyResult result = call_core([&] { return pgp::core::apply(book, txn); });
     if (result.oversold) {
-        if (PG_NARGS() > 7 && !PG_ARGISNULL(7)) {
-            char* label = text_to_cstring(PG_GETARG_TEXT_PP(7));
+        if (nargs > base + 6 && !PG_ARGISNULL(base + 6)) {
+            char* label = text_to_cstring(PG_GETARG_TEXT_PP(base + 6));
             ereport(
                 ERROR,
                 (errcode(kInsufficientHoldings), errmsg("%s: %s", label, result.message),
@@ -182,10 +185,17 @@ PGP_FUNCTION(pgp_position_trans) {
                 (errcode(kInsufficientHoldings), errmsg("%s", result.message),
                  errhint("Record the missing buy or transfer_in, or correct the quantity sold.")));
     }
-    PG_RETURN_POINTER(block);
+    return block;
 }
 
-// Read-only: may run many times on one state (running totals in a window).
+}  // namespace
+
+PGP_FUNCTION(pgp_position_trans) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "position_trans");
+    void* block = PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0);
+    PG_RETURN_POINTER(position_apply(fcinfo, context, block, 1));
+}
+
 PGP_FUNCTION(pgp_position_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     LotBook book = pgp::core::lot_book(PG_GETARG_POINTER(0));
@@ -242,4 +252,117 @@ PGP_FUNCTION(pgp_position_open_lots) {
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
     return static_cast<Datum>(0);
+}
+
+// --- position_steps_agg: the position after each transaction, for the daily series ------------
+//   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label
+//                      ORDER BY executed_at, same_time_order(kind), id) -> bytea
+//   position_steps(bytea) -> SETOF (id, quantity, cost, realized_delta, cost_delta, last_of_day)
+// One replay per position through the same lots as position_agg, recording after each
+// transaction its quantity, cost basis and realized P/L (a window position_agg would serialize
+// every lot after every row). Private to portfolio.value_days().
+
+namespace {
+
+struct Step {
+    int64_t id;
+    int32_t day;
+    int32_t padding;
+    Decimal quantity;
+    Decimal cost;
+    Decimal realized;
+};
+
+struct StepsState {
+    void* lots;  // the position's lot block
+    Step* steps;
+    uint32_t count;
+    uint32_t capacity;
+};
+
+constexpr uint8_t kStepsVersion = 1;
+constexpr size_t kStepsHeader = 8;  // version, 3 spare bytes, count (uint32)
+
+}  // namespace
+
+PGP_FUNCTION(pgp_position_steps_trans) {
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "position_steps_trans");
+    StepsState* state;
+    if (PG_ARGISNULL(0)) {
+        state = static_cast<StepsState*>(MemoryContextAllocZero(context, sizeof(StepsState)));
+        state->capacity = 16;
+        state->steps =
+            static_cast<Step*>(MemoryContextAlloc(context, sizeof(Step) * state->capacity));
+    } else {
+        state = reinterpret_cast<StepsState*>(PG_GETARG_POINTER(0));
+    }
+    if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("position_steps_agg: id and day must not be NULL")));
+    state->lots = position_apply(fcinfo, context, state->lots, 3);
+    if (state->count == state->capacity) {
+        if (sizeof(Step) * static_cast<size_t>(state->capacity) * 2 > MaxAllocSize)
+            ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                            errmsg("position_steps_agg: too many transactions in one position")));
+        state->capacity *= 2;
+        state->steps = static_cast<Step*>(repalloc(state->steps, sizeof(Step) * state->capacity));
+    }
+    const LotBook book = pgp::core::lot_book(state->lots);
+    Step& step = state->steps[state->count++];
+    step = Step();
+    step.id = PG_GETARG_INT64(1);
+    step.day = PG_GETARG_DATEADT(2);
+    step.quantity = book.header->quantity;
+    step.cost = book.header->cost_basis;
+    step.realized = book.header->realized_pl;
+    PG_RETURN_POINTER(state);
+}
+
+PGP_FUNCTION(pgp_position_steps_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const auto* state = reinterpret_cast<const StepsState*>(PG_GETARG_POINTER(0));
+    const size_t size = kStepsHeader + sizeof(Step) * state->count;
+    bytea* out = static_cast<bytea*>(palloc0(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
+    bytes[0] = kStepsVersion;
+    memcpy(bytes + 4, &state->count, sizeof state->count);
+    memcpy(bytes + kStepsHeader, state->steps, sizeof(Step) * state->count);
+    PG_RETURN_BYTEA_P(out);
+}
+
+PGP_FUNCTION(pgp_position_steps) {
+    bytea* in = PG_GETARG_BYTEA_PP(0);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
+    const size_t size = VARSIZE_ANY_EXHDR(in);
+    uint32_t count = 0;
+    if (size >= kStepsHeader) memcpy(&count, bytes + 4, sizeof count);
+    if (size < kStepsHeader || bytes[0] != kStepsVersion ||
+        size != kStepsHeader + sizeof(Step) * static_cast<size_t>(count))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                        errmsg("position_steps: not a block of position steps of this version")));
+    InitMaterializedSRF(fcinfo, 0);
+    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    Step previous{}, step{}, next{};
+    for (uint32_t i = 0; i < count; ++i) {
+        memcpy(&step, bytes + kStepsHeader + sizeof(Step) * i, sizeof(Step));
+        const bool last = i + 1 == count;
+        if (!last) memcpy(&next, bytes + kStepsHeader + sizeof(Step) * (i + 1), sizeof(Step));
+        // a crafted block's amounts are checked like stored ones: from_raw refuses > 10^24
+        const Decimal realized_delta = call_core([&] {
+            return Decimal::from_raw(step.realized.raw()) -
+                   Decimal::from_raw(previous.realized.raw());
+        });
+        const Decimal cost_delta = call_core([&] {
+            return Decimal::from_raw(step.cost.raw()) - Decimal::from_raw(previous.cost.raw());
+        });
+        Datum values[6] = {
+            Int64GetDatum(step.id),           numeric_from_decimal(step.quantity),
+            numeric_from_decimal(step.cost),  numeric_from_decimal(realized_delta),
+            numeric_from_decimal(cost_delta), BoolGetDatum(last || next.day != step.day)};
+        bool nulls[6] = {false, false, false, false, false, false};
+        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+        previous = step;
+    }
+    PG_RETURN_NULL();
 }

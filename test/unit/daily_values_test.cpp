@@ -124,33 +124,32 @@ TEST(DailyValues, SpanDaysValueHoldingsAndCountMissingDays) {
     const DayPathReader c = close.finish(), r = fx.finish();
     Days days(100, 104);
     // 10 shares costing 150 held from 99 to 103, in a foreign currency
-    pgp::core::span_days_add(days.block, HoldingSpan{99, 103, d("10"), d("150"), true, true}, &c,
-                             &r);
+    pgp::core::span_days_add(days.block, HoldingSpan{99, 103, d("10"), d("150"), true, true, false},
+                             &c, &r);
     // 4 more shares of a base-currency holding on 102..110 at a flat path, cost 30
     Path flat(100, 104);
     flat.add(90, "2.5");
     const DayPathReader f = flat.finish();
-    pgp::core::span_days_add(days.block, HoldingSpan{102, 110, d("4"), d("30"), true, false}, &f,
-                             nullptr);
+    pgp::core::span_days_add(days.block, HoldingSpan{102, 110, d("4"), d("30"), true, false, false},
+                             &f, nullptr);
     const SpanDaysReader out = days.read();
     ASSERT_EQ(out.days(), 5);
     struct Want {
-        bool touched, traded;
+        bool traded;
         int missing;
         const char* value;
         const char* cost;
     };
     const Want want[] = {
-        {true, false, 1, "0", "0"},      // 100: no close yet
-        {true, true, 0, "300", "225"},   // 101: 10 x 20 x 1.5; 150 x 1.5
-        {true, false, 0, "310", "255"},  // 102: + 4 x 2.5; + 30
-        {true, true, 1, "10", "30"},     // 103: the rate is gone: the stock is missing
-        {true, false, 0, "10", "30"},    // 104: the stock's span ended on 103
+        {false, 1, "0", "0"},      // 100: no close yet
+        {true, 0, "300", "225"},   // 101: 10 x 20 x 1.5; 150 x 1.5
+        {false, 0, "310", "255"},  // 102: + 4 x 2.5; + 30
+        {true, 1, "10", "30"},     // 103: the rate is gone: the stock is missing
+        {false, 0, "10", "30"},    // 104: the stock's span ended on 103
     };
     for (int32_t i = 0; i < 5; ++i) {
         const auto v = out.at(i);
         EXPECT_EQ(v.day, 100 + i);
-        EXPECT_EQ(v.touched, want[i].touched) << i;
         EXPECT_EQ(v.traded, want[i].traded) << i;
         EXPECT_EQ(v.missing, want[i].missing) << i;
         EXPECT_EQ(v.value.to_string(), want[i].value) << i;
@@ -160,18 +159,43 @@ TEST(DailyValues, SpanDaysValueHoldingsAndCountMissingDays) {
 
 TEST(DailyValues, UnquotedHoldingsAndUnconvertedCurrenciesAreMissing) {
     Days days(0, 2);
-    pgp::core::span_days_add(days.block, HoldingSpan{0, 2, d("1"), Decimal(), false, false},
+    pgp::core::span_days_add(days.block, HoldingSpan{0, 2, d("1"), Decimal(), false, false, false},
                              nullptr, nullptr);
     Path unit(0, 2);
     unit.add(0, "1");
     const DayPathReader u = unit.finish();
-    pgp::core::span_days_add(days.block, HoldingSpan{1, 1, d("-7.25"), Decimal(), false, true}, &u,
-                             nullptr);
+    pgp::core::span_days_add(
+        days.block, HoldingSpan{1, 1, d("-7.25"), Decimal(), false, true, true}, &u, nullptr);
     const SpanDaysReader out = days.read();
     EXPECT_EQ(out.at(0).missing, 1);
-    EXPECT_EQ(out.at(1).missing, 2);
+    EXPECT_EQ(out.at(1).missing, 1);
+    EXPECT_EQ(out.at(1).cash_missing, 1);  // the cash balance in a currency without rates
     EXPECT_FALSE(out.at(1).traded);
     EXPECT_EQ(out.at(2).missing, 1);
+    EXPECT_EQ(out.at(2).cash_missing, 0);
+}
+
+TEST(DailyValues, CashBalancesAddToCashOnly) {
+    Path unit(0, 2), fx(0, 2), close(0, 2);
+    unit.add(0, "1");
+    fx.add(0, "0.8");
+    close.add(0, "10");
+    const DayPathReader u = unit.finish(), r = fx.finish(), c = close.finish();
+    Days days(0, 2);
+    pgp::core::span_days_add(days.block, HoldingSpan{0, 2, d("100"), Decimal(), false, false, true},
+                             &u, nullptr);
+    pgp::core::span_days_add(days.block, HoldingSpan{1, 2, d("50"), Decimal(), false, true, true},
+                             &u, &r);
+    pgp::core::span_days_add(days.block, HoldingSpan{2, 2, d("3"), d("25"), true, false, false}, &c,
+                             nullptr);
+    const SpanDaysReader out = days.read();
+    EXPECT_EQ(out.at(0).cash.to_string(), "100");
+    EXPECT_EQ(out.at(1).cash.to_string(), "140");  // 100 + 50 x 0.8
+    EXPECT_EQ(out.at(1).value.to_string(), "0");
+    EXPECT_FALSE(out.at(0).traded);  // the unit path is "quoted" on day 0; cash never trades
+    EXPECT_EQ(out.at(2).value.to_string(), "30");
+    EXPECT_EQ(out.at(2).cost.to_string(), "25");
+    EXPECT_EQ(out.at(2).cash.to_string(), "140");
 }
 
 TEST(DailyValues, SumsPastTheDecimalRangeAreErrors) {
@@ -181,7 +205,8 @@ TEST(DailyValues, SumsPastTheDecimalRangeAreErrors) {
                   const DayPathReader r = p.finish();
                   Days days(0, 0);
                   pgp::core::span_days_add(
-                      days.block, HoldingSpan{0, 0, d("2"), Decimal(), false, false}, &r, nullptr);
+                      days.block, HoldingSpan{0, 0, d("2"), Decimal(), false, false, false}, &r,
+                      nullptr);
               }),
               ErrorCode::NumericOutOfRange);
 }

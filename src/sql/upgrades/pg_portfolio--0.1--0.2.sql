@@ -1789,11 +1789,12 @@ COMMENT ON FUNCTION portfolio.series_end(bigint) IS
 --   day_path_agg(first_day, last_day, day, value ORDER BY day): one value per day of the window,
 --     carried forward over days without one, with the days it was observed (a close or FX path);
 --   span_days_agg(first_day, last_day, span_from, span_to, quantity, cost, price_key, rate_key,
---                 path_keys, paths): a portfolio's holding spans valued on each day of its window
---     (quantity x price x rate, cost x rate; no rate when rate_key is NULL), with the days some
---     holding could not be valued; the paths come as two arrays, the same on every row, and are
---     looked up by key (a join would copy a path into every span row it matches);
---   span_days(block): the days some span covered, as rows.
+--                 cash, path_keys, paths): a portfolio's holding spans and cash balances valued on
+--     each day of its window (quantity x price x rate, cost x rate; no rate when rate_key is
+--     NULL), with the days some holding or balance could not be valued; the paths come as two
+--     arrays, the same on every row, and are looked up by key (a join would copy a path into
+--     every span row it matches);
+--   span_days(block): every day of the window, as rows.
 -- Decimal arithmetic (12 decimals, src/core/decimal.hpp), no floating point.
 CREATE FUNCTION portfolio.day_path_trans(internal, date, date, date, numeric) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_day_path_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -1803,22 +1804,51 @@ CREATE AGGREGATE portfolio.day_path_agg(first_day date, last_day date, day date,
     SFUNC = portfolio.day_path_trans, STYPE = internal,
     FINALFUNC = portfolio.day_path_final, FINALFUNC_MODIFY = READ_WRITE, PARALLEL = SAFE
 );
-CREATE FUNCTION portfolio.span_days_trans(internal, date, date, date, date, numeric, numeric, text, text, text[], bytea[])
+CREATE FUNCTION portfolio.span_days_trans(internal, date, date, date, date, numeric, numeric, text, text, boolean,
+                                          text[], bytea[])
     RETURNS internal AS 'MODULE_PATHNAME', 'pgp_span_days_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.span_days_final(internal) RETURNS bytea
     AS 'MODULE_PATHNAME', 'pgp_span_days_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE portfolio.span_days_agg(first_day date, last_day date, span_from date, span_to date,
                                          quantity numeric, cost numeric, price_key text, rate_key text,
-                                         path_keys text[], paths bytea[]) (
+                                         cash boolean, path_keys text[], paths bytea[]) (
     SFUNC = portfolio.span_days_trans, STYPE = internal,
     FINALFUNC = portfolio.span_days_final, PARALLEL = SAFE
 );
 CREATE FUNCTION portfolio.span_days(days bytea)
-    RETURNS TABLE (day date, value numeric, cost numeric, missing integer, traded boolean)
+    RETURNS TABLE (day date, securities numeric, cost numeric, missing integer, cash numeric,
+                   cash_missing integer, traded boolean)
     AS 'MODULE_PATHNAME', 'pgp_span_days' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
 REVOKE ALL ON FUNCTION portfolio.day_path_agg(date, date, date, numeric) FROM PUBLIC;
-REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, numeric, text, text, text[], bytea[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, numeric, text, text, boolean, text[], bytea[])
+    FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
+
+-- The position after each transaction (src/pg/position_type.cpp), for value_days(): one replay
+-- per position through the lots of position_agg, recording quantity, cost basis and realized P/L
+-- after every transaction (a window position_agg would serialize all lots after every row).
+--   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label ORDER BY
+--                      executed_at, same_time_order(kind), id) -> bytea
+--   position_steps(steps) -> (id, quantity, cost, realized_delta, cost_delta, last_of_day): per
+--     transaction the position after it, the change of realized P/L and cost basis it made, and
+--     whether it is the position's last of its day
+CREATE FUNCTION portfolio.position_steps_trans(internal, bigint, date, timestamptz, portfolio.txn_kind, numeric,
+                                               numeric, numeric, text, text)
+    RETURNS internal AS 'MODULE_PATHNAME', 'pgp_position_steps_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_steps_final(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'pgp_position_steps_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE portfolio.position_steps_agg(id bigint, day date, executed_at timestamptz, kind portfolio.txn_kind,
+                                              quantity numeric, price numeric, fees numeric, method text, label text) (
+    SFUNC = portfolio.position_steps_trans, STYPE = internal,
+    FINALFUNC = portfolio.position_steps_final, PARALLEL = SAFE
+);
+CREATE FUNCTION portfolio.position_steps(steps bytea)
+    RETURNS TABLE (id bigint, quantity numeric, cost numeric, realized_delta numeric, cost_delta numeric,
+                   last_of_day boolean)
+    AS 'MODULE_PATHNAME', 'pgp_position_steps' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+REVOKE ALL ON FUNCTION portfolio.position_steps_agg(bigint, date, timestamptz, portfolio.txn_kind, numeric, numeric,
+                                                    numeric, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.position_steps(bytea) FROM PUBLIC;
 
 -- The daily series of some portfolios from a day on: portfolio_ids[i] from from_days[i] (NULL or
 -- a day before the first transaction: the whole series). A day's row depends only on what happened
@@ -1828,10 +1858,10 @@ REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
 -- in): the rows equal those of a full computation exactly (test/suites/valuation.sh checks it
 -- after random writes).
 -- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
--- stored ledger end serves), txn (the ledgers replayed), running/deltas (the position after each transaction), holding_spans (quantity and cost
--- held over a range of days), closes (the quotes), fx_days (FX on a day), paths (the price and
--- FX rate on every day), securities and cash (the spans valued day by day in C++),
--- events/event_days (flows and P/L parts), daily.
+-- stored ledger end serves), txn (the ledgers replayed), steps/deltas (the position after each
+-- transaction), holding_spans (quantity and cost held over a range of days), closes (the quotes),
+-- fx_days (FX on a day), paths (the price and FX rate on every day), valued (the holdings and
+-- cash valued day by day in C++), events/event_days (flows and P/L parts), daily, returns.
 CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
     RETURNS SETOF portfolio.daily_series
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -1869,29 +1899,22 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     WHERE t.portfolio_id = ANY (ARRAY(SELECT b.portfolio_id FROM bounds b WHERE NOT b.from_end))
 ), window_days AS (  -- the days any portfolio of the call computes
     SELECT min(b.compute_from) AS first_day, max(b.end_day) AS last_day FROM bounds b
-), running AS (      -- the position after each transaction of an instrument
-    SELECT x.*, portfolio.quantity(x.pos) AS q_after, portfolio.cost_basis(x.pos) AS cost_after,
-           portfolio.realized_pl(x.pos) AS realized_after
-    FROM (SELECT txn.*,
-                 portfolio.position_agg(txn.executed_at, txn.kind,
-                                        portfolio.position_quantity_arg(txn.kind, txn.quantity),
-                                        portfolio.position_price_arg(txn.kind, txn.price, txn.amount),
-                                        txn.fees, txn.cost_method,
-                                        portfolio.position_label(txn.portfolio_id, txn.portfolio_name, txn.instrument))
-                     OVER (PARTITION BY txn.portfolio_id, txn.instrument
-                           ORDER BY txn.executed_at, portfolio.same_time_order(txn.kind), txn.id
-                           ROWS UNBOUNDED PRECEDING) AS pos
-          FROM txn WHERE txn.instrument IS NOT NULL) x
+), steps AS (        -- the position after each transaction of an instrument: one replay per
+                       -- position through position_agg's lots (portfolio.position_steps_agg)
+    SELECT st.*
+    FROM (SELECT t.portfolio_id, t.instrument,
+                 portfolio.position_steps_agg(t.id, t.day, t.executed_at, t.kind,
+                                              portfolio.position_quantity_arg(t.kind, t.quantity),
+                                              portfolio.position_price_arg(t.kind, t.price, t.amount),
+                                              t.fees, t.cost_method,
+                                              portfolio.position_label(t.portfolio_id, t.portfolio_name, t.instrument)
+                                              ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS steps
+          FROM txn t WHERE t.instrument IS NOT NULL
+          GROUP BY t.portfolio_id, t.instrument) g
+    CROSS JOIN LATERAL portfolio.position_steps(g.steps) st
 ), deltas AS (
-    SELECT r.*,
-           r.realized_after - coalesce(lag(r.realized_after) OVER pw, 0) AS realized_delta,
-           r.cost_after - coalesce(lag(r.cost_after) OVER pw, 0) AS cost_delta,
-           row_number() OVER (PARTITION BY r.portfolio_id, r.instrument, r.day
-                              ORDER BY r.executed_at DESC, portfolio.same_time_order(r.kind) DESC, r.id DESC)
-               AS nth_from_end_of_day
-    FROM running r
-    WINDOW pw AS (PARTITION BY r.portfolio_id, r.instrument
-                  ORDER BY r.executed_at, portfolio.same_time_order(r.kind), r.id)
+    SELECT t.*, st.quantity AS q_after, st.cost AS cost_after, st.realized_delta, st.cost_delta, st.last_of_day
+    FROM txn t JOIN steps st ON st.id = t.id
 ), holding_spans AS (  -- quantity and cost held at the end of from_day .. to_day, cut to the days computed
     SELECT h.portfolio_id, h.instrument, h.currency, h.base_currency,
            greatest(h.from_day, b.compute_from) AS from_day, least(h.to_day, b.end_day) AS to_day,
@@ -1899,7 +1922,7 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     FROM (SELECT d.portfolio_id, d.instrument, d.currency, d.base_currency, d.day AS from_day,
                  lead(d.day) OVER (PARTITION BY d.portfolio_id, d.instrument ORDER BY d.day) - 1 AS to_day,
                  d.q_after AS quantity, d.cost_after AS cost
-          FROM deltas d WHERE d.nth_from_end_of_day = 1) h
+          FROM deltas d WHERE d.last_of_day) h
     JOIN bounds b ON b.portfolio_id = h.portfolio_id
     WHERE coalesce(h.to_day, b.end_day) >= b.compute_from AND h.from_day <= b.end_day
     UNION ALL            -- from the stored ledger end: what is held after the last transaction
@@ -1954,21 +1977,6 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
           GROUP BY f.currency, f.base_currency
           UNION ALL
           SELECT 'u', portfolio.day_path_agg(wd.first_day, wd.last_day, wd.first_day, 1) FROM window_days wd) k
-), securities AS (     -- per portfolio and day held: the holdings' value and cost in the base
-                       -- currency, how many had no price or rate, whether one was quoted; the spans
-                       -- are valued in C++ (portfolio.span_days_agg), one block per portfolio
-    SELECT v.portfolio_id, d.day, d.value, d.cost, d.missing, d.traded
-    FROM (SELECT s.portfolio_id,
-                 portfolio.span_days_agg(b.compute_from, b.end_day, s.from_day, s.to_day, s.quantity, s.cost,
-                                         'p ' || s.instrument,
-                                         CASE WHEN s.currency <> s.base_currency
-                                              THEN 'r ' || s.currency || ' ' || s.base_currency END,
-                                         (SELECT pa.keys FROM paths pa), (SELECT pa.paths FROM paths pa)) AS days
-          FROM holding_spans s
-          JOIN bounds b ON b.portfolio_id = s.portfolio_id
-          WHERE s.quantity <> 0
-          GROUP BY s.portfolio_id) v
-    CROSS JOIN LATERAL portfolio.span_days(v.days) d
 ), cash_spans AS (
     SELECT c.portfolio_id, c.currency, c.base_currency, c.day AS from_day,
            lead(c.day) OVER pw - 1 AS to_day,
@@ -1983,18 +1991,25 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NULL
     JOIN portfolio.portfolios p ON p.id = b.portfolio_id
     WHERE b.from_end
-), cash AS (           -- per portfolio and day: the cash balances in the base currency (a balance
-                       -- is a holding of units priced 1), how many had no FX rate
-    SELECT v.portfolio_id, d.day, d.value, d.missing
-    FROM (SELECT s.portfolio_id,
-                 portfolio.span_days_agg(b.compute_from, b.end_day, s.from_day, s.to_day, s.balance, NULL, 'u',
+), valued AS (         -- per portfolio and day of its window: the holdings' value and cost and the
+                       -- cash in the base currency, how many holdings and balances had no price or
+                       -- rate, whether a holding was quoted; valued in C++ (portfolio.span_days_agg),
+                       -- one block per portfolio (a portfolio without spans gets its days too)
+    SELECT v.portfolio_id, v.write_from, d.*
+    FROM (SELECT b.portfolio_id, b.write_from,
+                 portfolio.span_days_agg(b.compute_from, b.end_day, s.from_day, s.to_day, s.quantity, s.cost,
+                                         s.price_key,
                                          CASE WHEN s.currency <> s.base_currency
                                               THEN 'r ' || s.currency || ' ' || s.base_currency END,
-                                         (SELECT pa.keys FROM paths pa), (SELECT pa.paths FROM paths pa)) AS days
-          FROM cash_spans s
-          JOIN bounds b ON b.portfolio_id = s.portfolio_id
-          WHERE s.balance <> 0
-          GROUP BY s.portfolio_id) v
+                                         s.cash, (SELECT pa.keys FROM paths pa), (SELECT pa.paths FROM paths pa)) AS days
+          FROM bounds b
+          LEFT JOIN (SELECT h.portfolio_id, h.from_day, h.to_day, h.quantity, h.cost, h.currency, h.base_currency,
+                            'p ' || h.instrument AS price_key, false AS cash
+                     FROM holding_spans h WHERE h.quantity <> 0
+                     UNION ALL   -- a balance is a holding of units priced 1
+                     SELECT c.portfolio_id, c.from_day, c.to_day, c.balance, NULL, c.currency, c.base_currency, 'u', true
+                     FROM cash_spans c WHERE c.balance <> 0) s ON s.portfolio_id = b.portfolio_id
+          GROUP BY b.portfolio_id, b.write_from) v
     CROSS JOIN LATERAL portfolio.span_days(v.days) d
 ), events AS (         -- flows (portfolio.external_flow: in +, out -) and P/L parts of each
                        -- transaction, in its currency; a transfer out without a price leaves at cost
@@ -2026,27 +2041,19 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     LEFT JOIN fx_days f ON f.currency = e.currency AND f.base_currency = e.base_currency AND f.day = e.day
     CROSS JOIN LATERAL (SELECT CASE WHEN e.currency = e.base_currency THEN 1::numeric ELSE f.rate END AS rate) fx
     GROUP BY e.portfolio_id, e.day
-), calendar AS (
-    SELECT b.portfolio_id, b.write_from, g::date AS day
-    FROM bounds b, generate_series(b.compute_from, b.end_day, interval '1 day') g
 ), daily AS (
-    SELECT c.portfolio_id, c.day, c.write_from,
-           CASE WHEN coalesce(s.missing, 0) + coalesce(k.missing, 0) = 0
-                THEN coalesce(s.value, 0) + coalesce(k.value, 0) END AS market_value,
-           CASE WHEN coalesce(s.missing, 0) = 0 THEN coalesce(s.value, 0) END AS securities_value,
-           CASE WHEN coalesce(k.missing, 0) = 0 THEN coalesce(k.value, 0) END AS cash_value,
-           CASE WHEN coalesce(s.missing, 0) = 0 THEN coalesce(s.cost, 0) END AS cost_basis,
+    SELECT v.portfolio_id, v.day, v.write_from,
+           CASE WHEN v.missing + v.cash_missing = 0 THEN v.securities + v.cash END AS market_value,
+           v.securities AS securities_value, v.cash AS cash_value, v.cost AS cost_basis,
            coalesce(e.deposits, 0) AS deposits,
            coalesce(e.withdrawals, 0) AS withdrawals,
            coalesce(e.realized, 0) AS realized_pl,
            coalesce(e.income, 0) AS income,
            coalesce(e.fees, 0) AS fees,
-           (coalesce(s.missing, 0) + coalesce(k.missing, 0) + coalesce(e.missing, 0))::integer AS unconverted,
-           coalesce(s.traded, false) AS trading_day
-    FROM calendar c
-    LEFT JOIN securities s ON s.portfolio_id = c.portfolio_id AND s.day = c.day
-    LEFT JOIN cash k ON k.portfolio_id = c.portfolio_id AND k.day = c.day
-    LEFT JOIN event_days e ON e.portfolio_id = c.portfolio_id AND e.day = c.day
+           (v.missing + v.cash_missing + coalesce(e.missing, 0))::integer AS unconverted,
+           v.traded AS trading_day
+    FROM valued v
+    LEFT JOIN event_days e ON e.portfolio_id = v.portfolio_id AND e.day = v.day
 ), returns AS (
     SELECT d.*,
            -- r_t = (V_t + max(-F_t, 0)) / (V_{t-1} + max(F_t, 0)) - 1: inflows count at the start of
