@@ -43,6 +43,9 @@ AS $$
 DECLARE
     n bigint;
 BEGIN
+    -- the portfolios stay while their rows are written (daily_series has no foreign key; a
+    -- concurrent DELETE of one waits for this transaction, then deletes its rows)
+    PERFORM 1 FROM portfolio.portfolios p WHERE p.id = ANY (portfolio_ids) FOR KEY SHARE;
     -- the days recomputed, and any past the series' end (it moves back when the ledger's last
     -- transaction or the last quote of its instruments goes), from series_ends() once for all
     -- (MATERIALIZED: as a join filter it would run once per stored row, 1,826 times a portfolio)

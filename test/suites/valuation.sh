@@ -301,6 +301,25 @@ check("a reader during an uncommitted refresh of every portfolio gets the last c
 holder.commit(); holder.close()
 check("after that refresh the series still equals a full recomputation", q(STORED) == q(FULL))
 
+# --- deleting a portfolio (daily_series has no foreign key: a trigger and a lock stand in) --------
+gone = pids[1]
+a.execute("SELECT portfolio.mark_dirty(ARRAY[%s]::bigint[], ARRAY['-infinity']::date[])", (gone,))
+holder = connect(autocommit=False); holder.cursor().execute("CALL portfolio.refresh()")   # holds the lock
+deleter = connect(autocommit=False); dc = deleter.cursor()
+dc.execute("SET lock_timeout = '300ms'")
+try:
+    dc.execute("DELETE FROM portfolio.portfolios WHERE id = %s", (gone,)); waited = "no wait"
+except psycopg2.errors.LockNotAvailable:
+    waited = "waited"
+deleter.rollback()
+holder.commit(); holder.close()
+check("deleting a portfolio waits for a refresh that writes its days", waited == "waited", waited)
+dc.execute("DELETE FROM portfolio.portfolios WHERE id = %s", (gone,)); deleter.commit(); deleter.close()
+check("a deleted portfolio's days and ledger end go with it",
+      q1("SELECT count(*) FROM portfolio.daily_series WHERE portfolio_id = %s", (gone,)) == 0
+      and q1("SELECT count(*) FROM portfolio.ledger_ends WHERE portfolio_id = %s", (gone,)) == 0
+      and q(STORED) == q(FULL))
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
