@@ -1,30 +1,20 @@
 #include "civil_date.hpp"
 
+#include "core/civil_date.hpp"
+
 #include <cstdio>
 
 namespace pgp::fetch {
 
-// Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
+// The calendar arithmetic is the core's (src/core/civil_date.hpp), on this file's 32-bit days.
 Day days_from_civil(int y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int>(doe) - 719468;
+    return static_cast<Day>(core::days_from_civil(y, m, d));
 }
 
-void civil_from_days(Day z0, int& y, unsigned& m, unsigned& d) noexcept {
-    const int z = z0 + 719468;
-    const int era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = static_cast<int>(yoe) + era * 400;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+void civil_from_days(Day z, int& y, unsigned& m, unsigned& d) noexcept {
+    std::int64_t year = 0;
+    core::civil_from_days(z, year, m, d);
+    y = static_cast<int>(year);
 }
 
 namespace {

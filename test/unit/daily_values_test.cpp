@@ -7,6 +7,7 @@
 
 #include "core/daily_values.hpp"
 #include "core/error.hpp"
+#include "error_code.hpp"
 
 using pgp::core::DayPathBuilder;
 using pgp::core::DayPathReader;
@@ -15,6 +16,7 @@ using pgp::core::Error;
 using pgp::core::ErrorCode;
 using pgp::core::HoldingSpan;
 using pgp::core::SpanDaysReader;
+using pgp::test::code_of;
 
 namespace {
 
@@ -54,15 +56,6 @@ struct Days {
         return SpanDaysReader::open(block, pgp::core::span_days_size(days));
     }
 };
-
-ErrorCode code_of(void (*fn)()) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return ErrorCode::Internal;
-}
 
 }  // namespace
 

@@ -5,21 +5,15 @@
 
 #include "core/decimal.hpp"
 #include "core/error.hpp"
+#include "error_code.hpp"
 
 using pgp::core::Decimal;
 using pgp::core::Error;
 using pgp::core::ErrorCode;
+using pgp::test::code_of;
 
 namespace {
 Decimal d(const char* s) { return Decimal::parse(s); }
-ErrorCode code_of(void (*fn)()) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return ErrorCode::Internal;
-}
 }  // namespace
 
 TEST(Decimal, ParsesAndPrintsShortestExactText) {
