@@ -94,7 +94,7 @@ DayPathBuilder* day_path_start(void* block, int32_t first_day, int32_t last_day)
 
 void day_path_add(DayPathBuilder& b, int32_t day, const Decimal* value) {
     if (b.has_input && day < b.last_input_day)
-        fail(ErrorCode::Internal, "day path observations out of day order");
+        fail(ErrorCode::InvalidParameter, "day_path_agg needs its observations ORDER BY day");
     b.has_input = 1;
     b.last_input_day = day;
     const int64_t index = std::min<int64_t>(static_cast<int64_t>(day) - b.first_day, b.days);

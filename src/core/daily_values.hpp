@@ -46,8 +46,9 @@ size_t day_path_size(int32_t days);  // the encoded path's bytes
 // [first_day, last_day] (empty when last_day < first_day); InvalidParameter past kMaxSeriesDays.
 DayPathBuilder* day_path_start(void* block, int32_t first_day, int32_t last_day);
 int32_t day_path_window_days(int32_t first_day, int32_t last_day);  // the checked day count
-// One observation: value, or none (nullptr) on that day. Days must not decrease (a second value
-// on the same day replaces the first); days before the window only set the value carried in.
+// One observation: value, or none (nullptr) on that day. Days must not decrease (InvalidParameter
+// otherwise, like position_agg's order check); a second value on the same day replaces the
+// first; days before the window only set the value carried in.
 void day_path_add(DayPathBuilder& builder, int32_t day, const Decimal* value);
 // Carries the last observation to the end of the window; returns the encoded path's bytes,
 // which follow the builder in its block.

@@ -121,8 +121,10 @@ REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;
 -- The last day of each portfolio's series: its last priced day (the last quote of any instrument
 -- it has traded) or its last transaction when that is later, never after today(). No row for a
 -- portfolio without transactions. The one definition value_days(), refresh and series_end() use;
--- the last quote is looked up once per symbol, not once per portfolio and symbol.
-CREATE FUNCTION portfolio.series_ends(portfolio_ids bigint[]) RETURNS TABLE (portfolio_id bigint, end_day date)
+-- the last quote is looked up once per symbol, not once per portfolio and symbol. With the
+-- ledger's extent it was computed from (ledger_extents), so value_days need not compute it again.
+CREATE FUNCTION portfolio.series_ends(portfolio_ids bigint[])
+    RETURNS TABLE (portfolio_id bigint, end_day date, first_day date, last_day date, stored boolean)
     LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
 WITH x AS MATERIALIZED (
@@ -132,11 +134,11 @@ WITH x AS MATERIALIZED (
                       WHERE q.symbol = s.symbol ORDER BY q.ts DESC LIMIT 1) AS day
     FROM (SELECT DISTINCT unnest(x.instruments) AS symbol FROM x) s
 )
-SELECT x.portfolio_id, least(portfolio.today(), greatest(x.last_day, max(l.day)))
+SELECT x.portfolio_id, least(portfolio.today(), greatest(x.last_day, max(l.day))), x.first_day, x.last_day, x.stored
 FROM x
 LEFT JOIN LATERAL unnest(x.instruments) i(symbol) ON true
 LEFT JOIN last_quotes l ON l.symbol = i.symbol
-GROUP BY x.portfolio_id, x.last_day;
+GROUP BY x.portfolio_id, x.first_day, x.last_day, x.stored;
 END;
 COMMENT ON FUNCTION portfolio.series_ends(bigint[]) IS
     'the last day of each portfolio''s daily series: its last priced day or last transaction, at most today()';
@@ -244,14 +246,13 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
                        -- before write_from: its value gives write_from's return), last priced
                        -- day, and whether the stored ledger end serves (no transaction falls in
                        -- the days computed: from_end) or the ledger is replayed
-    SELECT x.portfolio_id, x.first_day,
-           greatest(r.from_day, x.first_day) AS write_from,
-           greatest(r.from_day - 1, x.first_day) AS compute_from,
+    SELECT e.portfolio_id, e.first_day,
+           greatest(r.from_day, e.first_day) AS write_from,
+           greatest(r.from_day - 1, e.first_day) AS compute_from,
            e.end_day,
-           x.stored AND greatest(r.from_day - 1, x.first_day) > x.last_day AS from_end
-    FROM portfolio.ledger_extents(portfolio_ids) x
-    JOIN req r ON r.portfolio_id = x.portfolio_id
-    JOIN portfolio.series_ends(portfolio_ids) e ON e.portfolio_id = x.portfolio_id
+           e.stored AND greatest(r.from_day - 1, e.first_day) > e.last_day AS from_end
+    FROM portfolio.series_ends(portfolio_ids) e
+    JOIN req r ON r.portfolio_id = e.portfolio_id
 ), txn AS (          -- the ledgers replayed
     SELECT t.id, t.portfolio_id, t.instrument, t.executed_at, t.kind, t.quantity, t.price, t.fees,
            t.amount, t.currency, p.base_currency, p.cost_method, p.name AS portfolio_name,

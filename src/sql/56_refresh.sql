@@ -93,8 +93,8 @@ CREATE FUNCTION portfolio.revalue(portfolio_ids bigint[] DEFAULT NULL,
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    -- a chunk computes the price and FX arrays of its symbols once (chunks of 200 built them five
-    -- times in a rebuild of 1,000 portfolios, 7 s each in bench/model.sh)
+    -- a chunk builds the day paths of its symbols and currency pairs once (chunks of 200 built
+    -- the then price arrays five times in a rebuild of 1,000 portfolios, 7 s each in bench/model.sh)
     chunk constant integer := 1000;
     ids bigint[];
     froms date[];

@@ -103,7 +103,7 @@ TEST(DailyValues, EmptyWindowAndLimits) {
                   q.add(2, "1");
                   q.add(1, "1");
               }),
-              ErrorCode::Internal);
+              ErrorCode::InvalidParameter);
 }
 
 TEST(DailyValues, SpanDaysValueHoldingsAndCountMissingDays) {
