@@ -80,6 +80,7 @@ record pgtap "$ok" "$bad"
 for suite in test/suites/*.sh; do
   [[ -e $suite ]] || continue
   name=$(basename "$suite" .sh)
+  [[ $name != lib ]] || continue   # the suites' shared helpers, not a suite
   db=suite_$name
   rc=0
   psql_cluster -d postgres -qc "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" \
