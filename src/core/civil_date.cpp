@@ -24,4 +24,18 @@ void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) noexcept {
     y += m <= 2;
 }
 
+int64_t month_start(int64_t days) noexcept {
+    int64_t year = 0;
+    unsigned month = 0, day = 0;
+    civil_from_days(days, year, month, day);
+    return days - (day - 1);
+}
+
+int64_t year_start(int64_t days) noexcept {
+    int64_t year = 0;
+    unsigned month = 0, day = 0;
+    civil_from_days(days, year, month, day);
+    return days_from_civil(year, 1, 1);
+}
+
 }  // namespace pgp::core

@@ -43,6 +43,18 @@ CREATE TABLE portfolio.quotes_rejected (
 );
 CREATE INDEX quotes_rejected_seen_at ON portfolio.quotes_rejected (seen_at);
 
+-- Every monthly partition ensure_quote_partitions() made, appended as it makes it. Published with
+-- the quotes (70_scale_out.sql), it reaches a subscriber ahead of the first quote of its month, in
+-- the same transaction, and a trigger there makes the partition: replication never stops at a
+-- quote for a month the subscriber has no partition for. No key on purpose: a month logged on
+-- both sides (a subscriber's own upkeep job) must not make the replicated insert conflict.
+CREATE TABLE portfolio.quote_partition_log (
+    month      date        NOT NULL CHECK (extract(day FROM month) = 1),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE portfolio.quote_partition_log IS
+    'the monthly quote partitions made here, in order; published with the quotes so subscribers make them too';
+
 -- The name of the monthly partition holding a timestamp: quotes_YYYY_MM (months in UTC).
 CREATE FUNCTION portfolio.quote_partition_name(ts timestamptz) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -95,6 +107,7 @@ BEGIN
                 part,
                 month_start::text || ' 00:00:00+00',
                 (month_start + interval '1 month')::date::text || ' 00:00:00+00');
+            INSERT INTO portfolio.quote_partition_log (month) VALUES (month_start);
             created := created + 1;
         END IF;
         month_start := (month_start + interval '1 month')::date;

@@ -84,6 +84,34 @@ CREATE TRIGGER transactions_dirty_update AFTER UPDATE ON portfolio.transactions
 CREATE TRIGGER transactions_dirty_delete AFTER DELETE ON portfolio.transactions
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.transactions_mark_dirty();
 
+-- What a change of market data marks, in one place: the statement triggers below and the
+-- row triggers that see replicated changes on a subscriber (70_scale_out.sql) both call these.
+-- Quotes of a symbol from a day on: every portfolio trading the symbol, from that day.
+CREATE FUNCTION portfolio.quotes_changed(symbols text[], days date[]) RETURNS void
+    LANGUAGE sql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
+    FROM unnest(symbols, days) s(symbol, day)
+    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true
+$$;
+REVOKE ALL ON FUNCTION portfolio.quotes_changed(text[], date[]) FROM PUBLIC;
+
+-- FX rates of base/quote from a day on: a rate converts quote-currency amounts of base-currency
+-- portfolios (by its inverse) and base-currency amounts of quote-currency portfolios.
+CREATE FUNCTION portfolio.fx_rates_changed(bases text[], quotes text[], days date[]) RETURNS void
+    LANGUAGE sql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day), false)  -- ledgers unchanged
+    FROM unnest(bases, quotes, days) c(base, quote, day)
+    CROSS JOIN LATERAL (VALUES (c.base, c.quote), (c.quote, c.base)) side(ccy, base_ccy)
+    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
+                  JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+                  WHERE t.currency = side.ccy AND p.base_currency = side.base_ccy) t ON true
+$$;
+REVOKE ALL ON FUNCTION portfolio.fx_rates_changed(text[], text[], date[]) FROM PUBLIC;
+
 -- Quotes: per symbol the first day changed, then every portfolio trading the symbol.
 CREATE FUNCTION portfolio.quotes_mark_dirty() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -106,9 +134,7 @@ BEGIN
               FROM (SELECT o.symbol, o.ts FROM old_rows o UNION ALL SELECT n.symbol, n.ts FROM new_rows n) r
               GROUP BY r.symbol) x;
     END IF;
-    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
-    FROM unnest(symbols, days) s(symbol, day)
-    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
+    PERFORM portfolio.quotes_changed(symbols, days);
     RETURN NULL;
 END
 $$;
@@ -120,8 +146,7 @@ CREATE TRIGGER quotes_dirty_update AFTER UPDATE ON portfolio.quotes
 CREATE TRIGGER quotes_dirty_delete AFTER DELETE ON portfolio.quotes
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.quotes_mark_dirty();
 
--- FX rates: a rate of base/quote on a day converts quote-currency amounts of base-currency
--- portfolios (by its inverse) and base-currency amounts of quote-currency portfolios.
+-- FX rates: per pair the first day changed (fx_rates_changed says what that marks).
 CREATE FUNCTION portfolio.fx_rates_mark_dirty() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -143,12 +168,7 @@ BEGIN
               FROM (SELECT o.base, o.quote, o.day FROM old_rows o UNION ALL SELECT n.base, n.quote, n.day FROM new_rows n) r
               GROUP BY r.base, r.quote) x;
     END IF;
-    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day), false)  -- ledgers unchanged
-    FROM unnest(bases, quotes, days) c(base, quote, day)
-    CROSS JOIN LATERAL (VALUES (c.base, c.quote), (c.quote, c.base)) side(ccy, base_ccy)
-    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
-                  JOIN portfolio.portfolios p ON p.id = t.portfolio_id
-                  WHERE t.currency = side.ccy AND p.base_currency = side.base_ccy) t ON true;
+    PERFORM portfolio.fx_rates_changed(bases, quotes, days);
     RETURN NULL;
 END
 $$;
@@ -183,6 +203,8 @@ $$;
 CREATE TRIGGER instruments_dirty AFTER UPDATE OF currency ON portfolio.instruments
     FOR EACH ROW WHEN (OLD.currency IS DISTINCT FROM NEW.currency)
     EXECUTE FUNCTION portfolio.reference_mark_dirty();
+-- instruments are reference data a subscriber receives by replication (70_scale_out.sql)
+ALTER TABLE portfolio.instruments ENABLE ALWAYS TRIGGER instruments_dirty;
 CREATE TRIGGER portfolios_dirty AFTER UPDATE OF base_currency, cost_method ON portfolio.portfolios
     FOR EACH ROW WHEN (OLD.base_currency IS DISTINCT FROM NEW.base_currency
                        OR OLD.cost_method IS DISTINCT FROM NEW.cost_method)

@@ -204,6 +204,21 @@ END
 $$;
 REVOKE ALL ON FUNCTION portfolio.refresh_run(bigint[]) FROM PUBLIC;
 
+-- Refreshes write: on a hot standby they cannot, so they say where to run instead of failing on
+-- their first lock or write with an error about recovery.
+CREATE FUNCTION portfolio.require_primary(action text) RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_is_in_recovery() THEN
+        RAISE EXCEPTION '%: this server is a read-only standby; run it on the primary', action
+            USING ERRCODE = 'read_only_sql_transaction',
+                  HINT = 'the standby receives the refreshed series from the primary by streaming replication';
+    END IF;
+END
+$$;
+
 -- Every portfolio's queued days. One refresh at a time (a second one waits); refresh(id) of an
 -- owner runs beside others but not beside this one.
 CREATE PROCEDURE portfolio.refresh()
@@ -211,6 +226,7 @@ CREATE PROCEDURE portfolio.refresh()
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM portfolio.require_primary('portfolio.refresh()');
     PERFORM pg_advisory_xact_lock(1886154850, 0);
     PERFORM portfolio.refresh_run(NULL);
 END
@@ -228,6 +244,7 @@ AS $$
 DECLARE
     owner_role name;
 BEGIN
+    PERFORM portfolio.require_primary('portfolio.refresh(portfolio)');
     SELECT p.owner INTO owner_role FROM portfolio.portfolios p WHERE p.id = refresh.portfolio;
     IF owner_role IS NULL
        OR NOT coalesce(pg_has_role(session_user, to_regrole(owner_role::text), 'MEMBER'), false) THEN

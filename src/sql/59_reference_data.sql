@@ -169,3 +169,5 @@ REVOKE ALL ON FUNCTION portfolio.instruments_currency_corrected() FROM PUBLIC;
 CREATE TRIGGER instruments_currency_corrected AFTER UPDATE OF currency ON portfolio.instruments
     FOR EACH ROW WHEN (OLD.currency IS DISTINCT FROM NEW.currency)
     EXECUTE FUNCTION portfolio.instruments_currency_corrected();
+-- a subscriber's transactions follow a replicated correction too (70_scale_out.sql)
+ALTER TABLE portfolio.instruments ENABLE ALWAYS TRIGGER instruments_currency_corrected;

@@ -175,6 +175,9 @@ END
 $$;
 CREATE CONSTRAINT TRIGGER live_pending_txn_notify AFTER INSERT ON portfolio.live_pending_txn
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION portfolio.live_send_quotes();
+-- Always, not only in origin sessions: on a logical-replication subscriber the apply worker runs
+-- as a replica session, and replicated quotes must notify there too (70_scale_out.sql).
+ALTER TABLE portfolio.live_pending_txn ENABLE ALWAYS TRIGGER live_pending_txn_notify;
 
 -- Called at the end of portfolio.refresh(): one NOTIFY portfolio_refresh listing the views this
 -- transaction refreshed (refresh_log rows started since the transaction began), their row counts,

@@ -148,8 +148,40 @@ FROM months m
 UNION ALL
 -- a week's warning before quotes would need a partition that is not there
 SELECT 'partition_window', 'portfolio.quotes', w.status, w.window_end::timestamp AT TIME ZONE 'UTC', w.detail
-FROM portfolio.quote_partition_window(portfolio.today()) w;
+FROM portfolio.quote_partition_window(portfolio.today()) w
+UNION ALL
+-- Replication (docs/scale-out.md). A subscriber's reference data: an error while its apply worker
+-- is not running (it is disabled, or restarting after an error), a warning once it has had apply
+-- or sync errors (counted until pg_stat_reset_subscription_stats()).
+SELECT 'replication', ('subscription ' || s.subname) COLLATE "default",
+       CASE WHEN st.pid IS NULL THEN 'error'
+            WHEN coalesce(ss.apply_error_count + ss.sync_error_count, 0) > 0 THEN 'warn' ELSE 'ok' END,
+       st.last_msg_receipt_time,
+       format('%s, last message %s, %s apply and %s sync errors',
+              CASE WHEN st.pid IS NULL THEN 'no apply worker' ELSE 'applying' END,
+              coalesce(st.last_msg_receipt_time::text, 'never'),
+              coalesce(ss.apply_error_count, 0), coalesce(ss.sync_error_count, 0))
+FROM pg_subscription s
+LEFT JOIN pg_stat_subscription st ON st.subid = s.oid AND st.relid IS NULL
+LEFT JOIN pg_stat_subscription_stats ss ON ss.subid = s.oid
+WHERE s.subdbid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+UNION ALL
+-- A publisher's logical slots: an inactive slot keeps WAL; more than 1 GB behind is a warning.
+SELECT 'replication', ('slot ' || r.slot_name) COLLATE "default",
+       CASE WHEN NOT r.active OR pg_wal_lsn_diff(pg_current_wal_lsn(), r.confirmed_flush_lsn) > 1024 ^ 3
+            THEN 'warn' ELSE 'ok' END,
+       NULL,
+       format('%s, %s behind', CASE WHEN r.active THEN 'active' ELSE 'inactive: the subscriber is not connected' END,
+              pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), r.confirmed_flush_lsn)))
+FROM pg_replication_slots r
+WHERE r.slot_type = 'logical' AND r.database = current_database() AND NOT pg_is_in_recovery()
+UNION ALL
+-- A hot standby: how far behind the primary its replay is.
+SELECT 'replication', 'standby', 'ok', pg_last_xact_replay_timestamp(),
+       format('read-only standby, last transaction replayed at %s; refreshes run on the primary',
+              coalesce(pg_last_xact_replay_timestamp()::text, 'none yet'))
+WHERE pg_is_in_recovery();
 COMMENT ON VIEW portfolio.health IS
     'operators: last refresh, failed portfolios and the refresh queue, last fetch per provider, pg_cron jobs, '
-    'quote partitions for this month and the next 3, and how far ahead they are made';
+    'quote partitions for this month and the next 3, and how far ahead they are made; replication';
 GRANT SELECT ON portfolio.health TO portfolio_reader;

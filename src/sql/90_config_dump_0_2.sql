@@ -4,3 +4,7 @@
 -- install must register them after those too (test/suites/upgrade.sh compares the two).
 SELECT pg_catalog.pg_extension_config_dump('portfolio.instrument_requests', '');       -- 59_reference_data.sql
 SELECT pg_catalog.pg_extension_config_dump('portfolio.instrument_requests_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('portfolio.quote_partition_log', '');       -- 30_quotes.sql
+SELECT pg_catalog.pg_extension_config_dump('portfolio.shards', '');                    -- 70_scale_out.sql
+SELECT pg_catalog.pg_extension_config_dump('portfolio.shard_refresh_log', '');
+SELECT pg_catalog.pg_extension_config_dump('portfolio.shard_refresh_log_id_seq', '');

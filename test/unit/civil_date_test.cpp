@@ -6,6 +6,8 @@
 
 using pgp::core::civil_from_days;
 using pgp::core::days_from_civil;
+using pgp::core::month_start;
+using pgp::core::year_start;
 
 TEST(CivilDate, KnownDays) {
     // (date - date(1970, 1, 1)).days in Python
@@ -34,4 +36,28 @@ TEST(CivilDate, RoundTripsAndCountsDaysInOrder) {
     EXPECT_EQ(y, 2024);
     EXPECT_EQ(m, 2u);
     EXPECT_EQ(d, 29u);
+}
+
+// month_start/year_start against days counted by hand: 2024-02-29 (a leap day), 1970-01-01,
+// 1969-12-31 (before the epoch), 2000-03-01.
+TEST(CivilDate, MonthAndYearStarts) {
+    const int64_t leap_day = days_from_civil(2024, 2, 29);
+    EXPECT_EQ(month_start(leap_day), days_from_civil(2024, 2, 1));
+    EXPECT_EQ(month_start(leap_day), leap_day - 28);
+    EXPECT_EQ(year_start(leap_day), days_from_civil(2024, 1, 1));
+    EXPECT_EQ(year_start(leap_day), leap_day - 31 - 28);
+    EXPECT_EQ(month_start(0), 0);
+    EXPECT_EQ(year_start(0), 0);
+    EXPECT_EQ(month_start(-1), -31);
+    EXPECT_EQ(year_start(-1), -365);
+    EXPECT_EQ(month_start(days_from_civil(2000, 3, 1)), days_from_civil(2000, 3, 1));
+    EXPECT_EQ(year_start(days_from_civil(2000, 12, 31)), days_from_civil(2000, 12, 31) - 365);
+    // every day of 1999-2001 maps to a first of a month no more than 30 days before it
+    for (int64_t d = days_from_civil(1999, 1, 1); d < days_from_civil(2002, 1, 1); ++d) {
+        int64_t y = 0;
+        unsigned m = 0, day = 0;
+        civil_from_days(month_start(d), y, m, day);
+        ASSERT_EQ(day, 1u);
+        ASSERT_LE(d - month_start(d), 30);
+    }
 }

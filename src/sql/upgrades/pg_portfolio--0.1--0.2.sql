@@ -2769,3 +2769,727 @@ DO $$ BEGIN PERFORM portfolio.revalue(); END $$;
 -- 90_config_dump_0_2.sql: pg_dump keeps the instrument requests
 SELECT pg_catalog.pg_extension_config_dump('portfolio.instrument_requests', '');
 SELECT pg_catalog.pg_extension_config_dump('portfolio.instrument_requests_id_seq', '');
+
+-- ===== scale-out (issue 15): replication of reference data, shards, standby guard =====
+
+-- Every monthly partition ensure_quote_partitions() made, appended as it makes it. Published with
+-- the quotes (70_scale_out.sql), it reaches a subscriber ahead of the first quote of its month, in
+-- the same transaction, and a trigger there makes the partition: replication never stops at a
+-- quote for a month the subscriber has no partition for. No key on purpose: a month logged on
+-- both sides (a subscriber's own upkeep job) must not make the replicated insert conflict.
+CREATE TABLE portfolio.quote_partition_log (
+    month      date        NOT NULL CHECK (extract(day FROM month) = 1),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE portfolio.quote_partition_log IS
+    'the monthly quote partitions made here, in order; published with the quotes so subscribers make them too';
+
+REVOKE ALL ON portfolio.quote_partition_log FROM PUBLIC;   -- as 58_security.sql does to every table
+-- the partitions made before the log existed, so a subscriber made later learns of them too
+INSERT INTO portfolio.quote_partition_log (month)
+SELECT to_date(substr(c.relname, 8), 'YYYY_MM')
+FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = 'portfolio.quotes'::regclass AND c.relname ~ '^quotes_[0-9]{4}_[0-9]{2}$'
+ORDER BY 1;
+
+CREATE OR REPLACE FUNCTION portfolio.ensure_quote_partitions(from_day date, to_day date) RETURNS integer
+    LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    month_start date := date_trunc('month', from_day::timestamp)::date;
+    created integer := 0;
+    part text;
+BEGIN
+    IF to_day < from_day THEN
+        RAISE EXCEPTION 'ensure_quote_partitions: to_day % is before from_day %', to_day, from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF to_day - from_day > portfolio.max_history_days() THEN
+        RAISE EXCEPTION 'ensure_quote_partitions: a span of % days is not a plausible quote history', to_day - from_day
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- concurrent loaders must not race to create the same partition
+    PERFORM pg_advisory_xact_lock(hashtext('portfolio.ensure_quote_partitions'));
+    WHILE month_start <= to_day LOOP
+        part := portfolio.quote_partition_name(month_start::timestamp AT TIME ZONE 'UTC');
+        IF to_regclass(format('portfolio.%I', part)) IS NULL THEN
+            EXECUTE format(
+                'CREATE TABLE portfolio.%I (LIKE portfolio.quotes INCLUDING DEFAULTS INCLUDING CONSTRAINTS'
+                ' INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING STATISTICS)', part);
+            EXECUTE format(
+                'ALTER TABLE portfolio.quotes ATTACH PARTITION portfolio.%I FOR VALUES FROM (%L) TO (%L)',
+                part,
+                month_start::text || ' 00:00:00+00',
+                (month_start + interval '1 month')::date::text || ' 00:00:00+00');
+            INSERT INTO portfolio.quote_partition_log (month) VALUES (month_start);
+            created := created + 1;
+        END IF;
+        month_start := (month_start + interval '1 month')::date;
+    END LOOP;
+    RETURN created;
+END
+$$;
+
+-- What a change of market data marks, in one place: the statement triggers below and the
+-- row triggers that see replicated changes on a subscriber (70_scale_out.sql) both call these.
+-- Quotes of a symbol from a day on: every portfolio trading the symbol, from that day.
+CREATE FUNCTION portfolio.quotes_changed(symbols text[], days date[]) RETURNS void
+    LANGUAGE sql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
+    FROM unnest(symbols, days) s(symbol, day)
+    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true
+$$;
+REVOKE ALL ON FUNCTION portfolio.quotes_changed(text[], date[]) FROM PUBLIC;
+
+-- FX rates of base/quote from a day on: a rate converts quote-currency amounts of base-currency
+-- portfolios (by its inverse) and base-currency amounts of quote-currency portfolios.
+CREATE FUNCTION portfolio.fx_rates_changed(bases text[], quotes text[], days date[]) RETURNS void
+    LANGUAGE sql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day), false)  -- ledgers unchanged
+    FROM unnest(bases, quotes, days) c(base, quote, day)
+    CROSS JOIN LATERAL (VALUES (c.base, c.quote), (c.quote, c.base)) side(ccy, base_ccy)
+    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
+                  JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+                  WHERE t.currency = side.ccy AND p.base_currency = side.base_ccy) t ON true
+$$;
+REVOKE ALL ON FUNCTION portfolio.fx_rates_changed(text[], text[], date[]) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION portfolio.quotes_mark_dirty() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    symbols text[];   -- each changed symbol with the first UTC day changed
+    days date[];
+BEGIN
+    -- the transition tables a statement has depend on its event; the rest is one query
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
+        FROM (SELECT n.symbol, min((n.ts AT TIME ZONE 'UTC')::date) AS day FROM new_rows n GROUP BY n.symbol) x;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
+        FROM (SELECT o.symbol, min((o.ts AT TIME ZONE 'UTC')::date) AS day FROM old_rows o GROUP BY o.symbol) x;
+    ELSE
+        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
+        FROM (SELECT r.symbol, min((r.ts AT TIME ZONE 'UTC')::date) AS day
+              FROM (SELECT o.symbol, o.ts FROM old_rows o UNION ALL SELECT n.symbol, n.ts FROM new_rows n) r
+              GROUP BY r.symbol) x;
+    END IF;
+    PERFORM portfolio.quotes_changed(symbols, days);
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION portfolio.fx_rates_mark_dirty() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bases text[];     -- each changed pair with the first day changed
+    quotes text[];
+    days date[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
+        FROM (SELECT n.base, n.quote, min(n.day) AS day FROM new_rows n GROUP BY n.base, n.quote) x;
+    ELSIF TG_OP = 'DELETE' THEN
+        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
+        FROM (SELECT o.base, o.quote, min(o.day) AS day FROM old_rows o GROUP BY o.base, o.quote) x;
+    ELSE
+        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
+        FROM (SELECT r.base, r.quote, min(r.day) AS day
+              FROM (SELECT o.base, o.quote, o.day FROM old_rows o UNION ALL SELECT n.base, n.quote, n.day FROM new_rows n) r
+              GROUP BY r.base, r.quote) x;
+    END IF;
+    PERFORM portfolio.fx_rates_changed(bases, quotes, days);
+    RETURN NULL;
+END
+$$;
+
+-- reference data a subscriber receives by replication: its triggers fire in replica sessions too
+ALTER TABLE portfolio.instruments ENABLE ALWAYS TRIGGER instruments_dirty;
+ALTER TABLE portfolio.instruments ENABLE ALWAYS TRIGGER instruments_currency_corrected;
+ALTER TABLE portfolio.live_pending_txn ENABLE ALWAYS TRIGGER live_pending_txn_notify;
+
+-- Refreshes write: on a hot standby they cannot, so they say where to run instead of failing on
+-- their first lock or write with an error about recovery.
+CREATE FUNCTION portfolio.require_primary(action text) RETURNS void
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_is_in_recovery() THEN
+        RAISE EXCEPTION '%: this server is a read-only standby; run it on the primary', action
+            USING ERRCODE = 'read_only_sql_transaction',
+                  HINT = 'the standby receives the refreshed series from the primary by streaming replication';
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE PROCEDURE portfolio.refresh()
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM portfolio.require_primary('portfolio.refresh()');
+    PERFORM pg_advisory_xact_lock(1886154850, 0);
+    PERFORM portfolio.refresh_run(NULL);
+END
+$$;
+
+CREATE OR REPLACE PROCEDURE portfolio.refresh(portfolio bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    owner_role name;
+BEGIN
+    PERFORM portfolio.require_primary('portfolio.refresh(portfolio)');
+    SELECT p.owner INTO owner_role FROM portfolio.portfolios p WHERE p.id = refresh.portfolio;
+    IF owner_role IS NULL
+       OR NOT coalesce(pg_has_role(session_user, to_regrole(owner_role::text), 'MEMBER'), false) THEN
+        RAISE EXCEPTION 'portfolio.refresh: portfolio % not found, or not yours', refresh.portfolio
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    PERFORM pg_advisory_xact_lock_shared(1886154850, 0);
+    PERFORM pg_advisory_xact_lock(1886154851, hashint8(refresh.portfolio));
+    PERFORM portfolio.refresh_run(ARRAY[refresh.portfolio]);
+END
+$$;
+
+CREATE OR REPLACE VIEW portfolio.health AS
+WITH refresh AS (
+    SELECT DISTINCT ON (l.view_name) l.view_name, l.started_at, l.finished_at, l.error, l.rows
+    FROM portfolio.refresh_log l ORDER BY l.view_name, l.id DESC
+), fetches AS (
+    SELECT s.source, max(s.fetched_at) AS last_fetch, sum(s.n) AS rows_last_day
+    FROM (SELECT q.source, max(q.fetched_at) AS fetched_at,
+                 count(*) FILTER (WHERE q.fetched_at > now() - interval '1 day') AS n
+          FROM portfolio.quotes q GROUP BY q.source
+          UNION ALL
+          SELECT f.source, max(f.fetched_at),
+                 count(*) FILTER (WHERE f.fetched_at > now() - interval '1 day')
+          FROM portfolio.fx_rates f GROUP BY f.source) s
+    GROUP BY s.source
+), months AS (   -- the months maintain_quote_partitions() keeps, by the same definition
+    SELECT m AS month_start, portfolio.quote_partition_name(m::timestamp AT TIME ZONE 'UTC') AS part,
+           m = max(m) OVER () AS last_month
+    FROM portfolio.quote_partition_months() m
+)
+SELECT 'refresh'::text AS area, r.view_name AS item,
+       CASE WHEN r.error IS NOT NULL THEN 'error' WHEN r.finished_at IS NULL THEN 'warn' ELSE 'ok' END AS status,
+       r.finished_at AS at,
+       format('started %s, %s s, %s rows%s', r.started_at,
+              round(extract(epoch FROM r.finished_at - r.started_at)::numeric, 3),
+              coalesce(r.rows::text, '?'), coalesce(', error: ' || r.error, '')) AS detail
+FROM refresh r
+UNION ALL
+SELECT 'refresh', 'portfolio.daily_series', 'warn', NULL, 'never refreshed: CALL portfolio.refresh()'
+WHERE NOT EXISTS (SELECT 1 FROM refresh)
+UNION ALL
+-- The valuation engine: a row per portfolio whose last recomputation failed (it keeps its last
+-- good days and is retried by every refresh), and the queue: warn when a mark due today has
+-- waited more than 15 minutes (no refresh is running, or it does not keep up).
+SELECT 'valuation', format('portfolio %s', v.portfolio_id), 'error', v.failed_at, v.error
+FROM portfolio.valuation_status v
+WHERE v.failed_at IS NOT NULL
+UNION ALL
+SELECT 'valuation', 'queue',
+       CASE WHEN min(q.marked_at) < now() - interval '15 minutes' THEN 'warn' ELSE 'ok' END,
+       min(q.marked_at),
+       format('%s portfolios queued for refresh', count(*))
+FROM portfolio.valuation_queue q
+WHERE q.from_day <= portfolio.today()
+UNION ALL
+SELECT 'fetch', f.source,
+       CASE WHEN f.last_fetch > now() - interval '2 days' THEN 'ok' ELSE 'warn' END,
+       f.last_fetch, format('%s rows fetched in the last day', f.rows_last_day)
+FROM fetches f
+UNION ALL
+SELECT 'cron', c.jobname,
+       CASE WHEN NOT c.active THEN 'warn' WHEN c.last_status = 'failed' THEN 'error'
+            WHEN c.last_status IS NULL THEN 'unknown' ELSE 'ok' END,
+       coalesce(c.last_end, c.last_start),
+       format('schedule %s, last run %s%s', c.schedule, coalesce(c.last_status, 'none'),
+              coalesce(': ' || nullif(c.last_message, ''), ''))
+FROM portfolio.cron_job_state() c
+UNION ALL
+SELECT 'cron', 'pg_cron', 'unknown', NULL, 'pg_cron is not installed: schedule portfolio.refresh() elsewhere'
+WHERE NOT portfolio.pg_cron_installed()
+UNION ALL
+SELECT 'cron', 'pg_cron', 'warn', NULL, 'pg_cron is installed but no pg_portfolio job: SELECT portfolio.schedule_refresh()'
+WHERE portfolio.pg_cron_installed() AND NOT EXISTS (SELECT 1 FROM portfolio.cron_job_state())
+UNION ALL
+-- The furthest month is only a warning when missing: in the first hour of a UTC month it waits
+-- for the hourly pg_portfolio_partitions job; a missing month that quotes can arrive for now is an
+-- error (the loader would fail).
+SELECT 'partitions', m.part,
+       CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'ok'
+            WHEN m.last_month THEN 'warn' ELSE 'error' END,
+       m.month_start::timestamp AT TIME ZONE 'UTC',
+       CASE WHEN to_regclass(format('portfolio.%I', m.part)) IS NOT NULL THEN 'exists'
+            ELSE 'missing: SELECT portfolio.maintain_quote_partitions()' END
+FROM months m
+UNION ALL
+-- a week's warning before quotes would need a partition that is not there
+SELECT 'partition_window', 'portfolio.quotes', w.status, w.window_end::timestamp AT TIME ZONE 'UTC', w.detail
+FROM portfolio.quote_partition_window(portfolio.today()) w
+UNION ALL
+-- Replication (docs/scale-out.md). A subscriber's reference data: an error while its apply worker
+-- is not running (it is disabled, or restarting after an error), a warning once it has had apply
+-- or sync errors (counted until pg_stat_reset_subscription_stats()).
+SELECT 'replication', ('subscription ' || s.subname) COLLATE "default",
+       CASE WHEN st.pid IS NULL THEN 'error'
+            WHEN coalesce(ss.apply_error_count + ss.sync_error_count, 0) > 0 THEN 'warn' ELSE 'ok' END,
+       st.last_msg_receipt_time,
+       format('%s, last message %s, %s apply and %s sync errors',
+              CASE WHEN st.pid IS NULL THEN 'no apply worker' ELSE 'applying' END,
+              coalesce(st.last_msg_receipt_time::text, 'never'),
+              coalesce(ss.apply_error_count, 0), coalesce(ss.sync_error_count, 0))
+FROM pg_subscription s
+LEFT JOIN pg_stat_subscription st ON st.subid = s.oid AND st.relid IS NULL
+LEFT JOIN pg_stat_subscription_stats ss ON ss.subid = s.oid
+WHERE s.subdbid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+UNION ALL
+-- A publisher's logical slots: an inactive slot keeps WAL; more than 1 GB behind is a warning.
+SELECT 'replication', ('slot ' || r.slot_name) COLLATE "default",
+       CASE WHEN NOT r.active OR pg_wal_lsn_diff(pg_current_wal_lsn(), r.confirmed_flush_lsn) > 1024 ^ 3
+            THEN 'warn' ELSE 'ok' END,
+       NULL,
+       format('%s, %s behind', CASE WHEN r.active THEN 'active' ELSE 'inactive: the subscriber is not connected' END,
+              pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), r.confirmed_flush_lsn)))
+FROM pg_replication_slots r
+WHERE r.slot_type = 'logical' AND r.database = current_database() AND NOT pg_is_in_recovery()
+UNION ALL
+-- A hot standby: how far behind the primary its replay is.
+SELECT 'replication', 'standby', 'ok', pg_last_xact_replay_timestamp(),
+       format('read-only standby, last transaction replayed at %s; refreshes run on the primary',
+              coalesce(pg_last_xact_replay_timestamp()::text, 'none yet'))
+WHERE pg_is_in_recovery();
+COMMENT ON VIEW portfolio.health IS
+    'operators: last refresh, failed portfolios and the refresh queue, last fetch per provider, pg_cron jobs, '
+    'quote partitions for this month and the next 3, and how far ahead they are made; replication';
+
+-- 70_scale_out.sql
+-- Scale-out on PostgreSQL's own machinery (docs/scale-out.md): portfolios sharded by id range over
+-- nodes that are each a whole pg_portfolio, reference data (instruments, quotes, FX rates)
+-- published by the node the fetcher loads, and a coordinator that sees the shards as partitioned
+-- tables of postgres_fdw foreign partitions. The layout is Citus's: portfolios, transactions and
+-- everything derived from them are distributed by portfolio; instruments, quotes and FX rates are
+-- reference tables present on every node.
+
+-- --- ids unique across nodes ----------------------------------------------------------------------
+-- Each node draws portfolio and transaction ids from its own range, so an id names one portfolio
+-- in the whole cluster and the coordinator's partitions by id range find it on one node.
+CREATE FUNCTION portfolio.set_node_id_range(first_id bigint, last_id bigint) RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+    outside bigint;
+    top bigint;
+BEGIN
+    IF first_id < 1 OR last_id <= first_id THEN
+        RAISE EXCEPTION 'set_node_id_range: [%, %] is not a range of positive ids', first_id, last_id
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR t IN SELECT * FROM (VALUES ('portfolios', 'portfolios_id_seq'), ('transactions', 'transactions_id_seq')) v(tab, seq) LOOP
+        EXECUTE format('SELECT count(*) FILTER (WHERE id NOT BETWEEN $1 AND $2), max(id) FROM portfolio.%I', t.tab)
+            INTO outside, top USING first_id, last_id;
+        IF outside > 0 THEN
+            RAISE EXCEPTION 'set_node_id_range: % rows of portfolio.% have ids outside [%, %]', outside, t.tab, first_id, last_id
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+        EXECUTE format('ALTER SEQUENCE portfolio.%I MINVALUE %s MAXVALUE %s START WITH %s RESTART WITH %s NO CYCLE',
+                       t.seq, first_id, last_id, first_id, greatest(first_id, coalesce(top + 1, first_id)));
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION portfolio.set_node_id_range(bigint, bigint) IS
+    'makes this node draw portfolio and transaction ids from [first_id, last_id] only (one range per shard)';
+REVOKE ALL ON FUNCTION portfolio.set_node_id_range(bigint, bigint) FROM PUBLIC;
+
+-- --- periods that push down --------------------------------------------------------------------
+-- date_trunc('month', day) is not shipped by postgres_fdw (nor extract(), with its text field
+-- argument); a function of this extension is, when the server lists the extension. In C, so the
+-- planner does not inline it back into those (src/pg/period_functions.cpp).
+CREATE FUNCTION portfolio.month_start(day date) RETURNS date
+    AS 'MODULE_PATHNAME', 'pgp_month_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portfolio.month_start(date) IS 'the first day of the month of day (shippable by postgres_fdw)';
+CREATE FUNCTION portfolio.year_start(day date) RETURNS date
+    AS 'MODULE_PATHNAME', 'pgp_year_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION portfolio.year_start(date) IS 'the first day of the year of day (shippable by postgres_fdw)';
+
+-- --- reference data by logical replication -----------------------------------------------------
+-- The publication a subscriber needs, in one place: quotes through their root (one table however
+-- many monthly partitions), and the partition log, so partitions are made ahead of their quotes.
+CREATE FUNCTION portfolio.publish_reference_data(publication name DEFAULT 'portfolio_reference') RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE format('CREATE PUBLICATION %I FOR TABLE portfolio.instruments, portfolio.quote_partition_log, '
+                   'portfolio.quotes, portfolio.fx_rates WITH (publish_via_partition_root = true)', publication);
+END
+$$;
+COMMENT ON FUNCTION portfolio.publish_reference_data(name) IS
+    'creates the publication of instruments, quotes (via their root), FX rates and the quote partition log';
+REVOKE ALL ON FUNCTION portfolio.publish_reference_data(name) FROM PUBLIC;
+
+-- On a subscriber: a replicated partition-log row makes its partition before the first quote of
+-- the month arrives (they come in the same transaction, the log row first).
+CREATE FUNCTION portfolio.quote_partition_replicated() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM portfolio.ensure_quote_partitions(NEW.month, NEW.month);
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION portfolio.quote_partition_replicated() FROM PUBLIC;
+CREATE TRIGGER quote_partition_replicated AFTER INSERT ON portfolio.quote_partition_log
+    FOR EACH ROW EXECUTE FUNCTION portfolio.quote_partition_replicated();
+
+-- On a subscriber, replicated quotes and FX rates mark the valuation queue and notify listeners
+-- as loaded ones do. The apply worker fires no statement triggers (the loaders' path, 53 and 60),
+-- so these are row triggers that fire only in replica sessions: on the node that loads, they
+-- never fire and add nothing to a bulk load.
+CREATE FUNCTION portfolio.quote_replicated() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r portfolio.quotes := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    first_ts timestamptz := CASE WHEN TG_OP = 'UPDATE' THEN least(OLD.ts, NEW.ts) ELSE r.ts END;
+BEGIN
+    PERFORM portfolio.quotes_changed(ARRAY[r.symbol], ARRAY[(first_ts AT TIME ZONE 'UTC')::date]);
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portfolio.live_note('quote', TG_OP = 'INSERT',
+            jsonb_build_array(jsonb_build_object('symbol', r.symbol, 'n', 1, 'latest', r.ts)));
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION portfolio.quote_replicated() FROM PUBLIC;
+CREATE FUNCTION portfolio.fx_rate_replicated() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r portfolio.fx_rates := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    first_day date := CASE WHEN TG_OP = 'UPDATE' THEN least(OLD.day, NEW.day) ELSE r.day END;
+BEGIN
+    PERFORM portfolio.fx_rates_changed(ARRAY[r.base], ARRAY[r.quote], ARRAY[first_day]);
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM portfolio.live_note('fx', TG_OP = 'INSERT',
+            jsonb_build_array(jsonb_build_object('symbol', r.base || '/' || r.quote, 'n', 1,
+                                                 'latest', r.day::timestamp AT TIME ZONE 'UTC')));
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION portfolio.fx_rate_replicated() FROM PUBLIC;
+CREATE TRIGGER quotes_replicated AFTER INSERT OR UPDATE OR DELETE ON portfolio.quotes
+    FOR EACH ROW EXECUTE FUNCTION portfolio.quote_replicated();
+CREATE TRIGGER fx_rates_replicated AFTER INSERT OR UPDATE OR DELETE ON portfolio.fx_rates
+    FOR EACH ROW EXECUTE FUNCTION portfolio.fx_rate_replicated();
+-- replica sessions only (partitions made later inherit the setting from the root's trigger)
+ALTER TABLE portfolio.quote_partition_log ENABLE REPLICA TRIGGER quote_partition_replicated;
+ALTER TABLE portfolio.quotes ENABLE REPLICA TRIGGER quotes_replicated;
+ALTER TABLE portfolio.fx_rates ENABLE REPLICA TRIGGER fx_rates_replicated;
+
+-- --- the coordinator: shards as foreign partitions ---------------------------------------------
+CREATE TABLE portfolio.shards (
+    server      name        PRIMARY KEY,
+    first_id    bigint      NOT NULL,
+    last_id     bigint      NOT NULL CHECK (last_id >= first_id),
+    attached_at timestamptz NOT NULL DEFAULT now(),
+    EXCLUDE USING gist (int8range(first_id, last_id, '[]') WITH &&)
+);
+COMMENT ON TABLE portfolio.shards IS
+    'on a coordinator: the postgres_fdw servers holding portfolios, each with its portfolio id range';
+
+-- The relations a coordinator mirrors from every shard: its name in portfolio_all, the shard's
+-- relation in portfolio, and the portfolio id column the partitions are ranged on.
+CREATE FUNCTION portfolio.sharded_relations()
+    RETURNS TABLE (name text, source text, key text, writable boolean)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    VALUES ('portfolios', 'portfolios', 'id', true),
+           ('transactions', 'transactions', 'portfolio_id', true),
+           ('daily', 'portfolio_daily', 'portfolio_id', false),
+           ('positions', 'positions', 'portfolio_id', false),
+           ('performance', 'performance', 'portfolio_id', false),
+           ('pnl_monthly', 'pnl_monthly', 'portfolio_id', false)
+$$;
+
+-- User mappings to shard servers that would let one role read through another: a PUBLIC mapping,
+-- or a role mapped to a remote role of another name (row-level security on the shard sees the
+-- remote role, so alice mapped to a shared login sees every portfolio that login sees). A shard
+-- server is one in portfolio.shards or one whose extensions option lists pg_portfolio.
+CREATE FUNCTION portfolio.shard_mapping_problems()
+    RETURNS TABLE (server name, local_role text, remote_user text, problem text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH shard_servers AS (
+        SELECT s.oid, s.srvname
+        FROM pg_foreign_server s
+        WHERE s.srvname IN (SELECT sh.server FROM portfolio.shards sh)
+           OR EXISTS (SELECT 1 FROM unnest(s.srvoptions) o
+                      WHERE o LIKE 'extensions=%'
+                        AND 'pg_portfolio' = ANY (string_to_array(replace(substr(o, 12), ' ', ''), ',')))
+    ), mappings AS (
+        SELECT ss.srvname, m.umuser,
+               CASE WHEN m.umuser = 0 THEN 'PUBLIC' ELSE r.rolname::text END AS local_role,
+               (SELECT substr(o, 6) FROM unnest(m.umoptions) o WHERE o LIKE 'user=%') AS remote_user
+        FROM pg_user_mapping m
+        JOIN shard_servers ss ON ss.oid = m.umserver
+        LEFT JOIN pg_roles r ON r.oid = m.umuser
+    )
+    SELECT srvname, local_role, coalesce(remote_user, local_role),
+           CASE WHEN umuser = 0
+                THEN 'a PUBLIC mapping makes every local role one remote role'
+                ELSE format('role %s is mapped to remote role %s', local_role, remote_user) END
+    FROM mappings
+    WHERE umuser = 0 OR (remote_user IS NOT NULL AND remote_user <> local_role)
+$$;
+COMMENT ON FUNCTION portfolio.shard_mapping_problems() IS
+    'user mappings to shard servers that would bypass row-level security (PUBLIC, or to another remote role)';
+
+CREATE FUNCTION portfolio.check_shard_mappings() RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+BEGIN
+    SELECT * INTO p FROM portfolio.shard_mapping_problems() LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'user mapping for % on shard server % would bypass row-level security: %',
+                p.local_role, p.server, p.problem
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = format('map each role to the role of the same name on the shard, e.g. CREATE USER MAPPING '
+                                'FOR alice SERVER %I OPTIONS (user ''alice'', password ''...'')', p.server);
+    END IF;
+END
+$$;
+
+-- Refuses, as they are made, mappings that would bypass row-level security on a shard.
+CREATE FUNCTION portfolio.shard_mapping_guard() RETURNS event_trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM portfolio.check_shard_mappings();
+END
+$$;
+CREATE EVENT TRIGGER portfolio_shard_mapping_guard ON ddl_command_end
+    WHEN TAG IN ('CREATE USER MAPPING', 'ALTER USER MAPPING', 'ALTER SERVER', 'CREATE SERVER')
+    EXECUTE FUNCTION portfolio.shard_mapping_guard();
+
+-- Writes through the coordinator are refused: postgres_fdw commits each shard's part separately
+-- (no two-phase commit), so a transfer between portfolios on two shards could commit one leg only.
+CREATE FUNCTION portfolio.coordinator_write_refused() RETURNS trigger
+    LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'portfolio_all.%: write on the shard that holds the portfolio, not through the coordinator', TG_TABLE_NAME
+        USING ERRCODE = 'feature_not_supported',
+              DETAIL = 'postgres_fdw commits each shard separately (no two-phase commit): a transfer between '
+                       'portfolios on two shards could leave one leg committed',
+              HINT = 'book both legs of a transfer in one transaction on one shard (keep such portfolios together)';
+END
+$$;
+
+-- The coordinator's tables in schema portfolio_all (once) and the two-step views over them.
+CREATE FUNCTION portfolio.coordinator_tables() RETURNS void
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    cols text;
+BEGIN
+    IF to_regnamespace('portfolio_all') IS NOT NULL THEN
+        RETURN;
+    END IF;
+    CREATE SCHEMA portfolio_all;
+    GRANT USAGE ON SCHEMA portfolio_all TO portfolio_user, portfolio_reader;
+    FOR r IN SELECT * FROM portfolio.sharded_relations() LOOP
+        SELECT string_agg(format('%I %s', a.attname, format_type(a.atttypid, a.atttypmod)), ', ' ORDER BY a.attnum)
+          INTO cols
+          FROM pg_attribute a
+         WHERE a.attrelid = format('portfolio.%I', r.source)::regclass AND a.attnum > 0 AND NOT a.attisdropped;
+        EXECUTE format('CREATE TABLE portfolio_all.%I (%s) PARTITION BY RANGE (%I)', r.name, cols, r.key);
+        EXECUTE format('GRANT SELECT ON portfolio_all.%I TO portfolio_user, portfolio_reader', r.name);
+        IF r.writable THEN
+            -- granted so that a write reaches the trigger and its explanation, not "permission denied"
+            EXECUTE format('GRANT INSERT, UPDATE, DELETE ON portfolio_all.%I TO portfolio_user', r.name);
+            EXECUTE format('CREATE TRIGGER %I BEFORE INSERT OR UPDATE OR DELETE ON portfolio_all.%I '
+                           'FOR EACH STATEMENT EXECUTE FUNCTION portfolio.coordinator_write_refused()',
+                           r.name || '_write_refused', r.name);
+        END IF;
+    END LOOP;
+    -- Cross-portfolio figures in two steps: each shard summarises its portfolios' daily returns
+    -- (pushed down, grouped by the shard key), the coordinator rolls the summaries up. Exact for
+    -- the moments; the sketch's quantiles within its documented error. security_invoker: the
+    -- caller's own user mapping, so row-level security on the shards decides what is summed.
+    CREATE VIEW portfolio_all.return_summary WITH (security_invoker = true) AS
+    SELECT portfolio.rollup(s.stats) AS stats, portfolio.rollup(s.sketch) AS sketch, count(*) AS portfolios
+    FROM (SELECT d.portfolio_id, portfolio.return_stats(d.daily_return) AS stats,
+                 portfolio.quantile_sketch(d.daily_return) AS sketch
+          FROM portfolio_all.daily d WHERE d.daily_return IS NOT NULL GROUP BY d.portfolio_id) s;
+    CREATE VIEW portfolio_all.monthly_return_summary WITH (security_invoker = true) AS
+    SELECT s.month, portfolio.rollup(s.stats) AS stats, count(*) AS portfolios
+    FROM (SELECT d.portfolio_id, portfolio.month_start(d.day) AS month,
+                 portfolio.return_stats(d.daily_return) AS stats
+          FROM portfolio_all.daily d WHERE d.daily_return IS NOT NULL
+          GROUP BY d.portfolio_id, portfolio.month_start(d.day)) s
+    GROUP BY s.month;
+    GRANT SELECT ON portfolio_all.return_summary, portfolio_all.monthly_return_summary TO portfolio_user, portfolio_reader;
+END
+$$;
+REVOKE ALL ON FUNCTION portfolio.coordinator_tables() FROM PUBLIC;
+
+-- Attaches a postgres_fdw server holding the portfolios with ids in [first_id, last_id]: checks
+-- its user mappings, sets the options that make pushdown happen, and adds a foreign partition
+-- per sharded relation. Run on the coordinator, as a superuser.
+CREATE FUNCTION portfolio.shard_attach(server name, first_id bigint, last_id bigint) RETURNS void
+    LANGUAGE plpgsql VOLATILE STRICT
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    opts text[];
+BEGIN
+    SELECT s.srvoptions INTO opts
+      FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+     WHERE s.srvname = shard_attach.server AND w.fdwname = 'postgres_fdw';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'shard_attach: % is not a postgres_fdw server', server
+            USING ERRCODE = 'undefined_object',
+                  HINT = 'CREATE EXTENSION postgres_fdw; CREATE SERVER ... FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host ..., dbname ...)';
+    END IF;
+    -- pushdown needs pg_portfolio's functions shippable; async_capable lets shards work at once
+    EXECUTE format('ALTER SERVER %I OPTIONS (%s extensions %L)', server,
+                   CASE WHEN EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'extensions=%') THEN 'SET' ELSE 'ADD' END,
+                   'pg_portfolio');
+    EXECUTE format('ALTER SERVER %I OPTIONS (%s async_capable %L)', server,
+                   CASE WHEN EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'async_capable=%') THEN 'SET' ELSE 'ADD' END,
+                   'true');
+    EXECUTE format('ALTER SERVER %I OPTIONS (%s fetch_size %L)', server,
+                   CASE WHEN EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'fetch_size=%') THEN 'SET' ELSE 'ADD' END,
+                   '10000');
+    INSERT INTO portfolio.shards (server, first_id, last_id) VALUES (server, first_id, last_id);
+    PERFORM portfolio.check_shard_mappings();
+    PERFORM portfolio.coordinator_tables();
+    FOR r IN SELECT * FROM portfolio.sharded_relations() LOOP
+        EXECUTE format('CREATE FOREIGN TABLE portfolio_all.%I PARTITION OF portfolio_all.%I '
+                       'FOR VALUES FROM (%s) TO (%s) SERVER %I '
+                       'OPTIONS (schema_name ''portfolio'', table_name %L, updatable ''false'')',
+                       r.name || '_' || server, r.name, first_id, last_id + 1, server, r.source);
+    END LOOP;
+    -- aggregates grouped by portfolio go to the shards whole only with partitionwise aggregation
+    IF current_setting('enable_partitionwise_aggregate') <> 'on' THEN
+        EXECUTE format('ALTER DATABASE %I SET enable_partitionwise_aggregate = on', current_database());
+        PERFORM set_config('enable_partitionwise_aggregate', 'on', false);
+        RAISE NOTICE 'shard_attach: set enable_partitionwise_aggregate = on for database % (new sessions)', current_database();
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION portfolio.shard_attach(name, bigint, bigint) IS
+    'on a coordinator: adds the postgres_fdw server holding portfolio ids [first_id, last_id] as foreign partitions of portfolio_all';
+REVOKE ALL ON FUNCTION portfolio.shard_attach(name, bigint, bigint) FROM PUBLIC;
+
+-- --- refresh of every shard from the coordinator ------------------------------------------------
+CREATE TABLE portfolio.shard_refresh_log (
+    id          bigserial   PRIMARY KEY,
+    run_started timestamptz NOT NULL,
+    server      name        NOT NULL,
+    started_at  timestamptz,
+    finished_at timestamptz,
+    rows        bigint,
+    portfolios  integer,
+    failed      integer,
+    error       text
+);
+COMMENT ON TABLE portfolio.shard_refresh_log IS
+    'on a coordinator: one row per shard per portfolio.refresh_shards(), the shard''s own refresh_log row or the error reaching it';
+
+-- CALL portfolio.refresh() on every shard at once (dblink's asynchronous queries, through each
+-- server's user mapping), then one row per shard in shard_refresh_log. A shard that cannot be
+-- reached or whose refresh fails is logged with its error; the others carry on.
+CREATE PROCEDURE portfolio.refresh_shards()
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    dbl text := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                 WHERE e.extname = 'dblink');
+    run timestamptz := clock_timestamp();
+    s record;
+    conn text;
+    sent name[] := '{}';
+    err text;
+BEGIN
+    PERFORM portfolio.require_primary('portfolio.refresh_shards()');
+    IF dbl IS NULL THEN
+        RAISE EXCEPTION 'portfolio.refresh_shards() needs the dblink extension on the coordinator'
+            USING ERRCODE = 'undefined_function', HINT = 'CREATE EXTENSION dblink;';
+    END IF;
+    FOR s IN SELECT sh.server FROM portfolio.shards sh ORDER BY sh.server LOOP
+        conn := 'pg_portfolio_refresh_' || s.server;
+        BEGIN
+            EXECUTE format('SELECT %I.dblink_connect($1, $2)', dbl) USING conn, s.server::text;
+            EXECUTE format('SELECT %I.dblink_send_query($1, $2)', dbl) USING conn, 'CALL portfolio.refresh()';
+            sent := sent || s.server;
+        EXCEPTION WHEN OTHERS THEN
+            INSERT INTO portfolio.shard_refresh_log (run_started, server, error)
+                VALUES (run, s.server, SQLSTATE || ': ' || SQLERRM);
+        END;
+    END LOOP;
+    FOREACH s.server IN ARRAY sent LOOP
+        conn := 'pg_portfolio_refresh_' || s.server;
+        BEGIN
+            -- the CALL's result, then the end of results; an error comes back as the message
+            EXECUTE format('SELECT count(*) FROM %I.dblink_get_result($1, false) AS t(status text)', dbl) USING conn;
+            EXECUTE format('SELECT count(*) FROM %I.dblink_get_result($1, false) AS t(status text)', dbl) USING conn;
+            EXECUTE format('SELECT nullif(%I.dblink_error_message($1), ''OK'')', dbl) INTO err USING conn;
+            IF err IS NOT NULL THEN
+                INSERT INTO portfolio.shard_refresh_log (run_started, server, error) VALUES (run, s.server, err);
+            ELSE
+                EXECUTE format($q$
+                    INSERT INTO portfolio.shard_refresh_log
+                        (run_started, server, started_at, finished_at, rows, portfolios, failed, error)
+                    SELECT $1, $2, l.* FROM %I.dblink($3,
+                        'SELECT started_at, finished_at, rows, portfolios, failed, error FROM portfolio.refresh_log '
+                        'WHERE view_name = ''portfolio.daily_series'' ORDER BY id DESC LIMIT 1')
+                        AS l(started_at timestamptz, finished_at timestamptz, rows bigint, portfolios integer,
+                             failed integer, error text)$q$, dbl)
+                    USING run, s.server, conn;
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            INSERT INTO portfolio.shard_refresh_log (run_started, server, error)
+                VALUES (run, s.server, SQLSTATE || ': ' || SQLERRM);
+        END;
+        EXECUTE format('SELECT %I.dblink_disconnect($1)', dbl) USING conn;
+    END LOOP;
+END
+$$;
+COMMENT ON PROCEDURE portfolio.refresh_shards() IS
+    'on a coordinator: CALL portfolio.refresh() on every shard concurrently; one row per shard in shard_refresh_log';
+REVOKE ALL ON PROCEDURE portfolio.refresh_shards() FROM PUBLIC;
+
+-- 90_config_dump_0_2.sql: the tables of the scale-out section, in the fresh install's order
+SELECT pg_catalog.pg_extension_config_dump('portfolio.quote_partition_log', '');
+SELECT pg_catalog.pg_extension_config_dump('portfolio.shards', '');
+SELECT pg_catalog.pg_extension_config_dump('portfolio.shard_refresh_log', '');
+SELECT pg_catalog.pg_extension_config_dump('portfolio.shard_refresh_log_id_seq', '');
