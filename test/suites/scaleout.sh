@@ -18,101 +18,32 @@ source scripts/lib.sh
 source test/suites/lib.sh
 set +e
 
-WORK=$CLUSTER_BASE/scaleout.$$
-mkdir -p "$WORK"
-[[ $EUID -ne 0 ]] || chown "$CLUSTER_USER:" "$WORK"
-declare -A PORTS
-NODES=()
-cleanup() {
-  if [[ -n ${SCALEOUT_KEEP:-} ]]; then echo "# kept: $WORK ($(declare -p PORTS))"; return; fi
-  for n in "${NODES[@]}"; do
-    as_cluster_user "$PG_BIN/pg_ctl" -D "$WORK/$n" -m immediate -w stop >/dev/null 2>&1
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source scripts/scaleout_nodes.sh
+nodes_init
+# the single node: the suite's own database on the shared test cluster
+PORTS[single]=$PGPORT HOSTS[single]=$PGHOST DBS[single]=$SINGLE_DB
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# node_settings NAME: the settings every node of this cluster runs with.
-node_settings() {
-  as_cluster_user tee -a "$WORK/$1/postgresql.conf" >/dev/null <<CONF
-port = ${PORTS[$1]}
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$WORK'
-wal_level = logical
-max_wal_senders = 10
-max_replication_slots = 10
-max_worker_processes = 16
-max_logical_replication_workers = 8
-hot_standby_feedback = on
-fsync = off
-shared_buffers = 32MB
-logging_collector = off
-CONF
-}
-
-node_start() {
-  as_cluster_user "$PG_BIN/pg_ctl" -D "$WORK/$1" -l "$WORK/$1.log" -w -t 60 start >/dev/null
-}
-
-# node_create NAME: a new cluster with a database "portfolio" holding pg_portfolio.
-node_create() {
-  PORTS[$1]=$(free_port)
-  as_cluster_user "$PG_BIN/initdb" -D "$WORK/$1" -U postgres -A trust -E UTF8 --no-locale >/dev/null || return 1
-  node_settings "$1"
-  node_start "$1" || return 1
-  NODES+=("$1")
-  q "$1" postgres "CREATE DATABASE portfolio" >/dev/null &&
-    q "$1" portfolio "CREATE EXTENSION pg_portfolio;
-      CREATE ROLE alice LOGIN IN ROLE portfolio_user; CREATE ROLE bob LOGIN IN ROLE portfolio_user;
-      CREATE ROLE grafana LOGIN IN ROLE portfolio_reader;
-      CREATE ROLE mallory LOGIN IN ROLE portfolio_user" >/dev/null
-}
-
-# q NODE DB SQL [psql options...]: one unaligned result; "single" is the suite's own database.
-q() {
-  local node=$1 db=$2 sql=$3; shift 3
-  if [[ $node == single ]]; then
-    "$SYSTEM_PG_LIB/bin/psql" -X -At -v ON_ERROR_STOP=1 -d "$SINGLE_DB" "$@" -c "$sql" 2>&1
-  else
-    "$SYSTEM_PG_LIB/bin/psql" -X -At -v ON_ERROR_STOP=1 -h "$WORK" -p "${PORTS[$node]}" -U postgres -d "$db" "$@" -c "$sql" 2>&1
-  fi
-}
-# qs NODE SQL: as the superuser in the portfolio database (the suite's database for "single").
-qs() { q "$1" portfolio "$2"; }
-# qa ROLE NODE SQL: as ROLE.
-qa() {
-  local role=$1 node=$2 sql=$3; shift 3
-  if [[ $node == single ]]; then
-    "$SYSTEM_PG_LIB/bin/psql" -X -At -v ON_ERROR_STOP=1 -d "$SINGLE_DB" -U "$role" "$@" -c "$sql" 2>&1
-  else
-    "$SYSTEM_PG_LIB/bin/psql" -X -At -v ON_ERROR_STOP=1 -h "$WORK" -p "${PORTS[$node]}" -U "$role" -d portfolio "$@" -c "$sql" 2>&1
-  fi
-}
-
-# wait_for NODE SQL EXPECTED [SECONDS]: polls until the query returns EXPECTED; prints the last value.
-wait_for() {
-  local got i
-  for ((i = 0; i < ${4:-60} * 5; i++)); do
-    got=$(qs "$1" "$2")
-    [[ $got == "$3" ]] && break
-    sleep 0.2
-  done
-  printf '%s' "$got"
+# qs NODE SQL: as the superuser; qa ROLE NODE SQL [psql options]: as ROLE.
+qs() { node_psql postgres "$1" "$2"; }
+qa() { node_psql "$@"; }
+wait_for() { node_wait "$@"; }
+# the suite's roles, on a node made here
+node_roles() {
+  qs "$1" "CREATE ROLE alice LOGIN IN ROLE portfolio_user; CREATE ROLE bob LOGIN IN ROLE portfolio_user;
+      CREATE ROLE grafana LOGIN IN ROLE portfolio_reader; CREATE ROLE mallory LOGIN IN ROLE portfolio_user" >/dev/null
 }
 
 abort() { fail "$1" "$2"; finish; }
 
 started=$SECONDS
 for n in coord s1 s2 s3; do
-  node_create "$n" || abort "node $n starts" "$(tail -5 "$WORK/$n.log" 2>/dev/null)"
+  node_create "$n" && node_roles "$n" || abort "node $n starts" "$(tail -5 "$WORK/$n.log" 2>/dev/null)"
 done
 ok "a coordinator and 3 shards run on loopback from the private install tree"
 
 # --- the same data on the single node and across the shards -------------------------------------
 # The single node gets roles of its own (the suite's database lives on the shared test cluster).
-q single "$SINGLE_DB" "DO \$\$ BEGIN
+qs single "DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'alice') THEN CREATE ROLE alice LOGIN IN ROLE portfolio_user; END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bob') THEN CREATE ROLE bob LOGIN IN ROLE portfolio_user; END IF;
 END \$\$" >/dev/null
@@ -128,7 +59,7 @@ FROM (VALUES ('AAA', 1), ('BBB', 2), ('CCC', 3)) s(symbol, k)
 CROSS JOIN LATERAL (SELECT d, row_number() OVER (ORDER BY d) AS i
                     FROM generate_series(date '2025-01-01', date '2025-06-30', interval '1 day') d
                     WHERE extract(isodow FROM d) < 6) k;"
-r=$(qs coord "$REFERENCE_SQL") && q single "$SINGLE_DB" "$REFERENCE_SQL" >/dev/null \
+r=$(qs coord "$REFERENCE_SQL") && qs single "$REFERENCE_SQL" >/dev/null \
   || abort "reference data loads" "$r"
 
 # Each portfolio i: a deposit, buys of two symbols, a sell of part of one; owner alice or bob.
@@ -169,7 +100,7 @@ for k in 1 2 3; do
     i=$((4 * (k - 1) + j)); owner=$([[ $j -le 2 ]] && echo alice || echo bob)
     PID[$i]=$(qs "s$k" "INSERT INTO portfolio.portfolios (name, owner) VALUES ('p$i', '$owner') RETURNING id" | head -1)
     r=$(qs "s$k" "$(ledger_sql "${PID[$i]}" "$i")") || abort "ledger of p$i on s$k" "$r"
-    r=$(q single "$SINGLE_DB" "INSERT INTO portfolio.portfolios (id, name, owner) VALUES (${PID[$i]}, 'p$i', '$owner');
+    r=$(qs single "INSERT INTO portfolio.portfolios (id, name, owner) VALUES (${PID[$i]}, 'p$i', '$owner');
         $(ledger_sql "${PID[$i]}" "$i")") || abort "ledger of p$i on the single node" "$r"
   done
 done
@@ -179,7 +110,7 @@ for k in 1 2 3; do
 done
 check "every shard's portfolios have ids of its own range" 12 "$in_range"
 for n in s1 s2 s3; do r=$(qs "$n" "CALL portfolio.refresh()") || fail "refresh on $n" "$r"; done
-q single "$SINGLE_DB" "CALL portfolio.refresh()" >/dev/null
+qs single "CALL portfolio.refresh()" >/dev/null
 
 # --- the coordinator -----------------------------------------------------------------------------
 COORD_SQL="CREATE EXTENSION postgres_fdw; CREATE EXTENSION dblink;"
@@ -210,13 +141,13 @@ check "grouped by portfolio, the analytics run on the shards: 3 async foreign sc
   "$(grep -c 'Async Foreign Scan' <<<"$plan")"
 check "... and the Remote SQL holds the aggregates (sharpe, var_historical, max_drawdown)" 3 \
   "$(grep 'Remote SQL' <<<"$plan" | grep -c 'portfolio.sharpe(.*portfolio.var_historical(.*portfolio.max_drawdown(')"
-single_rows=$(q single "$SINGLE_DB" "$(printf "$ANALYTICS" portfolio.portfolio_daily)")
+single_rows=$(qs single "$(printf "$ANALYTICS" portfolio.portfolio_daily)")
 coord_rows=$(qs coord "$(printf "$ANALYTICS" portfolio_all.daily)")
 check "the coordinator's per-portfolio analytics equal the single node's (12 portfolios)" \
   "12 $(md5sum <<<"$single_rows")" "$(wc -l <<<"$coord_rows") $(md5sum <<<"$coord_rows")"
 for rel in positions performance pnl_monthly; do
   key=$([[ $rel == positions ]] && echo "portfolio_id, instrument" || echo "1, 2")
-  a=$(q single "$SINGLE_DB" "SELECT * FROM portfolio.$rel ORDER BY $key")
+  a=$(qs single "SELECT * FROM portfolio.$rel ORDER BY $key")
   b=$(qs coord "SELECT * FROM portfolio_all.$rel ORDER BY $key")
   check "portfolio_all.$rel equals the single node's $rel ($(wc -l <<<"$a") rows)" "$(md5sum <<<"$a")" "$(md5sum <<<"$b")"
 done
@@ -227,14 +158,14 @@ plan=$(qs coord "EXPLAIN (VERBOSE, COSTS OFF) $(printf "$MONTHLY" portfolio_all.
 check "month_start() pushes down: GROUP BY month in every shard's Remote SQL" 3 \
   "$(grep 'Remote SQL' <<<"$plan" | grep -c 'SELECT portfolio_id, portfolio.month_start(day), .* GROUP BY 1, 2$')"
 check "monthly figures through the coordinator equal the single node's" \
-  "$(q single "$SINGLE_DB" "$(printf "$MONTHLY" portfolio.portfolio_daily)" | md5sum)" \
+  "$(qs single "$(printf "$MONTHLY" portfolio.portfolio_daily)" | md5sum)" \
   "$(qs coord "$(printf "$MONTHLY" portfolio_all.daily)" | md5sum)"
 
 # Two steps: per-portfolio summaries on the shards, rolled up on the coordinator.
 plan=$(qs coord "EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM portfolio_all.return_summary")
 check "return_summary's summaries are computed on the shards" 3 \
   "$(grep 'Remote SQL' <<<"$plan" | grep -c 'portfolio.return_stats(')"
-one=$(q single "$SINGLE_DB" "SELECT portfolio.n(s), portfolio.mean(s), portfolio.stddev(s), portfolio.skewness(s)
+one=$(qs single "SELECT portfolio.n(s), portfolio.mean(s), portfolio.stddev(s), portfolio.skewness(s)
   FROM (SELECT portfolio.return_stats(daily_return) s FROM portfolio.portfolio_daily WHERE daily_return IS NOT NULL) x" \
   | tr '|' ',')
 rel=$(qs coord "SELECT c.n = o.n AND c.n > 1000,
@@ -297,7 +228,7 @@ check "a listener on subscriber s2 got portfolio_quotes with the 3 July quotes" 
   "$(grep -c '"rows": 3, .*"symbols": \[{"rows": 1, "latest": "2025-07-01' "$WORK/listen.out")"
 check "the replicated quotes queued every shard portfolio for revaluation" 12 \
   "$(for n in s1 s2 s3; do qs "$n" "SELECT count(*) FROM portfolio.valuation_queue"; done | awk "{ s += \$1 } END { print s + 0 }")"
-q single "$SINGLE_DB" "SELECT portfolio.ensure_quote_partitions('2025-07-01', '2025-07-01');
+qs single "SELECT portfolio.ensure_quote_partitions('2025-07-01', '2025-07-01');
   INSERT INTO portfolio.quotes (symbol, ts, close, source) VALUES
     ('AAA', '2025-07-01 00:00+00', 131.5, 'scaleout'), ('BBB', '2025-07-01 00:00+00', 150.25, 'scaleout'),
     ('CCC', '2025-07-01 00:00+00', 171, 'scaleout'), ('AAA', '2025-07-02 00:00+00', 132, 'scaleout');
@@ -309,7 +240,7 @@ check "one log row per shard, none failed, 12 portfolios refreshed" "3|0|12" \
   "$(qs coord "SELECT count(*), count(*) FILTER (WHERE error IS NOT NULL OR failed > 0), sum(portfolios)
                FROM portfolio.shard_refresh_log WHERE run_started = (SELECT max(run_started) FROM portfolio.shard_refresh_log)")"
 check "after it, every portfolio's series through the coordinator ends on 2 July, as on the single node" \
-  "$(q single "$SINGLE_DB" "$(printf "$ANALYTICS" portfolio.portfolio_daily)" | md5sum) 2025-07-02" \
+  "$(qs single "$(printf "$ANALYTICS" portfolio.portfolio_daily)" | md5sum) 2025-07-02" \
   "$(qs coord "$(printf "$ANALYTICS" portfolio_all.daily)" | md5sum) $(qs coord "SELECT max(day) FROM portfolio_all.daily")"
 check "the shards' health shows their subscription" "ok ok ok" \
   "$(for n in s1 s2 s3; do qs "$n" "SELECT status FROM portfolio.health WHERE area = 'replication' AND item = 'subscription portfolio_reference_$n'"; done | paste -sd' ')"
@@ -330,7 +261,7 @@ for rel in portfolio_daily positions; do
   check "the standby's $rel equals the primary's" "$(qs s1 "SELECT * FROM portfolio.$rel ORDER BY 1, 2" | md5sum)" \
     "$(qs sb "SELECT * FROM portfolio.$rel ORDER BY 1, 2" | md5sum)"
 done
-r=$(q sb portfolio "CALL portfolio.refresh()" -v VERBOSITY=verbose)
+r=$(qa postgres sb "CALL portfolio.refresh()" -v VERBOSITY=verbose)
 check "refresh() on the standby: 25006, run it on the primary" 1 \
   "$(grep -c 'ERROR:  25006: portfolio.refresh(): this server is a read-only standby; run it on the primary' <<<"$r")"
 check "health reads on the standby" t "$(qs sb "SELECT count(*) > 0 FROM portfolio.health")"
