@@ -4,14 +4,15 @@
 # the code. Needs PGHOST/PGPORT/PGUSER/PGDATABASE (exported by scripts/test.sh). Last line:
 # "N passed, N failed".
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 exec /usr/bin/python3 - docs/metrics.md <<'PY'
 import re
 import subprocess
 import sys
 
+from pgp_test import equal, finish
+
 text = open(sys.argv[1]).read()
-passed = failed = 0
 for block in re.findall(r"```sql\n(.*?)```", text, re.S):
     lines = block.rstrip("\n").split("\n")
     expected = [l[len("-- result: "):] for l in lines if l.startswith("-- result: ")]
@@ -21,13 +22,6 @@ for block in re.findall(r"```sql\n(.*?)```", text, re.S):
     run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "|", "-v", "ON_ERROR_STOP=1", "-c", sql],
                          capture_output=True, text=True)
     got = run.stdout.strip("\n").split("\n") if run.returncode == 0 else ["ERROR: " + run.stderr.strip()]
-    first = sql.strip().split("\n")[0]
-    if got == expected:
-        passed += 1
-        print(f"ok   {first}")
-    else:
-        failed += 1
-        print(f"FAIL {first}\n     expected {expected}\n     got      {got}")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+    equal(sql.strip().split("\n")[0], expected, got)
+sys.exit(finish())
 PY
