@@ -2,7 +2,8 @@
 # docs/bi.md cannot drift from the product:
 #  1. every SQL question (```sql blocks) runs as the reader role grafana with Metabase's variables
 #     filled in ({{portfolio}}, {{from}}, {{to}}, {{dimension}}) and with its optional [[ ]]
-#     clauses both kept and dropped: no error, rows, no column NULL in every row;
+#     clauses both kept and dropped: no error, rows, no column NULL in every row; with them kept,
+#     it shows the values its block shows (test/docs/shown.py: columns by name, rounded numbers);
 #  2. row-level security as documented: without a portfolio filter grafana sees both demo
 #     portfolios, alice only "Global growth", bob only "Euro core" -- in every question;
 #  3. every Grafana panel's SQL in examples/grafana/pg_portfolio.json is quoted verbatim.
@@ -17,6 +18,9 @@ import sys
 
 import psycopg2
 from pgp_test import check, fail, finish
+
+sys.path.insert(0, "test/docs")
+import shown  # noqa: E402
 
 text = open(sys.argv[1]).read()
 dashboard = json.load(open(sys.argv[2]))
@@ -36,6 +40,9 @@ conns = {}
 for role in SEES:
     conns[role] = psycopg2.connect(host="127.0.0.1", user=role, password=role)
     conns[role].autocommit = True
+as_text = psycopg2.connect(host="127.0.0.1", user="grafana", password="grafana")   # psql's text forms
+as_text.autocommit = True
+shown.as_text(as_text)
 
 
 def run(role, sql):
@@ -56,6 +63,14 @@ for number, title, sql in questions:
             check(f"{label} {how}: {len(rows)} rows" + (f", all-NULL columns {empty}" if empty else ""), rows and not empty)
         except psycopg2.Error as e:
             fail(f"{label} {how}: {str(e).strip().splitlines()[0]}")
+    body, (form, want) = shown.split(sql)
+    if form is None:
+        fail(f"{label} shows its result on the demo data")
+    else:
+        with as_text.cursor() as cur:
+            cur.execute(fill(body, True))
+            problem = shown.differences(form, want, [d[0] for d in cur.description], cur.fetchall())
+        check(f"{label} shows its result on the demo data", not problem, problem)
     if "portfolio" not in sql:
         continue
     for role, expected in SEES.items():
