@@ -7,7 +7,7 @@
 #   finish                      # prints the counts; exits 1 if anything failed
 #
 # Sourcing it moves to the repository's root (the suites name files from there) and puts
-# test/lib on PYTHONPATH, so a suite's Python reports through the same counts' twin, pgp_test.py.
+# test/lib on PYTHONPATH, so a suite's inline Python counts with this file's twin, pgp_test.py.
 passed=${passed:-0} failed=${failed:-0}
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export PYTHONPATH=$PWD/test/lib${PYTHONPATH:+:$PYTHONPATH}
