@@ -26,11 +26,15 @@ import argparse
 import decimal
 import itertools
 import json
+import os
 import re
 import sys
 from datetime import date, datetime, timezone
 
 import psycopg2
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from pgp_test import check, fail, finish  # noqa: E402
 
 # The dashboard time range the test uses: the span of the demo's quotes.
 TIME_FROM = datetime(2022, 1, 1, tzinfo=timezone.utc)
@@ -245,15 +249,9 @@ def targets_of(dashboard):
 def check_dashboard(conn, path, expected_uid):
     dashboard = json.load(open(path))
     name = path.split("/")[-1]
-    passed = failed = 0
 
     def report(ok, label):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-        print(("ok - " if ok else "not ok - ") + f"{name}: {label}")
+        check(f"{name}: {label}", ok)
 
     uids = datasource_uids(dashboard)
     if expected_uid is not None:
@@ -283,7 +281,6 @@ def check_dashboard(conn, path, expected_uid):
                 except psycopg2.Error as e:
                     problems, rows = [str(e).strip().splitlines()[0]], []
                 report(not problems, label + (": " + "; ".join(problems) if problems else f" - {len(rows)} rows"))
-    return passed, failed
 
 
 def print_sql(conn, path, title, fixed):
@@ -312,17 +309,12 @@ def main(argv):
     if args.print_sql:
         return print_sql(conn, args.dashboards[0], args.print_sql,
                          dict(v.split("=", 1) for v in args.var))
-    passed = failed = 0
     for path in args.dashboards:
         try:
-            p, f = check_dashboard(conn, path, args.datasource_uid)
+            check_dashboard(conn, path, args.datasource_uid)
         except (OSError, ValueError, RuntimeError, psycopg2.Error) as e:
-            print(f"not ok - {path}: {e}")
-            p, f = 0, 1
-        passed += p
-        failed += f
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+            fail(f"{path}: {e}")
+    return finish(require_some=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ import sys
 import psycopg2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-passed = failed = 0
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+from pgp_test import check, finish  # noqa: E402
 VIEWS = {  # view -> columns a client relies on
     "positions": {"portfolio_id", "instrument", "quantity", "market_value_base", "weight", "position"},
     "cash": {"portfolio_id", "currency", "balance", "balance_base"},
@@ -26,13 +27,6 @@ VIEWS = {  # view -> columns a client relies on
     "performance": {"portfolio_id", "twr_since_inception", "sharpe", "max_drawdown", "var_95", "xirr"},
     "pnl_monthly": {"portfolio_id", "month", "start_value", "end_value", "currency_gains"},
 }
-
-
-def check(ok, label):
-    global passed, failed
-    passed += bool(ok)
-    failed += not ok
-    print(("ok - " if ok else "not ok - ") + label)
 
 
 def render(v):
@@ -57,11 +51,11 @@ def main():
     cur = conn.cursor()
     cur.execute("SELECT current_user, pg_has_role('portfolio_reader', 'MEMBER'), inet_server_addr() IS NOT NULL")
     who, reader, tcp = cur.fetchone()
-    check(who == "grafana" and reader and tcp, f"connected over TCP as {who}, a member of portfolio_reader")
+    check(f"connected over TCP as {who}, a member of portfolio_reader", who == "grafana" and reader and tcp)
 
     cur.execute("SELECT id, name FROM portfolio.portfolios ORDER BY id")
     ids = {name: pid for pid, name in cur.fetchall()}
-    check(set(ids) == {"Global growth", "Euro core"}, f"the reader sees both owners' portfolios: {sorted(ids)}")
+    check(f"the reader sees both owners' portfolios: {sorted(ids)}", set(ids) == {"Global growth", "Euro core"})
     g, e = ids.get("Global growth"), ids.get("Euro core")
 
     # every public view, with its columns and Python types
@@ -70,12 +64,12 @@ def main():
         cols = [d[0] for d in cur.description]
         rows = cur.fetchall()
         pids = {r[cols.index("portfolio_id")] for r in rows}
-        check(rows and needed <= set(cols) and pids == {g, e},
-              f"view {view}: {len(rows)} rows for both portfolios, columns {sorted(needed - set(cols)) or 'present'}")
+        check(f"view {view}: {len(rows)} rows for both portfolios, columns {sorted(needed - set(cols)) or 'present'}",
+              rows and needed <= set(cols) and pids == {g, e})
     cur.execute("SELECT day, market_value, daily_return FROM portfolio.portfolio_daily WHERE portfolio_id = %s ORDER BY day LIMIT 1", (g,))
     day, value, r = cur.fetchone()
-    check(isinstance(day, datetime.date) and isinstance(value, decimal.Decimal) and isinstance(r, float),
-          f"types: date -> date, numeric -> Decimal, float8 -> float ({day}, {value}, {r})")
+    check(f"types: date -> date, numeric -> Decimal, float8 -> float ({day}, {value}, {r})",
+          isinstance(day, datetime.date) and isinstance(value, decimal.Decimal) and isinstance(r, float))
 
     # functions and aggregates with bound parameters
     cur.execute("SELECT * FROM portfolio.pnl_breakdown(%s, %s, %s)", (e, datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)))
@@ -83,36 +77,36 @@ def main():
     b = dict(zip(cols, cur.fetchone()))
     parts = (b["start_value"] + b["deposits"] - b["withdrawals"] + b["unrealized_gains"] + b["realized_gains"]
              + b["income"] - b["fees"] + b["currency_gains"])
-    check(parts == b["end_value"], f"pnl_breakdown(Euro core, 2023): the parts add up to end_value exactly ({b['end_value']})")
+    check(f"pnl_breakdown(Euro core, 2023): the parts add up to end_value exactly ({b['end_value']})", parts == b["end_value"])
     cur.execute("""SELECT portfolio.var_historical(daily_return, %s), portfolio.var_historical_approx(daily_return, %s)
                    FROM portfolio.portfolio_daily WHERE portfolio_id = %s""", (0.99, 0.99, g))
     exact, approx = cur.fetchone()
-    check(abs(approx - exact) <= 0.01 * abs(exact) + 1e-9, f"var_historical 99 % {exact:.6f}, sketch within 1 %: {approx:.6f}")
+    check(f"var_historical 99 % {exact:.6f}, sketch within 1 %: {approx:.6f}", abs(approx - exact) <= 0.01 * abs(exact) + 1e-9)
 
     # custom types: text output, parsed back through a bound parameter, and accessors
     cur.execute("SELECT portfolio.return_stats(daily_return) FROM portfolio.portfolio_daily WHERE portfolio_id = %s", (g,))
     summary = cur.fetchone()[0]
     m = re.fullmatch(r"\(version:1,n:(\d+),mean:[^,]+,m2:[^,]+,m3:[^,]+,m4:[^,]+,log_growth:[^,]+,log_growth_error:[^,]+,total_losses:\d+\)", summary)
-    check(isinstance(summary, str) and m, f"return_summary text form: {summary[:40]}...")
+    check(f"return_summary text form: {summary[:40]}...", isinstance(summary, str) and m)
     cur.execute("""SELECT portfolio.n(%s::portfolio.return_summary), portfolio.sharpe(%s::portfolio.return_summary, 0, 365),
                           (SELECT portfolio.sharpe(daily_return, 0, 365) FROM portfolio.portfolio_daily WHERE portfolio_id = %s),
                           (SELECT count(daily_return) FROM portfolio.portfolio_daily WHERE portfolio_id = %s)""",
                 (summary, summary, g, g))
     n, sharpe_s, sharpe_a, count = cur.fetchone()
-    check(n == count and m and int(m.group(1)) == count, f"n(summary) = rows aggregated = {count}")
-    check(math.isclose(sharpe_s, sharpe_a, rel_tol=1e-12), f"sharpe(summary sent back as text) = sharpe aggregate ({sharpe_s:.6f})")
+    check(f"n(summary) = rows aggregated = {count}", n == count and m and int(m.group(1)) == count)
+    check(f"sharpe(summary sent back as text) = sharpe aggregate ({sharpe_s:.6f})", math.isclose(sharpe_s, sharpe_a, rel_tol=1e-12))
     cur.execute("SELECT position, quantity, portfolio.quantity(position), portfolio.cost_basis(position) FROM portfolio.positions WHERE portfolio_id = %s AND instrument = 'AAPL'", (g,))
     text, qty, qty2, cost = cur.fetchone()
-    check(text.startswith(f"method=fifo quantity={qty} cost_basis={cost} ") and qty == qty2 == 120,
-          f"position text form and accessors: {text[:50]}...")
+    check(f"position text form and accessors: {text[:50]}...",
+          text.startswith(f"method=fifo quantity={qty} cost_basis={cost} ") and qty == qty2 == 120)
 
     # NULL results come back as None
     cur.execute("SELECT portfolio.twr(r), portfolio.var_historical(r), portfolio.sharpe(r) FROM (SELECT 0.01::float8 AS r WHERE false) AS none")
-    check(cur.fetchone() == (None, None, None), "aggregates over an empty set return None")
+    check("aggregates over an empty set return None", cur.fetchone() == (None, None, None))
     cur.execute("SELECT portfolio.fx_rate(%s, %s, %s), portfolio.fx_rate(%s, %s, %s)",
                 ("EUR", "JPY", datetime.date(2024, 1, 2), "EUR", "USD", datetime.date(2024, 1, 2)))
     missing, rate = cur.fetchone()
-    check(missing is None and isinstance(rate, decimal.Decimal), f"fx_rate without a rate is None (never 1); EUR/USD {rate}")
+    check(f"fx_rate without a rate is None (never 1); EUR/USD {rate}", missing is None and isinstance(rate, decimal.Decimal))
 
     # read-only
     for label, sql, args in (
@@ -122,9 +116,9 @@ def main():
             ("CALL refresh()", "CALL portfolio.refresh()", None)):
         try:
             cur.execute(sql, args)
-            check(False, f"{label} was refused")
+            check(f"{label} was refused", False)
         except psycopg2.Error as err:
-            check(err.pgcode == "42501", f"{label} refused with SQLSTATE {err.pgcode}")
+            check(f"{label} refused with SQLSTATE {err.pgcode}", err.pgcode == "42501")
 
     # the shared queries, compared across clients by the suite
     for name, kind, sql in queries():
@@ -132,11 +126,10 @@ def main():
         v = cur.fetchone()[0]
         ok_type = {"f": isinstance(v, float), "n": isinstance(v, (decimal.Decimal, int)),
                    "t": isinstance(v, str), "null": v is None}[kind]
-        check(ok_type, f"{name}: Python type {type(v).__name__} for kind {kind}")
+        check(f"{name}: Python type {type(v).__name__} for kind {kind}", ok_type)
         print(f"value {name} {kind} {render(v)}")
 
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not passed else 0
+    return finish(require_some=True)
 
 
 if __name__ == "__main__":

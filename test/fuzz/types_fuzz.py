@@ -28,8 +28,12 @@ import random
 import struct
 import sys
 import time
+from pathlib import Path
 
 import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "lib"))
+from pgp_test import check, finish  # noqa: E402
 
 # Values made by the extension's own aggregates; the text of each is the mutations' seed.
 SEED_QUERIES = {
@@ -317,17 +321,6 @@ def main():
     out = Outcomes()
     r = Runner(out)
     types, calls = catalog(r.cur)
-    passed = failed = 0
-
-    def check(name, cond, detail=""):
-        nonlocal passed, failed
-        if cond:
-            passed += 1
-            print(f"ok - {name}")
-        else:
-            failed += 1
-            print(f"not ok - {name} {detail}")
-
     check("the custom types are found in the catalog (at least the four of 0.2)",
           {"return_summary", "pair_summary", "quantile_sketch", "position"} <= set(types), str(types))
     for t in types:
@@ -396,8 +389,7 @@ def main():
         print(f"# {len(out.failures)} failures, the first 40:")
         for f in out.failures[:40]:
             print(f"#   {f}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish()
 
 
 if __name__ == "__main__":

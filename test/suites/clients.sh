@@ -8,30 +8,18 @@
 # (float8 as the same double, numeric digit for digit, text forms byte for byte).
 # Runs against the test cluster (PG* exported by scripts/test.sh). Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PY=/usr/bin/python3
 JAR=/usr/share/java/postgresql.jar
 QUERIES=test/clients/client_queries.txt
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-count_tap() {  # count_tap LOG NAME: add the log's own "N passed, N failed"
-  local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
-  if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-  else
-    fail "$2 printed no summary"
-  fi
-}
-finish() { echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit; }
 
-if bash test/load_demo_data.sh; then ok "demo data loaded and refreshed"; else fail "demo data loaded"; finish; fi
+load_demo_data
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # (a) psycopg2
 $PY test/clients/psycopg2_client.py >"$tmp/python.log" 2>&1; rc=$?
 sed 's/^/[psycopg2] /' "$tmp/python.log" | grep -v '^\[psycopg2\] value '
-count_tap "$tmp/python.log" psycopg2_client.py
+count_log "$tmp/python.log" psycopg2_client.py
 [[ $rc -eq 0 ]] || fail "psycopg2_client.py exit status" "$rc"
 
 # (b) JDBC: compiled into build/java when the source is newer than the class
@@ -48,7 +36,7 @@ else
   fi
   java -cp "build/java:$JAR" JdbcClient "$QUERIES" >"$tmp/java.log" 2>&1; rc=$?
   sed 's/^/[jdbc] /' "$tmp/java.log" | grep -v '^\[jdbc\] value '
-  count_tap "$tmp/java.log" JdbcClient
+  count_log "$tmp/java.log" JdbcClient
   [[ $rc -eq 0 ]] || fail "JdbcClient exit status" "$rc"
 fi
 
@@ -63,6 +51,7 @@ done <"$QUERIES" >"$tmp/psql.log"
 $PY - "$QUERIES" "$tmp/psql.log" "$tmp/python.log" "$tmp/java.log" <<'PY' >"$tmp/compare.log" 2>&1
 import sys
 from decimal import Decimal
+from pgp_test import check, finish
 names = [l.split("|")[0] for l in open(sys.argv[1]) if l.strip() and not l.startswith("#")]
 def values(path):
     out = {}
@@ -78,7 +67,6 @@ def same(kind, a, b):
     if kind == "n":
         return Decimal(a) == Decimal(b)       # numeric digit for digit
     return a == b
-passed = failed = 0
 for name in names:
     got = {c: v.get(name) for c, v in clients.items()}
     missing = [c for c, v in got.items() if v is None]
@@ -86,12 +74,10 @@ for name in names:
     ok = not missing and not ref.startswith("ERROR") and all(same(kind, ref, t) for _, t in got.values())
     if kind == "null":
         ok = ok and ref == "NULL"
-    passed += ok; failed += not ok
     shown = ref if ref is None or len(ref) < 60 else ref[:57] + "..."
-    print(("ok - " if ok else "not ok - ") + f"{name}: psql, psycopg2 and JDBC agree ({shown})"
-          + ("" if ok else f" {got}"))
-print(f"{passed} passed, {failed} failed")
+    check(f"{name}: psql, psycopg2 and JDBC agree ({shown})", ok, str(got))
+finish()
 PY
 grep -vE '^[0-9]+ passed, [0-9]+ failed' "$tmp/compare.log"
-count_tap "$tmp/compare.log" "value comparison"
+count_log "$tmp/compare.log" "value comparison"
 finish

@@ -5,23 +5,14 @@
 # Values are checked against examples/data/quotes.csv, loaded independently with psql \copy.
 # Last line: "N passed, N failed"; exits non-zero on failure.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPO=$PWD
 BIN=$REPO/build/fetcher/portfolio-fetch
 FAKE=$REPO/build/fetcher/fake_provider
 DATA=$REPO/examples/data
-passed=0 failed=0
-
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-# check DESCRIPTION EXPECTED ACTUAL
-check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
-q() { psql -X -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 export PGOPTIONS="-c client_min_messages=warning"
 
-if [[ ! -x $BIN || ! -x $FAKE ]]; then
-  cmake --build build -j2 --target portfolio-fetch fake_provider >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-fi
+fetcher_binaries portfolio-fetch fake_provider
 
 WORK=$(mktemp -d /tmp/fetcher-suite.XXXXXX)
 FIX=$WORK/fixtures
@@ -298,5 +289,4 @@ done
 
 q "DROP SCHEMA fetch_test CASCADE"
 reset
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

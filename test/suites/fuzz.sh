@@ -14,13 +14,8 @@
 # exited abnormally, no PANIC, and no internal error (XX000) raised in the extension's code; the
 # server still answers. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export PGP_PROFILE=${PGP_PROFILE:-test}
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
-q() { psql -X -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 PY=/usr/bin/python3
 QUERIES=${FUZZ_QUERIES:-1000}
 SEED=${FUZZ_SEED:-20261123}
@@ -29,13 +24,12 @@ WORK=$(mktemp -d /tmp/fuzz-suite.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 export PGOPTIONS="-c client_min_messages=warning"
 
-command -v sqlsmith >/dev/null || { fail "sqlsmith is installed (scripts/deps.sh)"; echo "$passed passed, $failed failed"; exit 1; }
+command -v sqlsmith >/dev/null || bail "sqlsmith is installed (scripts/deps.sh)"
 [[ -r $SERVER_LOG ]] && ok "server log readable: $SERVER_LOG" || fail "server log readable" "$SERVER_LOG"
 log_start=$(stat -c %s "$SERVER_LOG" 2>/dev/null || echo 0)
 started=$(q "SELECT pg_postmaster_start_time()")
 
-if bash test/load_demo_data.sh; then ok "demo data loaded and refreshed"
-else fail "demo data loaded and refreshed"; echo "$passed passed, $failed failed"; exit 1; fi
+load_demo_data
 
 # Stored values of every type for sqlsmith to find, and a role that reads but changes nothing of
 # the extension's. Its errors are logged with their SQLSTATE and source location.
@@ -85,12 +79,7 @@ grep -E '^[0-9]+\s+ERROR:' "$WORK/smith.err" | grep -iE 'portfolio|summary|sketc
 t0=$SECONDS
 $PY test/fuzz/types_fuzz.py --seed "$SEED" >"$WORK/types.log" 2>&1; rc=$?
 grep -vE '^[0-9]+ passed, [0-9]+ failed' "$WORK/types.log" | cut -c1-2000
-line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/types.log" | tail -1)
-if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-  passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-else
-  fail "types_fuzz.py printed its summary" "exit $rc"
-fi
+count_log "$WORK/types.log" types_fuzz.py
 [[ $rc -eq 0 ]] || fail "types_fuzz.py exit status" "$rc"
 echo "# mutated type input: $((SECONDS - t0)) s"
 
@@ -110,5 +99,4 @@ others=$(grep -c . "$WORK/internal.txt")
 check "the server is up and was not restarted" "1|$started" "$(q "SELECT 1 || '|' || pg_postmaster_start_time()")"
 
 q "DROP TABLE public.fuzz_values; DROP OWNED BY fuzz_smith; DROP ROLE fuzz_smith"
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

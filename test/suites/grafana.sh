@@ -8,23 +8,10 @@
 #     without metric/value), so a pass means something.
 # Runs against the test cluster (PG* exported by scripts/test.sh). Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PY=/usr/bin/python3
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-# count_tap LOG: add a TAP-like log's own "N passed, N failed" to the totals
-count_tap() {
-  local line; line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
-  if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-  else
-    fail "$2 printed no summary"
-  fi
-}
 
-if bash test/load_demo_data.sh; then ok "demo data loaded and refreshed"
-else fail "demo data loaded and refreshed"; echo "$passed passed, $failed failed"; exit 1; fi
+load_demo_data
 
 export PGUSER=grafana PGPASSWORD=grafana PGHOST=127.0.0.1     # the BI role, over TCP like Grafana
 uid=$(sed -n 's/^ *uid: *\([A-Za-z0-9_-]*\).*/\1/p' examples/grafana/provisioning/datasources/pg_portfolio.yaml | head -1)
@@ -35,12 +22,12 @@ grep -q 'user: grafana' examples/grafana/provisioning/datasources/pg_portfolio.y
 log=$(mktemp); trap 'rm -f "$log" "${broken:-}"' EXIT
 $PY test/clients/grafana_panels.py --datasource-uid "$uid" examples/grafana/*.json >"$log" 2>&1; rc=$?
 grep -vE '^[0-9]+ passed, [0-9]+ failed' "$log"
-count_tap "$log" grafana_panels.py
+count_log "$log" grafana_panels.py
 [[ $rc -eq 0 ]] || fail "grafana_panels.py exit status" "$rc"
 
 $PY test/clients/grafana_values.py examples/grafana/pg_portfolio.json >"$log" 2>&1; rc=$?
 grep -vE '^[0-9]+ passed, [0-9]+ failed' "$log"
-count_tap "$log" grafana_values.py
+count_log "$log" grafana_values.py
 [[ $rc -eq 0 ]] || fail "grafana_values.py exit status" "$rc"
 
 # The checker must catch what Grafana would choke on.
@@ -75,5 +62,4 @@ else
   fail "bench/dashboard_load.sh smoke run (5 clients, 5 s)"; cat "$log"
 fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -9,18 +9,14 @@
 # build/grafana-schema once; when they cannot be (no npm, no registry), the suite says SKIP and
 # counts nothing. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 WORK=build/grafana-schema
 mkdir -p "$WORK"
 if ! cmp -s test/grafana_schema/package.json "$WORK/package.json" || [[ ! -x $WORK/node_modules/.bin/tsc ]]; then
   cp test/grafana_schema/package.json "$WORK/package.json"
   if ! command -v npm >/dev/null || ! (cd "$WORK" && timeout 300 npm install --no-audit --no-fund --silent >npm.log 2>&1); then
     echo "# SKIP: the npm packages @grafana/schema and typescript could not be installed (see $WORK/npm.log)"
-    echo "0 passed, 0 failed"
-    exit 0
+    finish
   fi
 fi
 TSC=(node "$WORK/node_modules/typescript/bin/tsc" --noEmit --strict --skipLibCheck
@@ -47,5 +43,4 @@ for m in unknown-field wrong-type bad-enum empty-current; do
   if [[ $rc -ne 0 ]] && grep -qF "${expect[$m]}" <<<"$out"; then ok "a dashboard with $m fails: ${expect[$m]}"
   else fail "a dashboard with $m fails" "rc $rc: $(echo "$out" | head -2)"; fi
 done
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -12,16 +12,12 @@
 #      then the others in reverse order: their order must not matter) and pgTAP files pass.
 # PGP_INSTANTS (a list separated by ";") chooses other instants. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export PGP_PROFILE=instants PGP_DATABASE=portfolio
 source scripts/lib.sh
 set +e   # lib.sh sets -e; here every step is counted, none ends the suite
 LOGS=$REPO/build/test-logs/instants
 mkdir -p "$LOGS"
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
 
 DEFAULT_INSTANTS='2027-03-01 02:30:00;2028-01-01 12:00:00;2028-02-29 23:30:00;2027-03-14 09:59:30;2027-03-28 00:59:30;2026-12-31 23:59:00'
 IFS=';' read -r -a INSTANTS <<<"${PGP_INSTANTS:-$DEFAULT_INSTANTS}"
@@ -31,8 +27,6 @@ ZONES=(UTC Pacific/Auckland America/Los_Angeles)
 REGRESS_TESTS="live_health risk_rules rebalance model_position_type model_ledgers live_quality fx_cross"
 PGTAP_FILES=(test/pgtap/40_model_security.sql test/pgtap/41_performance.sql test/pgtap/45_today_as_of.sql
              test/pgtap/60_live_risk.sql)
-
-q() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
 
 # The partition names the upkeep must keep at an instant: its UTC month and the next three.
 expected_partitions() {
@@ -53,52 +47,51 @@ for instant in "${INSTANTS[@]}"; do
   export_connection
 
   # 1. the clock and today()
-  age=$(q -c "SELECT extract(epoch FROM now() - '$instant+00'::timestamptz)::int")
+  age=$(psql_at -c "SELECT extract(epoch FROM now() - '$instant+00'::timestamptz)::int")
   if [[ $age =~ ^[0-9]+$ && $age -lt 120 ]]; then ok "$instant: server clock at the instant (+${age} s)"
   else fail "$instant: server clock at the instant" "now() is $age s after it"; fi
-  q -c "CREATE DATABASE instants_check" -d postgres
-  q -d instants_check -c "SET client_min_messages = warning" -c "CREATE EXTENSION pg_portfolio"
+  psql_at -c "CREATE DATABASE instants_check" -d postgres
+  psql_at -d instants_check -c "SET client_min_messages = warning" -c "CREATE EXTENSION pg_portfolio"
   check "$instant: today() is the UTC date in Los Angeles" "$(date -u -d "$instant" +%F)" \
-    "$(PGTZ=America/Los_Angeles q -d instants_check -c "SELECT portfolio.today()")"
+    "$(PGTZ=America/Los_Angeles psql_at -d instants_check -c "SELECT portfolio.today()")"
 
   # 2. the pg_cron job's command in each session time zone, then health from each time zone
-  q -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pg_portfolio" \
+  psql_at -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pg_portfolio" \
     -c "SELECT count(*) FROM portfolio.schedule_refresh()" >/dev/null
-  job=$(q -c "SELECT command FROM cron.job WHERE jobname = 'pg_portfolio_partitions'")
+  job=$(psql_at -c "SELECT command FROM cron.job WHERE jobname = 'pg_portfolio_partitions'")
   want=$(expected_partitions "$instant")
   for zone in "${ZONES[@]}"; do
-    q -d instants_check -c "SET client_min_messages = warning" -c "DROP EXTENSION pg_portfolio CASCADE" \
+    psql_at -d instants_check -c "SET client_min_messages = warning" -c "DROP EXTENSION pg_portfolio CASCADE" \
       -c "CREATE EXTENSION pg_portfolio"
-    PGTZ=$zone q -d instants_check -c "$job" >/dev/null
+    PGTZ=$zone psql_at -d instants_check -c "$job" >/dev/null
     seen=""
     for viewer in "${ZONES[@]}"; do
-      seen+="$(PGTZ=$viewer q -d instants_check -c "
+      seen+="$(PGTZ=$viewer psql_at -d instants_check -c "
         SELECT string_agg(item, ',' ORDER BY item) || ' ' || bool_and(status = 'ok')
         FROM portfolio.health WHERE area = 'partitions'");"
     done
     check "$instant: job run in $zone, health from UTC, Auckland, Los Angeles" \
       "$want true;$want true;$want true;" "$seen"
   done
-  q -c "DROP DATABASE instants_check" -d postgres
+  psql_at -c "DROP DATABASE instants_check" -d postgres
 
   # 3. pg_regress and pgTAP
   make -s installcheck REGRESS="$REGRESS_TESTS" \
     REGRESS_OPTS="--load-extension=pg_portfolio --dbname=contrib_regression --outputdir=$out" >"$out/regress.log" 2>&1
   good=$(grep -cE '^(test| ) .*\.\.\. ok' "$out/regress.log")
   bad=$(grep -cE '\.\.\. (FAILED|failed)' "$out/regress.log")
-  passed=$((passed + good)); failed=$((failed + bad))
+  add_counts "$good" "$bad"
   echo "# $instant: pg_regress $good ok, $bad failed"
   [[ $good -gt 0 || $bad -gt 0 ]] || fail "$instant: pg_regress ran" "see $out/regress.log"
   [[ $bad -eq 0 ]] || sed -n '1,60p' "$out/regression.diffs"
-  q -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pgtap"
+  psql_at -c "SET client_min_messages = warning" -c "CREATE EXTENSION IF NOT EXISTS pgtap"
   pg_prove --verbose -h "$PGHOST" -p "$PGPORT" -U postgres -d "$DB_NAME" "${PGTAP_FILES[@]}" >"$out/pgtap.log" 2>&1
   good=$(grep -cE '^ok [0-9]+' "$out/pgtap.log")
   bad=$(grep -cE '^not ok [0-9]+' "$out/pgtap.log")
-  passed=$((passed + good)); failed=$((failed + bad))
+  add_counts "$good" "$bad"
   echo "# $instant: pgTAP $good ok, $bad not ok"
   grep -q '^Result: PASS' "$out/pgtap.log" || { fail "$instant: pgTAP passes whole" "see $out/pgtap.log"; grep -E '^not ok|^# ' "$out/pgtap.log" | head -20; }
   bash scripts/cluster.sh stop >/dev/null 2>&1
 done
 bash scripts/cluster.sh destroy >/dev/null 2>&1
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

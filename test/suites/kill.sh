@@ -19,17 +19,13 @@
 # The kills are placed by what the database shows (rows committed, a session idle in its
 # transaction), not by timers. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export PGP_PROFILE=kill PGP_DATABASE=portfolio
 source scripts/lib.sh
 set +e
 BIN=$REPO/build/fetcher/portfolio-fetch
 SYMBOLS=${KILL_SYMBOLS:-200}
 B=${KILL_BATCH:-5000}
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
 WORK=$(mktemp -d /tmp/kill-suite.XXXXXX)
 chmod 755 "$WORK"
 FETCH_PID=
@@ -39,16 +35,14 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-[[ -x $BIN ]] || cmake --build build -j2 --target portfolio-fetch >/dev/null \
-  || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+fetcher_binaries portfolio-fetch
 
 bash scripts/cluster.sh destroy >/dev/null 2>&1
 if ! bash scripts/cluster.sh start >"$WORK/start.log" 2>&1; then
-  fail "the kill cluster starts" "$(tail -3 "$WORK/start.log")"; echo "$passed passed, $failed failed"; exit 1
+  bail "the kill cluster starts" "$(tail -3 "$WORK/start.log")"
 fi
 export_connection
 export PGOPTIONS="-c client_min_messages=warning"
-q() { psql -X -qAt -v ON_ERROR_STOP=1 -d "${DB:-$DB_NAME}" -c "$1"; }
 q "CREATE EXTENSION IF NOT EXISTS pg_portfolio"
 ok "kill cluster on port $PORT ($CLUSTER_ROOT)"
 
@@ -224,18 +218,17 @@ check "a refresh after the crash succeeds and shows the change" "true|0" \
 
 # --- 4. equal to a clean load into a fresh database -----------------------------------------------
 q "CREATE DATABASE kill_clean" 
-DB=kill_clean q "CREATE EXTENSION pg_portfolio"
+PGDATABASE=kill_clean q "CREATE EXTENSION pg_portfolio"
 DB=kill_clean start_fetch 0
 wait "$FETCH_PID"; rc=$?; FETCH_PID=
 check "a clean load of the same file into a fresh database (exit 1: the invalid rows)" 1 "$rc"
-DB=kill_clean q "$LEDGER"
-DB=kill_clean q "$CHANGE"
-DB=kill_clean q "CALL portfolio.refresh()"
+PGDATABASE=kill_clean q "$LEDGER"
+PGDATABASE=kill_clean q "$CHANGE"
+PGDATABASE=kill_clean q "CALL portfolio.refresh()"
 QUOTES="SELECT count(*) || ' ' || md5(string_agg(concat_ws(',', symbol, ts, open, high, low, close, adj_close, volume, source), E'\n' ORDER BY symbol, ts)) FROM portfolio.quotes"
 REJECTED="SELECT count(*) || ' ' || md5(string_agg(concat_ws(',', symbol, raw, reason, source), E'\n' ORDER BY symbol, raw)) FROM portfolio.quotes_rejected"
-check "quotes after the kills and crashes = the clean load (row for row)" "$(DB=kill_clean q "$QUOTES")" "$(q "$QUOTES")"
-check "quarantine after the kills and crashes = the clean load" "$(DB=kill_clean q "$REJECTED")" "$(q "$REJECTED")"
-check "portfolio_daily after the crashes = the clean database's" "$(DB=kill_clean q "$MV")" "$mv_after"
+check "quotes after the kills and crashes = the clean load (row for row)" "$(PGDATABASE=kill_clean q "$QUOTES")" "$(q "$QUOTES")"
+check "quarantine after the kills and crashes = the clean load" "$(PGDATABASE=kill_clean q "$REJECTED")" "$(q "$REJECTED")"
+check "portfolio_daily after the crashes = the clean database's" "$(PGDATABASE=kill_clean q "$MV")" "$mv_after"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -8,28 +8,21 @@
 # PG* exported by scripts/test.sh, pg_portfolio installed in $PGDATABASE. Durations are measured
 # (monotonic, not dates); no data depends on the clock. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BIN=$PWD/build/fetcher/portfolio-fetch
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
-q() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
 ms_now() { echo $(( $(date +%s%N) / 1000000 )); }   # for durations only
 export PGOPTIONS="-c client_min_messages=warning"
 
-if [[ ! -x $BIN ]]; then
-  cmake --build build -j2 --target portfolio-fetch >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-fi
+fetcher_binaries portfolio-fetch
 WORK=$(mktemp -d /tmp/loader-suite.XXXXXX)
 BG=()
 cleanup() {
   for p in "${BG[@]}"; do kill "$p" 2>/dev/null; done
-  q -d postgres -c "DROP ROLE IF EXISTS pgp_fl_loader" -c "DROP ROLE IF EXISTS pgp_fl_owner" 2>/dev/null
+  psql_at -d postgres -c "DROP ROLE IF EXISTS pgp_fl_loader" -c "DROP ROLE IF EXISTS pgp_fl_owner" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-q -d postgres -c "DROP ROLE IF EXISTS pgp_fl_loader" -c "DROP ROLE IF EXISTS pgp_fl_owner" \
+psql_at -d postgres -c "DROP ROLE IF EXISTS pgp_fl_loader" -c "DROP ROLE IF EXISTS pgp_fl_owner" \
   -c "CREATE ROLE pgp_fl_loader LOGIN IN ROLE portfolio_loader" -c "CREATE ROLE pgp_fl_owner LOGIN IN ROLE portfolio_user"
 
 # month_csv YYYY-MM FILE: the sample data's AAPL bars of that month
@@ -41,7 +34,7 @@ fetch() {  # fetch NAME ROLE FILE [ARGS...]: rc in $rc, output in $WORK/NAME.err
   "$BIN" --provider csv --file "$file" --dsn "user=$role" --no-progress "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
   rc=$?
 }
-bars() { q -c "SELECT count(*) FROM portfolio.quotes WHERE symbol = 'AAPL' AND to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM') = '$1'"; }
+bars() { psql_at -c "SELECT count(*) FROM portfolio.quotes WHERE symbol = 'AAPL' AND to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM') = '$1'"; }
 
 # --- who may load ------------------------------------------------------------------------------
 month_csv 2023-02 "$WORK/feb.csv"
@@ -52,7 +45,7 @@ check "and is told to use portfolio_loader" 1 "$(grep -c 'may not load quotes: r
 fetch loader pgp_fl_loader "$WORK/feb.csv"
 check "a login role in portfolio_loader loads: exit 0" 0 "$rc"
 check "its bars are stored" "$want_feb" "$(bars 2023-02)"
-check "the partition it made is there" 1 "$(q -c "SELECT count(*) FROM pg_inherits WHERE inhrelid = 'portfolio.quotes_2023_02'::regclass")"
+check "the partition it made is there" 1 "$(psql_at -c "SELECT count(*) FROM pg_inherits WHERE inhrelid = 'portfolio.quotes_2023_02'::regclass")"
 fetch loader_again pgp_fl_loader "$WORK/feb.csv"
 check "a re-run as the loader changes nothing: exit 0" "0 $want_feb" "$rc $(bars 2023-02)"
 
@@ -66,13 +59,13 @@ long_reader() {
 }
 timed_reader() {  # prints the milliseconds a plain query on quotes takes
   local t0; t0=$(ms_now)
-  q -c "SET lock_timeout = '10s'" -c "SELECT count(*) FROM portfolio.quotes" >/dev/null
+  psql_at -c "SET lock_timeout = '10s'" -c "SELECT count(*) FROM portfolio.quotes" >/dev/null
   echo $(( $(ms_now) - t0 ))
 }
 month_csv 2023-03 "$WORK/mar.csv"
 long_reader "$WORK/reader1" 6
 check "the long reader holds ACCESS SHARE on quotes" 1 \
-  "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+  "$(psql_at -c "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
            WHERE l.relation = 'portfolio.quotes'::regclass AND l.mode = 'AccessShareLock' AND l.granted
              AND a.query LIKE '%pg_sleep%'")"
 t0=$(ms_now)
@@ -84,7 +77,7 @@ check "no lock wait was reported" 0 "$(grep -c 'is locked' "$WORK/during_reader.
 r=$(timed_reader)
 if (( r < 1000 )); then ok "a second reader meanwhile: ${r} ms"; else fail "a second reader meanwhile" "${r} ms"; fi
 check "the reader was still there all along" 1 \
-  "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND state = 'active' AND pid <> pg_backend_pid()")"
+  "$(psql_at -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND state = 'active' AND pid <> pg_backend_pid()")"
 check "March is stored" "$(($(wc -l <"$WORK/mar.csv") - 1))" "$(bars 2023-03)"
 
 # --- a conflicting lock (VACUUM, ANALYZE, DDL): short waits, retries, success ---------------
@@ -121,7 +114,7 @@ blocker "$WORK/block2" 30
 t0=$(ms_now)
 fetch give_up pgp_fl_loader "$WORK/may.csv" --lock-timeout-ms 100
 took=$(( $(ms_now) - t0 ))
-q -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgp_fl_blocker'" >/dev/null
+psql_at -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgp_fl_blocker'" >/dev/null
 check "a lock that stays: exit 1 (the symbol failed)" 1 "$rc"
 check "the message says it gave up after 5 attempts and what to do" 1 \
   "$(grep -c 'gave up creating the quote partitions for 2023-05-01 .. 2023-05-31: portfolio.quotes stayed locked (5 attempts, lock_timeout 100 ms each).*maintain_quote_partitions' "$WORK/give_up.err")"
@@ -131,5 +124,4 @@ check "nothing of May was stored" 0 "$(bars 2023-05)"
 fetch after pgp_fl_loader "$WORK/may.csv"
 check "once the lock is gone the same load works" "0 $(($(wc -l <"$WORK/may.csv") - 1))" "$rc $(bars 2023-05)"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -10,13 +10,9 @@
 #     (scipy's kurtosis on the file), each in a band real large-cap markets fall in.
 # Runs against $PGDATABASE (scripts/test.sh gives the suite its own). Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 GEN=examples/market/generate.py
 BIN=build/fetcher/portfolio-fetch
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
 # within DESCRIPTION LOW VALUE HIGH: LOW <= VALUE <= HIGH
 within() {
   if [[ -n $3 ]] && awk -v lo="$2" -v x="$3" -v hi="$4" 'BEGIN { exit !(lo <= x && x <= hi) }'; then
@@ -25,7 +21,6 @@ within() {
     fail "$1" "'$3' not in [$2, $4]"
   fi
 }
-q() { psql -X -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 export PGOPTIONS="-c client_min_messages=warning"
 WORK=$(mktemp -d /tmp/market-suite.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
@@ -88,5 +83,4 @@ PY
 )
 within "index daily returns have fat tails: kurtosis (normal = 3)" 4 "$kurt" 20
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

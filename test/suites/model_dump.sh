@@ -3,18 +3,13 @@
 # restore gives the same daily values. Runs against the test cluster (PG* exported by test.sh).
 # Last line: "N passed, N failed".
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SRC=pgp_dump_src DST=pgp_dump_dst
-passed=0 failed=0
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); echo "ok - $1"
-  else failed=$((failed + 1)); echo "not ok - $1: expected [$2], got [$3]"; fi
-}
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
 for db in $SRC $DST; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"; done
 trap 'for db in $SRC $DST; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db"; done; rm -f "$DUMP"' EXIT
 DUMP=$(mktemp)
 
-q $SRC <<'SQL'
+psql_at -d $SRC <<'SQL'
 \o /dev/null
 CREATE EXTENSION pg_portfolio;
 SELECT portfolio.ensure_quote_partitions('2024-01-01', '2024-02-29');
@@ -33,8 +28,8 @@ INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES ('2024-01-02', 'E
 INSERT INTO portfolio.settings VALUES ('fx_max_staleness_days', 30);
 CALL portfolio.refresh();
 SQL
-src_positions=$(q $SRC -c "SELECT string_agg(instrument || ':' || quantity || ':' || realized_pl || ':' || invested, ' ' ORDER BY instrument) FROM portfolio.positions")
-src_daily=$(q $SRC -c "SELECT string_agg(day || '=' || coalesce(market_value::text, 'null'), ' ' ORDER BY day) FROM portfolio.portfolio_daily WHERE day <= '2024-01-10'")
+src_positions=$(psql_at -d $SRC -c "SELECT string_agg(instrument || ':' || quantity || ':' || realized_pl || ':' || invested, ' ' ORDER BY instrument) FROM portfolio.positions")
+src_daily=$(psql_at -d $SRC -c "SELECT string_agg(day || '=' || coalesce(market_value::text, 'null'), ' ' ORDER BY day) FROM portfolio.portfolio_daily WHERE day <= '2024-01-10'")
 check "source positions are the hand-worked ones (average cost 30,500 / 300)" \
   "AAA:150:1250:15250 EEE:10:0:900" "$src_positions"
 
@@ -43,17 +38,16 @@ pg_dump -Fc -d $SRC -f "$DUMP" && check "pg_dump runs" 0 0 || check "pg_dump run
 # parent's key belongs to the extension), so pg_restore's own ADD CONSTRAINT for them is refused.
 other_errors=$(pg_restore -d $DST "$DUMP" 2>&1 | grep 'ERROR' | grep -vc 'multiple primary keys for table "quotes_')
 check "pg_restore: no error but the partitions' duplicate primary keys" 0 "$other_errors"
-q $DST -c "CALL portfolio.refresh()"
-check "transactions restored" 6 "$(q $DST -c 'SELECT count(*) FROM portfolio.transactions')"
-check "settings restored" 30 "$(q $DST -c "SELECT portfolio.setting('fx_max_staleness_days')")"
-check "quotes restored (partitions are ordinary tables)" 3 "$(q $DST -c 'SELECT count(*) FROM portfolio.quotes')"
+psql_at -d $DST -c "CALL portfolio.refresh()"
+check "transactions restored" 6 "$(psql_at -d $DST -c 'SELECT count(*) FROM portfolio.transactions')"
+check "settings restored" 30 "$(psql_at -d $DST -c "SELECT portfolio.setting('fx_max_staleness_days')")"
+check "quotes restored (partitions are ordinary tables)" 3 "$(psql_at -d $DST -c 'SELECT count(*) FROM portfolio.quotes')"
 check "positions after restore" "$src_positions" \
-  "$(q $DST -c "SELECT string_agg(instrument || ':' || quantity || ':' || realized_pl || ':' || invested, ' ' ORDER BY instrument) FROM portfolio.positions")"
+  "$(psql_at -d $DST -c "SELECT string_agg(instrument || ':' || quantity || ':' || realized_pl || ':' || invested, ' ' ORDER BY instrument) FROM portfolio.positions")"
 check "portfolio_daily after restore and refresh" "$src_daily" \
-  "$(q $DST -c "SELECT string_agg(day || '=' || coalesce(market_value::text, 'null'), ' ' ORDER BY day) FROM portfolio.portfolio_daily WHERE day <= '2024-01-10'")"
+  "$(psql_at -d $DST -c "SELECT string_agg(day || '=' || coalesce(market_value::text, 'null'), ' ' ORDER BY day) FROM portfolio.portfolio_daily WHERE day <= '2024-01-10'")"
 check "sequences continue after the restored ids" 7 \
-  "$(q $DST -c "INSERT INTO portfolio.transactions (portfolio_id, executed_at, kind, amount) VALUES (1, '2024-01-05', 'deposit', 1) RETURNING id")"
+  "$(psql_at -d $DST -c "INSERT INTO portfolio.transactions (portfolio_id, executed_at, kind, amount) VALUES (1, '2024-01-05', 'deposit', 1) RETURNING id")"
 check "row-level security is still on" "true true" \
-  "$(q $DST -c "SELECT string_agg(relrowsecurity::text, ' ' ORDER BY relname) FROM pg_class WHERE oid IN ('portfolio.portfolios'::regclass, 'portfolio.transactions'::regclass)")"
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+  "$(psql_at -d $DST -c "SELECT string_agg(relrowsecurity::text, ' ' ORDER BY relname) FROM pg_class WHERE oid IN ('portfolio.portfolios'::regclass, 'portfolio.transactions'::regclass)")"
+finish

@@ -6,12 +6,10 @@
 # valid JSON document under PostgreSQL's 8000-byte payload limit (truncated, and saying so, for a
 # batch of 600 symbols). PG* are exported by scripts/test.sh. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPO=$PWD
 BIN=$REPO/build/fetcher/portfolio-fetch
-if [[ ! -x $BIN ]]; then
-  cmake --build build -j2 --target portfolio-fetch >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-fi
+fetcher_binaries portfolio-fetch
 WORK=$(mktemp -d /tmp/notify-suite.XXXXXX)
 chmod 755 "$WORK"
 trap 'rm -rf "$WORK"' EXIT
@@ -22,14 +20,7 @@ import json, os, select, subprocess, sys, time
 import psycopg2
 
 work, fetch = os.environ["NOTIFY_WORK"], os.environ["NOTIFY_BIN"]
-passed = failed = 0
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1; print(f"ok - {name}")
-    else:
-        failed += 1; print(f"not ok - {name} {detail}")
+from pgp_test import check, finish
 
 listener = psycopg2.connect("")
 listener.autocommit = True
@@ -227,8 +218,7 @@ ac.execute("DROP ROLE nt_nobody")
 
 cleanup()
 drain(0.3)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(finish())
 PY
 rc=$?
 exit $rc

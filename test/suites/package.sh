@@ -6,7 +6,7 @@
 # 0.1 -> 0.2 update from the packaged scripts, and portfolio-fetch loading rows into it.
 # Needs root or sudo (installs packages). Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPO=$PWD
 source scripts/lib.sh
 set +e  # lib.sh sets -e; here a failed step is a failed check, and the suite goes on to clean up
@@ -17,11 +17,6 @@ EXT_PKG=postgresql-$PG_MAJOR-pg-portfolio FETCH_PKG=pg-portfolio-fetch
 CLUSTER=pgp_pkg_$$
 WORK=$(mktemp -d /var/tmp/pgp-package.XXXXXX)
 chmod 755 "$WORK"
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected [$2], got [$3]"; fi; }
-finish() { echo "$passed passed, $failed failed"; [[ $failed -eq 0 ]]; exit; }
 
 # Packages this suite installs are removed again at the end; ones that were there before stay.
 preinstalled=()

@@ -3,7 +3,7 @@
 # data in Python, computes the metric in SQL and independently in numpy/scipy, and compares to
 # 1e-9 relative (the sketch: to its documented 1 % bound). Ends with "N passed, N failed".
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 exec /usr/bin/python3 - <<'PY'
 import math
 import sys
@@ -16,25 +16,14 @@ from scipy.stats import norm
 
 sys.path.insert(0, "test/reference")
 from monte_carlo import var_mc  # noqa: E402
+from pgp_test import finish, near  # noqa: E402
 
 rng = np.random.default_rng(20240501)
 conn = psycopg2.connect("")
 conn.autocommit = True
 cur = conn.cursor()
 cur.execute("CREATE EXTENSION IF NOT EXISTS pg_portfolio")
-passed = failed = 0
-
-
-def check(name, got, expected, rel=1e-9):
-    global passed, failed
-    ok = got is not None and expected is not None and abs(got - expected) <= rel * max(abs(expected), 1e-300)
-    if expected is None and got is None:
-        ok = True
-    print(("ok     " if ok else "FAILED ") + f"{name}: got {got!r}, expected {expected!r}")
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+check = near  # (name, got, expected, rel): SQL against numpy/scipy, relative to the reference
 
 
 def one(sql, *args):
@@ -123,6 +112,5 @@ for horizon, sims, seed in ((1, 3000, 42), (5, 1000, 9)):
               list(map(float, w)), horizon, sims, seed)
     check(f"var_monte_carlo horizon={horizon} sims={sims} seed={seed}", got, var_mc(X, w, 0.99, horizon, sims, seed))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(finish())
 PY

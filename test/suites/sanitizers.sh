@@ -6,12 +6,9 @@
 # Built with nice and -j2 (only the test targets); the build directory is kept, so a second run
 # rebuilds only what changed. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 BUILD=build/asan
 FLAGS="-O1 -g1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
 WORK=$(mktemp -d /tmp/sanitizers-suite.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1
@@ -40,14 +37,12 @@ done
 t0=$SECONDS
 if ! nice cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="$FLAGS" \
       -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >"$WORK/configure.log" 2>&1; then
-  fail "configure $BUILD" "$(tail -5 "$WORK/configure.log")"
-  echo "$passed passed, $failed failed"; exit 1
+  bail "configure $BUILD" "$(tail -5 "$WORK/configure.log")"
 fi
 if nice cmake --build "$BUILD" -j2 --target core_tests fetcher_tests >"$WORK/build.log" 2>&1; then
   ok "core_tests and fetcher_tests built with -fsanitize=address,undefined ($((SECONDS - t0)) s)"
 else
-  fail "build with the sanitizers" "$(grep -m5 -E 'error' "$WORK/build.log")"
-  echo "$passed passed, $failed failed"; exit 1
+  bail "build with the sanitizers" "$(grep -m5 -E 'error' "$WORK/build.log")"
 fi
 
 # --- run -----------------------------------------------------------------------------------------
@@ -68,5 +63,4 @@ for t in core_tests fetcher/fetcher_tests; do
   fi
 done
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -6,10 +6,9 @@
 # each with a negative control (a misformatted file, a stray include) that the check must catch.
 # Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1"; [[ -n ${2:-} ]] && echo "$2" | head -n 20; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# failing NAME OUTPUT: a failed check and the first 20 lines of what the checker printed
+failing() { fail "$1"; head -n 20 <<<"$2"; }
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 
 mapfile -t CXX < <(git ls-files '*.cpp' '*.hpp')
@@ -17,7 +16,7 @@ mapfile -t CXX < <(git ls-files '*.cpp' '*.hpp')
 format_check() { clang-format --style=file:.clang-format --dry-run -Werror "$@" 2>&1 | grep -E '^[^ ].*: (error|warning):' ; }
 out=$(format_check "${CXX[@]}")
 if [[ -z $out ]]; then ok "${#CXX[@]} C++ files are formatted as .clang-format says"
-else fail "C++ files not formatted (run: git ls-files '*.cpp' '*.hpp' | xargs clang-format -i)" "$out"; fi
+else failing "C++ files not formatted (run: git ls-files '*.cpp' '*.hpp' | xargs clang-format -i)" "$out"; fi
 sed 's/^\(int weekday\)/   \1/' fetcher/src/civil_date.cpp > "$WORK/misformatted.cpp"
 if [[ -n $(format_check "$WORK/misformatted.cpp") ]]; then ok "a misformatted copy is caught"
 else fail "a misformatted copy is caught"; fi
@@ -29,13 +28,12 @@ include_check() {
 glue=$(git ls-files 'src/pg/*.cpp' 'src/pg/*.hpp' | grep -v '^src/pg/postgres_headers.hpp$')
 out=$(include_check $glue; git ls-files 'src/pg/*' | xargs grep -HnE '#[[:space:]]*include[[:space:]]*<(postgres|fmgr|utils/|catalog/|access/)' )
 if [[ -z $out ]]; then ok "the glue includes PostgreSQL only through src/pg/postgres_headers.hpp"
-else fail "PostgreSQL headers included outside src/pg/postgres_headers.hpp" "$out"; fi
+else failing "PostgreSQL headers included outside src/pg/postgres_headers.hpp" "$out"; fi
 { echo '#include "pg/sql_function.hpp"'; echo '#include "utils/timestamp.h"'; } > "$WORK/stray.cpp"
 if [[ -n $(include_check "$WORK/stray.cpp") ]]; then ok "a stray PostgreSQL include is caught"
 else fail "a stray PostgreSQL include is caught"; fi
 out=$(git ls-files 'src/core/*' | xargs grep -HnE '#[[:space:]]*include[[:space:]]*"(pg/|postgres|fmgr|utils/|catalog/)')
 if [[ -z $out ]]; then ok "the core includes neither PostgreSQL nor the glue"
-else fail "the core includes PostgreSQL or the glue" "$out"; fi
+else failing "the core includes PostgreSQL or the glue" "$out"; fi
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -10,25 +10,14 @@
 #     (test/tearsheet/check_render.py). The PNGs stay in build/tearsheet/ for a look.
 # Runs against $PGDATABASE (scripts/test.sh gives the suite its own). Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPORT="/usr/bin/python3 report/portfolio-report"
 CHARTS="chart-equity chart-underwater chart-monthly chart-rolling chart-allocation-asset-class chart-allocation-currency"
-passed=0 failed=0
-ok()   { passed=$((passed + 1)); echo "ok - $1"; }
-fail() { failed=$((failed + 1)); echo "not ok - $1${2:+ ($2)}"; }
-check() { if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi; }
-# add the counts of a helper's last line ("N passed, N failed")
+# tally COMMAND...: run a checker script, show its lines and add its counts to the suite's
 tally() {
-  local out line; out=$("$@"); echo "$out" | grep -v ' passed, '
-  line=$(echo "$out" | tail -n 1)
-  if [[ $line =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
-    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
-  else
-    fail "$*" "no count line"
-  fi
+  "$@" >"$OUT/tally.log"; grep -v ' passed, ' "$OUT/tally.log"; count_log "$OUT/tally.log" "$*"
 }
-if bash test/load_demo_data.sh; then ok "demo data loaded and refreshed"
-else fail "demo data loaded"; echo "$passed passed, $failed failed"; exit 1; fi
+load_demo_data
 OUT=build/tearsheet
 rm -rf "$OUT"; mkdir -p "$OUT"/{alice,bob,grafana,asof,ytd,charts}
 AS_OF=2025-12-31
@@ -99,5 +88,4 @@ open(sys.argv[2], 'w').write('<!DOCTYPE html><html><body style=\"margin:0;backgr
 done
 tally /usr/bin/python3 test/tearsheet/check_render.py 0.02 8 "${chart_shots[@]}"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

@@ -5,32 +5,26 @@
 # test/upgrade/ledger.sql, is updated; NEW installs the current version and loads the same
 # ledger. Every date in the data is pinned. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 OLD=pgp_upgrade_old NEW=pgp_upgrade_new
 CURRENT=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" pg_portfolio.control)
 WORK=$(mktemp -d)
-passed=0 failed=0
-check() {  # check NAME EXPECTED ACTUAL
-  if [[ "$2" == "$3" ]]; then passed=$((passed + 1)); echo "ok - $1"
-  else failed=$((failed + 1)); echo "not ok - $1: expected [$2], got [$3]"; fi
-}
 same_files() {  # same_files NAME FILE_EXPECTED FILE_ACTUAL: passes when equal, prints the diff otherwise
-  if diff -u "$2" "$3" >"$WORK/diff"; then passed=$((passed + 1)); echo "ok - $1"
-  else failed=$((failed + 1)); echo "not ok - $1 (diff -u expected actual, first 60 lines):"; head -n 60 "$WORK/diff"; fi
+  if diff -u "$2" "$3" >"$WORK/diff"; then ok "$1"
+  else fail "$1" "diff -u expected actual, first 60 lines follow"; head -n 60 "$WORK/diff"; fi
 }
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
 drop_databases() { for db in $OLD $NEW; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" 2>/dev/null; done; }
 drop_databases
 trap 'drop_databases; rm -rf "$WORK"' EXIT
 for db in $OLD $NEW; do psql -X -q -d postgres -c "CREATE DATABASE $db"; done
 
 # rows DB TABLE_OR_QUERY: every row as text, sorted, one a line (exact: floats print round-trip).
-rows() { q "$1" -c "SELECT t::text FROM ($2) t ORDER BY 1"; }
+rows() { psql_at -d "$1" -c "SELECT t::text FROM ($2) t ORDER BY 1"; }
 
 # The user's own tables: the extension's config tables (what pg_dump keeps), the partitioned
 # quotes, and a table of stored summaries.
 user_tables() {
-  q "$1" -c "SELECT c::regclass::text FROM pg_extension e, unnest(e.extconfig) c
+  psql_at -d "$1" -c "SELECT c::regclass::text FROM pg_extension e, unnest(e.extconfig) c
              WHERE e.extname = 'pg_portfolio' AND c::regclass::text NOT LIKE '%_seq' ORDER BY 1"
   echo portfolio.quotes; echo public.stored_summaries
 }
@@ -42,7 +36,7 @@ snapshot_rows() {
   local t cols
   if [[ ! -s $3 ]]; then
     for t in $(user_tables "$1"); do
-      echo "$t $(q "$1" -c "SELECT string_agg(quote_ident(attname), ',' ORDER BY attnum) FROM pg_attribute
+      echo "$t $(psql_at -d "$1" -c "SELECT string_agg(quote_ident(attname), ',' ORDER BY attnum) FROM pg_attribute
                            WHERE attrelid = '$t'::regclass AND attnum > 0 AND NOT attisdropped")"
     done >"$3"
   fi
@@ -74,49 +68,49 @@ SUMMARY_READS="SELECT symbol, rs::text, ps::text, qs::text, portfolio.n(rs), por
     portfolio.sharpe(rs), portfolio.twr(rs), portfolio.beta(ps),
     portfolio.tracking_error(ps), portfolio.var_historical_approx(qs, 0.95), portfolio.num_values(qs)
   FROM public.stored_summaries"
-summary_reads() { q "$1" -c "$SUMMARY_READS ORDER BY symbol"; }
+summary_reads() { psql_at -d "$1" -c "$SUMMARY_READS ORDER BY symbol"; }
 
 catalog() {  # catalog DB OUTFILE: the normalised schema dump plus the config tables' names
   { pg_dump --schema-only --binary-upgrade -d "$1" | sed -E -f test/upgrade/normalize_dump.sed | cat -s
     echo "-- config tables:"
-    q "$1" -c "SELECT c::regclass::text || ' ' || coalesce(w, '') FROM pg_extension e,
+    psql_at -d "$1" -c "SELECT c::regclass::text || ' ' || coalesce(w, '') FROM pg_extension e,
                unnest(e.extconfig, e.extcondition) u(c, w) WHERE e.extname = 'pg_portfolio' ORDER BY 1"
   } >"$2"
 }
 
 HAND_WORKED="1:AAA:150:1250:15250 1:EEE:10:0:900 2:EEE:30:90:1360"
 positions() {
-  q "$1" -c "SELECT string_agg(concat_ws(':', portfolio_id, instrument, quantity, realized_pl, invested), ' '
+  psql_at -d "$1" -c "SELECT string_agg(concat_ws(':', portfolio_id, instrument, quantity, realized_pl, invested), ' '
              ORDER BY portfolio_id, instrument) FROM portfolio.positions"
 }
 
 # --- 0.1, filled with data --------------------------------------------------------------------
-q $OLD -c "CREATE EXTENSION pg_portfolio VERSION '0.1'"
+psql_at -d $OLD -c "CREATE EXTENSION pg_portfolio VERSION '0.1'"
 check "0.1 installs from the frozen script" 0.1 \
-  "$(q $OLD -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_portfolio'")"
-q $OLD -f test/upgrade/ledger.sql >/dev/null
+  "$(psql_at -d $OLD -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_portfolio'")"
+psql_at -d $OLD -f test/upgrade/ledger.sql >/dev/null
 # hand-worked in ledger.sql: average cost 30,500 / 300, sold 150 @ 110; FIFO through a 2:1 split
 check "0.1 positions are the hand-worked ones" "$HAND_WORKED" "$(positions $OLD)"
 check "0.1 refresh filled portfolio_daily without error" "0 true" \
-  "$(q $OLD -c "SELECT count(error) || ' ' || bool_and(rows > 0) FROM portfolio.refresh_log")"
+  "$(psql_at -d $OLD -c "SELECT count(error) || ' ' || bool_and(rows > 0) FROM portfolio.refresh_log")"
 snapshot_rows $OLD "$WORK/rows_before" "$WORK/columns"
 summary_reads $OLD >"$WORK/summaries_before"
 # binary COPY goes through 0.1's send functions; reading it back below goes through 0.2's receive
-q $OLD -c "\\copy public.stored_summaries TO '$WORK/summaries.bin' WITH (FORMAT binary)"
+psql_at -d $OLD -c "\\copy public.stored_summaries TO '$WORK/summaries.bin' WITH (FORMAT binary)"
 view_numbers $OLD "$WORK/views_before"
 
 # --- the update -------------------------------------------------------------------------------
-if q $OLD -c "ALTER EXTENSION pg_portfolio UPDATE" 2>"$WORK/update.err"; then
+if psql_at -d $OLD -c "ALTER EXTENSION pg_portfolio UPDATE" 2>"$WORK/update.err"; then
   check "ALTER EXTENSION pg_portfolio UPDATE runs" "" ""
 else
   check "ALTER EXTENSION pg_portfolio UPDATE runs" "" "$(cat "$WORK/update.err")"
 fi
 check "the extension is at the current version" "$CURRENT $CURRENT" \
-  "$(q $OLD -c "SELECT extversion || ' ' || portfolio.version() FROM pg_extension WHERE extname = 'pg_portfolio'")"
+  "$(psql_at -d $OLD -c "SELECT extversion || ' ' || portfolio.version() FROM pg_extension WHERE extname = 'pg_portfolio'")"
 
 # --- the fresh install, same data -------------------------------------------------------------
-q $NEW -c "CREATE EXTENSION pg_portfolio"
-q $NEW -f test/upgrade/ledger.sql >/dev/null
+psql_at -d $NEW -c "CREATE EXTENSION pg_portfolio"
+psql_at -d $NEW -f test/upgrade/ledger.sql >/dev/null
 
 # (a) the catalog
 catalog $OLD "$WORK/catalog_upgraded"
@@ -125,11 +119,11 @@ check "the dumps hold the extension's members (binary-upgrade form)" true \
   "$(grep -q '^ALTER EXTENSION pg_portfolio ADD VIEW portfolio.positions;' "$WORK/catalog_fresh" && echo true)"
 same_files "catalog after the update = catalog of a fresh install" "$WORK/catalog_fresh" "$WORK/catalog_upgraded"
 # the normalisation must not hide real differences: change one comment and the diff shows it
-q $NEW -c "COMMENT ON FUNCTION portfolio.version() IS 'changed on purpose'"
+psql_at -d $NEW -c "COMMENT ON FUNCTION portfolio.version() IS 'changed on purpose'"
 catalog $NEW "$WORK/catalog_changed"
 check "a changed object shows in the catalog diff" 2 \
   "$(diff "$WORK/catalog_fresh" "$WORK/catalog_changed" | grep -c '^[<>] COMMENT ON FUNCTION portfolio.version()')"
-q $NEW -c "COMMENT ON FUNCTION portfolio.version() IS 'pg_portfolio version of the loaded library'"
+psql_at -d $NEW -c "COMMENT ON FUNCTION portfolio.version() IS 'pg_portfolio version of the loaded library'"
 
 # (b) the user's rows and the numbers
 snapshot_rows $OLD "$WORK/rows_after" "$WORK/columns"
@@ -144,14 +138,14 @@ same_files "views after the update, before a refresh = before the update (positi
   <(sed -n '/^== portfolio.positions/,/^== portfolio.portfolio_daily/p' "$WORK/views_before" | grep -v '^== portfolio.portfolio_daily') \
   <(sed -n '/^== portfolio.positions/,/^== portfolio.portfolio_daily/p' "$WORK/views_upgraded" | grep -v '^== portfolio.portfolio_daily')
 same_files "views after the update = a fresh install with the same data" "$WORK/views_fresh" "$WORK/views_upgraded"
-q $OLD -c "CALL portfolio.refresh()"
+psql_at -d $OLD -c "CALL portfolio.refresh()"
 view_numbers $OLD "$WORK/views_refreshed"
 same_files "views after the update and a refresh = a fresh install" "$WORK/views_fresh" "$WORK/views_refreshed"
 # portfolio 1 on 2024-01-02: cash 40,000 - 100 × 95 + 1,000 EUR × 1.0878 = 31,587.8, plus AAA
 # 100 × 102.56 = 41,843.8; portfolio 2 on 2024-01-05: 5,000 - 20 × 88 + 20 × 92.09 = 5,081.8 (EUR).
 check "portfolio_daily after the update and a refresh, hand-worked first days" \
   "1 2024-01-02 41843.8 41087.8 88, 2 2024-01-05 5081.8 5000 85" \
-  "$(q $OLD -c "SELECT string_agg(concat_ws(' ', portfolio_id, day, market_value, net_flow, n), ', ' ORDER BY portfolio_id)
+  "$(psql_at -d $OLD -c "SELECT string_agg(concat_ws(' ', portfolio_id, day, market_value, net_flow, n), ', ' ORDER BY portfolio_id)
      FROM (SELECT *, count(*) OVER (PARTITION BY portfolio_id) AS n, min(day) OVER (PARTITION BY portfolio_id) AS first
            FROM portfolio.portfolio_daily WHERE day <= '2024-03-31') d WHERE day = first")"
 
@@ -162,13 +156,13 @@ same_files "stored 0.1 summaries read the same after the update" "$WORK/summarie
 same_files "stored 0.1 summaries = the same summaries made by $CURRENT" "$WORK/summaries_fresh" "$WORK/summaries_after"
 check "0.1 text form carries format version 1" 2 \
   "$(grep -c '(version:1,n:63,' "$WORK/summaries_after")"
-q $OLD -c "CREATE TABLE public.summaries_from_binary (LIKE public.stored_summaries)"
-q $OLD -c "\\copy public.summaries_from_binary FROM '$WORK/summaries.bin' WITH (FORMAT binary)"
+psql_at -d $OLD -c "CREATE TABLE public.summaries_from_binary (LIKE public.stored_summaries)"
+psql_at -d $OLD -c "\\copy public.summaries_from_binary FROM '$WORK/summaries.bin' WITH (FORMAT binary)"
 check "0.1 binary form (version byte 1) reads in $CURRENT" "2 0" \
-  "$(q $OLD -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE a.rs::text <> b.rs::text OR a.ps::text <> b.ps::text
+  "$(psql_at -d $OLD -c "SELECT count(*) || ' ' || count(*) FILTER (WHERE a.rs::text <> b.rs::text OR a.ps::text <> b.ps::text
                 OR a.qs::text <> b.qs::text) FROM public.stored_summaries a JOIN public.summaries_from_binary b USING (symbol)")"
 check "a format version this build does not know is refused" 1 \
-  "$(q $OLD -c "SELECT '(version:9,n:0,mean:0,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0)'::portfolio.return_summary" 2>&1 \
+  "$(psql_at -d $OLD -c "SELECT '(version:9,n:0,mean:0,m2:0,m3:0,m4:0,log_growth:0,log_growth_error:0,total_losses:0)'::portfolio.return_summary" 2>&1 \
      | grep -c 'unsupported version 9')"
 
 # (d) pg_cron jobs scheduled by 0.1 are brought to 0.2's commands. Only the database named in
@@ -177,7 +171,7 @@ check "a format version this build does not know is refused" 1 \
 CRON_DB=${PGP_CRON_DATABASE:-portfolio}
 check "the 0.1 partition job becomes 0.2's (hourly maintain_quote_partitions)" \
   "17 3 * * * SELECT portfolio.ensure_quote_partitions(current_date, (current_date + interval '3 months')::date)|17 * * * * SELECT portfolio.maintain_quote_partitions()" \
-  "$(q "$CRON_DB" <<'SQL'
+  "$(psql_at -d "$CRON_DB" <<'SQL'
 SET client_min_messages = warning;
 BEGIN;
 DROP EXTENSION IF EXISTS pg_portfolio CASCADE;
@@ -194,7 +188,7 @@ SQL
 # in src/sql/upgrades/pg_portfolio--0.1--0.2.sql): bad rows in 0.1, the update fails naming them,
 # the extension stays at 0.1; once they are corrected the update runs.
 # 0.2 validates holdings when written: a 0.1 ledger that sells more than it holds is refused.
-oversold=$(q $OLD 2>&1 <<'SQL'
+oversold=$(psql_at -d $OLD 2>&1 <<'SQL'
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS pg_portfolio CASCADE;
 CREATE EXTENSION pg_portfolio VERSION '0.1';
@@ -215,5 +209,4 @@ check "an oversold 0.1 ledger stops the update, naming the position; 0.1 stays; 
   "ERROR:  pg_portfolio 0.2 refuses these rows: portfolio 1, instrument OVR: sell of 5 on 2024-02-01 exceeds the quantity held, 3|version 0.1|version $CURRENT" \
   "$(grep -E '^(ERROR|version)' <<<"$oversold" | paste -sd'|')"
 
-echo "$passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+finish

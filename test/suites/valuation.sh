@@ -12,19 +12,13 @@
 #   * owners refresh their own portfolio (and only theirs); readers are not blocked by a refresh.
 # PG* are exported by scripts/test.sh. Last line: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 /usr/bin/python3 - <<'PY'
 import datetime as dt, random, sys, time
 import psycopg2, psycopg2.errors
 
-passed = failed = 0
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1; print(f"ok - {name}")
-    else:
-        failed += 1; print(f"not ok - {name} {detail}")
+from pgp_test import check, finish
 
 def connect(user=None, autocommit=True):
     c = psycopg2.connect("" if user is None else f"user={user}")
@@ -320,6 +314,5 @@ check("a deleted portfolio's days and ledger end go with it",
       and q1("SELECT count(*) FROM portfolio.ledger_ends WHERE portfolio_id = %s", (gone,)) == 0
       and q(STORED) == q(FULL))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(finish())
 PY

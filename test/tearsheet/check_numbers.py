@@ -5,12 +5,16 @@ its own, so a wrong column, row or period in the report shows up as a mismatch.
     check_numbers.py FILE PORTFOLIO_NAME [ROLE]   prints "ok"/"not ok" lines and a count line
 Period "all" is assumed: the period column must then equal the performance view too."""
 import math
+import os
 import re
 import sys
 from html.parser import HTMLParser
 
 import psycopg2
 import psycopg2.extras
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from pgp_test import check, finish  # noqa: E402
 
 
 class Cells(HTMLParser):
@@ -66,7 +70,6 @@ def main():
                 (perf["id"], perf["first_day"], perf["last_day"]))
     bench = cur.fetchone()
 
-    passed = failed = 0
     for field, kind, text in parser.cells:
         table, row, column = field.split(".", 2) if not field.startswith("positions.") else \
             ("positions", *field[len("positions."):].rsplit(".", 1), None)[:3]
@@ -83,13 +86,9 @@ def main():
             good = value is None and expected is None
         else:
             good = math.isclose(value, float(expected), rel_tol=0, abs_tol=tolerance)
-        passed += good
-        failed += not good
-        if not good:
-            print(f"not ok - {path}: {field} shows {text!r}, SQL has {expected!r}")
-    print(f"ok - {len(parser.cells)} number cells read back" if parser.cells else "not ok - no number cells")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 and parser.cells else 1
+        check(f"{path}: {field} shows {text!r}", good, f"SQL has {expected!r}")
+    print(f"# {len(parser.cells)} number cells read back")
+    return finish(require_some=True)
 
 
 if __name__ == "__main__":
