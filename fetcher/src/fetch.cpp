@@ -1,6 +1,7 @@
 #include "fetch.hpp"
 
 #include <ctime>
+#include <optional>
 #include <thread>
 
 #include "url.hpp"

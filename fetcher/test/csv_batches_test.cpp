@@ -24,8 +24,9 @@ Read read_all(const std::string& text, std::size_t batch_size,
     limits.latest_day = days_from_civil(2024, 12, 31);
     Read out;
     BatchQueue queue(1000);
-    FILE* in = fmemopen(const_cast<char*>(text.data()), text.size(), "r");
-    if (text.empty()) in = std::fopen("/dev/null", "r");  // fmemopen refuses a size of 0
+    // fmemopen may refuse a size of 0
+    FILE* in = text.empty() ? std::fopen("/dev/null", "r")
+                            : fmemopen(const_cast<char*>(text.data()), text.size(), "r");
     read_csv_batches(in, selection, limits, batch_size, queue, out.result);
     std::fclose(in);
     while (std::optional<CsvBatch> b = queue.pop()) out.batches.push_back(std::move(*b));
