@@ -16,8 +16,9 @@ PACKAGES=(
   default-jdk-headless libpostgresql-jdbc-java
   # the Debian packages (debian/, test/suites/package.sh)
   build-essential dpkg-dev debhelper postgresql-server-dev-all lintian
-  # test/suites/style.sh: the C++ formatting check (.clang-format)
-  clang-format
+  # test/suites/style.sh: the C++ formatting check (.clang-format) and the fetcher's function
+  # length limit (clang-tidy readability-function-size)
+  clang-format clang-tidy
   # small tools the scripts use; faketime runs a test server at a chosen instant
   procps curl ca-certificates iproute2 man-db faketime
   # test/suites/fuzz.sh: random SQL queries against the extension

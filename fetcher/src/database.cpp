@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "summary.hpp"
+#include "copy_encoding.hpp"
 
 namespace pgp::fetch {
 
@@ -55,13 +55,6 @@ void copy_in(PGconn* pg, const char* copy_sql, const std::string& data) {
         PQclear(r);
     }
     if (!error.empty()) throw DatabaseError(error);
-}
-
-void append_field(std::string& out, const std::string& v) {
-    if (v.empty())
-        out += "\\N";
-    else
-        append_copy_text(out, v);
 }
 
 // Counts per symbol from a "symbol, inserted, updated" result.
@@ -269,103 +262,76 @@ std::optional<Day> Database::last_day(const std::string& symbol) {
     return parse_iso_date(PQgetvalue(r.r, 0, 0));
 }
 
+namespace {
+// The result of a statement that returns "symbol, inserted, updated" rows, added to counts.
+void exec_counted(PGconn* pg, const char* sql, int n_params, const char* const* params,
+                  std::map<std::string, LoadCounts>& counts) {
+    Result r(PQexecParams(pg, sql, n_params, nullptr, params, nullptr, nullptr, 0));
+    if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
+    add_counts(r.r, counts);
+}
+
+// New quote keys (insert_new_quotes, or on a concurrent loader's unique violation
+// insert_quotes_on_conflict); returns how many rows were inserted.
+std::int64_t insert_quotes(PGconn* pg, const char* const* qparams,
+                           std::map<std::string, LoadCounts>& counts) {
+    std::int64_t inserted = 0;
+    auto run_insert = [&](const char* sql) -> bool {
+        Result r(PQexecParams(pg, sql, sql == insert_quotes_on_conflict ? 1 : 4, nullptr, qparams,
+                              nullptr, nullptr, 0));
+        if (PQresultStatus(r.r) != PGRES_TUPLES_OK) {
+            const char* state = PQresultErrorField(r.r, PG_DIAG_SQLSTATE);
+            if (sql == insert_new_quotes && state && std::string(state) == "23505") return false;
+            throw DatabaseError(trimmed_error(pg));
+        }
+        add_counts(r.r, counts);
+        for (int i = 0; i < PQntuples(r.r); ++i) inserted += std::stoll(PQgetvalue(r.r, i, 1));
+        return true;
+    };
+    exec(pg, "SAVEPOINT portfolio_fetch_insert");
+    if (!run_insert(insert_new_quotes)) {
+        exec(pg, "ROLLBACK TO SAVEPOINT portfolio_fetch_insert");
+        run_insert(insert_quotes_on_conflict);
+    }
+    return inserted;
+}
+
+// The batch's quotes: staged by COPY, new keys inserted, then changed values updated (only when
+// some staged keys existed).
+void load_quotes(PGconn* pg, const CopyBatch& batch, const std::string& source,
+                 std::map<std::string, LoadCounts>& counts) {
+    copy_in(pg, "COPY pg_temp.portfolio_fetch_stage FROM STDIN", batch.quotes);
+    const std::string first = format_iso_date(*batch.first_day);
+    const std::string last = format_iso_date(*batch.last_day);
+    const std::string symbols = quote_symbols_array(batch);
+    const char* qparams[4] = {source.c_str(), first.c_str(), last.c_str(), symbols.c_str()};
+    if (insert_quotes(pg, qparams, counts) < batch.quote_rows)
+        exec_counted(pg, update_quotes, 4, qparams, counts);
+}
+}  // namespace
+
 std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& bars,
                                                        const std::vector<Rejected>& rejected,
                                                        const std::string& source) {
     PGconn* pg = conn_->pg;
     std::map<std::string, LoadCounts> counts;
-    std::map<std::string, std::int64_t> staged;
-    std::string quotes, fx, rejects;
-    std::optional<Day> min_day, max_day;
-    std::int64_t quote_rows = 0;
-    for (const Bar& b : bars) {
-        ++staged[b.symbol];
-        if (const std::optional<FxPair> pair = fx_pair_of(b.symbol)) {
-            fx += pair->base;
-            fx += '\t';
-            fx += pair->quote;
-            fx += '\t';
-            fx += format_iso_date(b.day);
-            fx += '\t';
-            fx += b.close;
-            fx += '\n';
-            continue;
-        }
-        ++quote_rows;
-        min_day = std::min(min_day.value_or(b.day), b.day);
-        max_day = std::max(max_day.value_or(b.day), b.day);
-        append_copy_text(quotes, b.symbol);
-        quotes += '\t';
-        quotes += format_iso_date(b.day);
-        for (const std::string* v : {&b.open, &b.high, &b.low, &b.close, &b.adj_close, &b.volume}) {
-            quotes += '\t';
-            append_field(quotes, *v);
-        }
-        quotes += '\n';
-    }
-    for (const Rejected& r : rejected) {
-        append_field(rejects, r.symbol);
-        rejects += '\t';
-        append_copy_text(rejects, r.raw);
-        rejects += '\t';
-        append_copy_text(rejects, r.reason);
-        rejects += '\n';
-    }
-
+    const CopyBatch batch = encode_copy_batch(bars, rejected);
     const char* params[1] = {source.c_str()};
     try {
-        if (min_day) {
+        if (batch.first_day) {
             // In its own short transaction: creating a partition locks portfolio.quotes, which
             // must not be held for a whole batch. Empty partitions left by a stopped run are
             // harmless.
-            ensure_partitions(format_iso_date(*min_day), format_iso_date(*max_day));
+            ensure_partitions(format_iso_date(*batch.first_day), format_iso_date(*batch.last_day));
         }
         exec(pg, "BEGIN");
-        if (!quotes.empty()) {
-            copy_in(pg, "COPY pg_temp.portfolio_fetch_stage FROM STDIN", quotes);
-            const std::string first = format_iso_date(*min_day), last = format_iso_date(*max_day);
-            std::string symbols = "{";
-            for (const auto& [symbol, n] : staged) {
-                if (fx_pair_of(symbol)) continue;
-                if (symbols.size() > 1) symbols += ',';
-                symbols += '"' + symbol + '"';  // valid_symbol(): no quote or backslash inside
-            }
-            symbols += '}';
-            const char* qparams[4] = {source.c_str(), first.c_str(), last.c_str(), symbols.c_str()};
-            std::int64_t inserted = 0;
-            auto run_insert = [&](const char* sql) -> bool {
-                Result r(PQexecParams(pg, sql, sql == insert_quotes_on_conflict ? 1 : 4, nullptr,
-                                      qparams, nullptr, nullptr, 0));
-                if (PQresultStatus(r.r) != PGRES_TUPLES_OK) {
-                    const char* state = PQresultErrorField(r.r, PG_DIAG_SQLSTATE);
-                    if (sql == insert_new_quotes && state && std::string(state) == "23505")
-                        return false;
-                    throw DatabaseError(trimmed_error(pg));
-                }
-                add_counts(r.r, counts);
-                for (int i = 0; i < PQntuples(r.r); ++i)
-                    inserted += std::stoll(PQgetvalue(r.r, i, 1));
-                return true;
-            };
-            exec(pg, "SAVEPOINT portfolio_fetch_insert");
-            if (!run_insert(insert_new_quotes)) {
-                exec(pg, "ROLLBACK TO SAVEPOINT portfolio_fetch_insert");
-                run_insert(insert_quotes_on_conflict);
-            }
-            if (inserted < quote_rows) {
-                Result r(PQexecParams(pg, update_quotes, 4, nullptr, qparams, nullptr, nullptr, 0));
-                if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
-                add_counts(r.r, counts);
-            }
+        if (!batch.quotes.empty()) load_quotes(pg, batch, source, counts);
+        if (!batch.fx.empty()) {
+            copy_in(pg, "COPY pg_temp.portfolio_fetch_fx_stage FROM STDIN", batch.fx);
+            exec_counted(pg, upsert_fx, 1, params, counts);
         }
-        if (!fx.empty()) {
-            copy_in(pg, "COPY pg_temp.portfolio_fetch_fx_stage FROM STDIN", fx);
-            Result r(PQexecParams(pg, upsert_fx, 1, nullptr, params, nullptr, nullptr, 0));
-            if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
-            add_counts(r.r, counts);
-        }
-        if (!rejects.empty()) {
-            copy_in(pg, "COPY pg_temp.portfolio_fetch_reject_stage FROM STDIN", rejects);
+        if (!batch.rejected.empty()) {
+            copy_in(pg, "COPY pg_temp.portfolio_fetch_reject_stage FROM STDIN", batch.rejected);
             Result r(PQexecParams(pg, insert_rejected, 1, nullptr, params, nullptr, nullptr, 0));
             if (PQresultStatus(r.r) != PGRES_COMMAND_OK) throw DatabaseError(trimmed_error(pg));
         }
@@ -380,7 +346,7 @@ std::map<std::string, LoadCounts> Database::load_batch(const std::vector<Bar>& b
         }
         throw;
     }
-    for (const auto& [symbol, n] : staged) {
+    for (const auto& [symbol, n] : batch.rows_per_symbol) {
         LoadCounts& c = counts[symbol];
         c.unchanged = n - c.inserted - c.updated;
     }

@@ -13,15 +13,12 @@
 
 #include "civil_date.hpp"
 #include "rows.hpp"
+#include "summary.hpp"  // LoadCounts
 
 namespace pgp::fetch {
 
 struct DatabaseError : std::runtime_error {
     using std::runtime_error::runtime_error;
-};
-
-struct LoadCounts {
-    std::int64_t inserted = 0, updated = 0, unchanged = 0;
 };
 
 class Database {

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <type_traits>
 
 #include "validation.hpp"
 
@@ -32,6 +34,115 @@ std::vector<std::string> split_symbols(const std::string& list) {
 }
 }  // namespace
 
+namespace {
+bool is_valued_option(const std::string& flag) {
+    static const char* const valued[] = {"--provider",
+                                         "--symbols",
+                                         "--from",
+                                         "--to",
+                                         "--base-url",
+                                         "--file",
+                                         "--dsn",
+                                         "--retries",
+                                         "--backoff-base-ms",
+                                         "--backoff-max-ms",
+                                         "--retry-after-max-ms",
+                                         "--timeout-ms",
+                                         "--lock-timeout-ms",
+                                         "--requests-per-minute",
+                                         "--concurrency",
+                                         "--batch-size",
+                                         "--backfill-days"};
+    for (const char* v : valued)
+        if (flag == v) return true;
+    return false;
+}
+
+// The options that say where and what: provider, symbols, span, host, file, database.
+// nullopt: not one of these. Else the usage error, empty when the value was taken.
+std::optional<std::string> apply_source_option(const std::string& flag, const std::string& value,
+                                               Options& o) {
+    if (flag == "--provider") {
+        const auto p = provider_from_name(value);
+        if (!p) return "unknown provider '" + value + "'; choose one of " + provider_names();
+        o.provider = *p;
+    } else if (flag == "--symbols") {
+        for (std::string& s : split_symbols(value)) {
+            if (!valid_symbol(s)) return "bad symbol '" + s + "' in --symbols";
+            o.symbols.push_back(std::move(s));
+        }
+        if (o.symbols.empty()) return std::string("--symbols names no symbol");
+    } else if (flag == "--from" || flag == "--to") {
+        const auto d = parse_iso_date(value);
+        if (!d) return flag + " '" + value + "' is not a date YYYY-MM-DD";
+        (flag == "--from" ? o.from : o.to) = *d;
+    } else if (flag == "--base-url") {
+        if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+            return "--base-url '" + value + "' must start with http:// or https://";
+        o.base_url = value;
+    } else if (flag == "--file") {
+        if (value.empty()) return std::string("--file needs a path or - for standard input");
+        o.file = value;
+    } else if (flag == "--dsn") {
+        o.dsn = value;
+    } else {
+        return std::nullopt;
+    }
+    return std::string();
+}
+
+// The tuning options: integers and a rate within their ranges. The usage error, or empty.
+std::string apply_tuning_option(const std::string& flag, const std::string& value, Options& o) {
+    using I64 = std::int64_t;
+    auto int_range = [&](auto& field, auto min, auto max) -> std::string {
+        if (parse_int(value, field, static_cast<std::decay_t<decltype(field)>>(min),
+                      static_cast<std::decay_t<decltype(field)>>(max)))
+            return {};
+        return flag + " must be an integer " + std::to_string(min) + ".." + std::to_string(max);
+    };
+    if (flag == "--retries") return int_range(o.retry.max_retries, 0, 100);
+    if (flag == "--backoff-base-ms")
+        return int_range(o.retry.backoff_base_ms, I64{0}, I64{3600000});
+    if (flag == "--backoff-max-ms") return int_range(o.retry.backoff_max_ms, I64{0}, I64{3600000});
+    if (flag == "--retry-after-max-ms")
+        return int_range(o.retry.retry_after_max_ms, I64{0}, I64{86400000});
+    if (flag == "--lock-timeout-ms") return int_range(o.lock_timeout_ms, I64{1}, I64{600000});
+    if (flag == "--timeout-ms") return int_range(o.timeout_ms, I64{1}, I64{3600000});
+    if (flag == "--concurrency") return int_range(o.concurrency, 1, 64);
+    if (flag == "--batch-size") return int_range(o.batch_size, 1, 10000000);
+    if (flag == "--backfill-days") return int_range(o.backfill_days, 1, 36500);
+    // --requests-per-minute
+    double rpm = 0;
+    const auto r = std::from_chars(value.data(), value.data() + value.size(), rpm);
+    if (r.ec != std::errc() || r.ptr != value.data() + value.size() || !std::isfinite(rpm) ||
+        rpm < 0)
+        return "--requests-per-minute must be a number >= 0 (0 = no limit)";
+    o.requests_per_minute = rpm;
+    return {};
+}
+
+// What the options must say together, once all are read; the usage error, or empty.
+std::string check_combination(Options& o, bool provider_given, Day today) {
+    if (!provider_given) return "--provider is required; choose one of " + provider_names();
+    if (o.provider == Provider::Csv) {
+        if (o.file.empty())
+            return "--provider csv needs --file PATH (or --file - for standard input)";
+        if (!o.base_url.empty()) return "--base-url does not apply to --provider csv";
+    } else {
+        if (o.symbols.empty())
+            return "--symbols S1,S2,... is required for --provider " +
+                   std::string(provider_info(o.provider).name);
+        if (!o.file.empty()) return "--file applies to --provider csv only";
+    }
+    if (o.retry.backoff_max_ms < o.retry.backoff_base_ms)
+        return "--backoff-max-ms must not be below --backoff-base-ms";
+    if (!o.to) o.to = today;
+    if (o.from && *o.from > *o.to)
+        return "--from " + format_iso_date(*o.from) + " is after --to " + format_iso_date(*o.to);
+    return {};
+}
+}  // namespace
+
 ParsedArgs parse_args(const std::vector<std::string>& args, Day today) {
     Options o;
     bool provider_given = false;
@@ -58,109 +169,19 @@ ParsedArgs parse_args(const std::vector<std::string>& args, Day today) {
             o.progress = false;
             continue;
         }
-        static const char* const valued[] = {"--provider",
-                                             "--symbols",
-                                             "--from",
-                                             "--to",
-                                             "--base-url",
-                                             "--file",
-                                             "--dsn",
-                                             "--retries",
-                                             "--backoff-base-ms",
-                                             "--backoff-max-ms",
-                                             "--retry-after-max-ms",
-                                             "--timeout-ms",
-                                             "--lock-timeout-ms",
-                                             "--requests-per-minute",
-                                             "--concurrency",
-                                             "--batch-size",
-                                             "--backfill-days"};
-        bool known = false;
-        for (const char* v : valued) known = known || flag == v;
-        if (!known) return error("unknown option '" + args[i] + "' (see --help)");
+        if (!is_valued_option(flag)) return error("unknown option '" + args[i] + "' (see --help)");
         if (!has_inline) {
             if (i + 1 >= args.size()) return error("option " + flag + " needs a value");
             value = args[++i];
         }
-        if (flag == "--provider") {
-            const auto p = provider_from_name(value);
-            if (!p)
-                return error("unknown provider '" + value + "'; choose one of " + provider_names());
-            o.provider = *p;
-            provider_given = true;
-        } else if (flag == "--symbols") {
-            for (std::string& s : split_symbols(value)) {
-                if (!valid_symbol(s)) return error("bad symbol '" + s + "' in --symbols");
-                o.symbols.push_back(std::move(s));
-            }
-            if (o.symbols.empty()) return error("--symbols names no symbol");
-        } else if (flag == "--from" || flag == "--to") {
-            const auto d = parse_iso_date(value);
-            if (!d) return error(flag + " '" + value + "' is not a date YYYY-MM-DD");
-            (flag == "--from" ? o.from : o.to) = *d;
-        } else if (flag == "--base-url") {
-            if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
-                return error("--base-url '" + value + "' must start with http:// or https://");
-            o.base_url = value;
-        } else if (flag == "--file") {
-            if (value.empty()) return error("--file needs a path or - for standard input");
-            o.file = value;
-        } else if (flag == "--dsn") {
-            o.dsn = value;
-        } else if (flag == "--retries") {
-            if (!parse_int(value, o.retry.max_retries, 0, 100))
-                return error("--retries must be an integer 0..100");
-        } else if (flag == "--backoff-base-ms") {
-            if (!parse_int<std::int64_t>(value, o.retry.backoff_base_ms, 0, 3600000))
-                return error("--backoff-base-ms must be an integer 0..3600000");
-        } else if (flag == "--backoff-max-ms") {
-            if (!parse_int<std::int64_t>(value, o.retry.backoff_max_ms, 0, 3600000))
-                return error("--backoff-max-ms must be an integer 0..3600000");
-        } else if (flag == "--retry-after-max-ms") {
-            if (!parse_int<std::int64_t>(value, o.retry.retry_after_max_ms, 0, 86400000))
-                return error("--retry-after-max-ms must be an integer 0..86400000");
-        } else if (flag == "--lock-timeout-ms") {
-            if (!parse_int<std::int64_t>(value, o.lock_timeout_ms, 1, 600000))
-                return error("--lock-timeout-ms must be an integer 1..600000");
-        } else if (flag == "--timeout-ms") {
-            if (!parse_int<std::int64_t>(value, o.timeout_ms, 1, 3600000))
-                return error("--timeout-ms must be an integer 1..3600000");
-        } else if (flag == "--requests-per-minute") {
-            double rpm = 0;
-            const auto r = std::from_chars(value.data(), value.data() + value.size(), rpm);
-            if (r.ec != std::errc() || r.ptr != value.data() + value.size() ||
-                !std::isfinite(rpm) || rpm < 0)
-                return error("--requests-per-minute must be a number >= 0 (0 = no limit)");
-            o.requests_per_minute = rpm;
-        } else if (flag == "--concurrency") {
-            if (!parse_int(value, o.concurrency, 1, 64))
-                return error("--concurrency must be an integer 1..64");
-        } else if (flag == "--batch-size") {
-            if (!parse_int(value, o.batch_size, 1, 10000000))
-                return error("--batch-size must be an integer 1..10000000");
-        } else if (flag == "--backfill-days") {
-            if (!parse_int(value, o.backfill_days, 1, 36500))
-                return error("--backfill-days must be an integer 1..36500");
-        }
+        std::optional<std::string> problem = apply_source_option(flag, value, o);
+        if (!problem) problem = apply_tuning_option(flag, value, o);
+        if (!problem->empty()) return error(*problem);
+        provider_given = provider_given || flag == "--provider";
     }
     if (o.help) return {o, {}};
-    if (!provider_given) return error("--provider is required; choose one of " + provider_names());
-    if (o.provider == Provider::Csv) {
-        if (o.file.empty())
-            return error("--provider csv needs --file PATH (or --file - for standard input)");
-        if (!o.base_url.empty()) return error("--base-url does not apply to --provider csv");
-    } else {
-        if (o.symbols.empty())
-            return error("--symbols S1,S2,... is required for --provider " +
-                         std::string(provider_info(o.provider).name));
-        if (!o.file.empty()) return error("--file applies to --provider csv only");
-    }
-    if (o.retry.backoff_max_ms < o.retry.backoff_base_ms)
-        return error("--backoff-max-ms must not be below --backoff-base-ms");
-    if (!o.to) o.to = today;
-    if (o.from && *o.from > *o.to)
-        return error("--from " + format_iso_date(*o.from) + " is after --to " +
-                     format_iso_date(*o.to));
+    if (std::string problem = check_combination(o, provider_given, today); !problem.empty())
+        return error(problem);
     return {o, {}};
 }
 
@@ -187,8 +208,9 @@ API keys are read from the environment only and never printed: they are redacted
 and message.
 
 Span:
-  --from YYYY-MM-DD     first date to load. Without it each symbol resumes the day after its last
-                        stored quote (or fx rate); a symbol with nothing stored backfills
+  --from YYYY-MM-DD     first date to load. Without it each symbol resumes at its last stored
+                        quote (or fx rate), fetched again for its final values; a symbol with
+                        nothing stored backfills
                         --backfill-days days (default 1826, five years) before --to.
                         The csv provider loads every row of the file unless --from/--to are given.
   --to YYYY-MM-DD       last date to load (default: today, UTC)

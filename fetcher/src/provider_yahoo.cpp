@@ -12,35 +12,11 @@ namespace pgp::fetch {
 
 using namespace detail;
 
-ParsedResponse parse_yahoo(long status, std::string_view body, const std::string& symbol) {
-    std::string error;
-    const std::optional<json> parsed = parse_json(body, error);
-    if (!parsed) {
-        if (const auto o = outcome_of_status(status))
-            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
-        return failure(Outcome::Permanent, error, true);
-    }
-    const json& j = *parsed;
-    const json* chart =
-        j.is_object() && j.contains("chart") && j["chart"].is_object() ? &j["chart"] : nullptr;
-    if (chart && chart->contains("error") && !(*chart)["error"].is_null()) {
-        const json& e = (*chart)["error"];
-        const std::string code = value_text(e, "code").value_or("error");
-        const std::string description = value_text(e, "description").value_or("");
-        Outcome o = outcome_of_status(status).value_or(Outcome::Permanent);
-        return failure(o, "Yahoo " + code + ": " + excerpt(description));
-    }
-    if (const auto o = outcome_of_status(status))
-        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
-    if (!chart || !chart->contains("result") || !(*chart)["result"].is_array() ||
-        (*chart)["result"].empty())
-        return failure(Outcome::Permanent,
-                       "unexpected response without chart.result: " + excerpt(body), true);
-
-    const json& result = (*chart)["result"][0];
-    ParsedResponse r;
+namespace {
+// The rows of chart.result[0]: one per timestamp, from the parallel arrays that may hold nulls.
+void read_yahoo_result(const json& result, const std::string& symbol, ParsedResponse& r) {
     const auto ts = result.find("timestamp");
-    if (ts == result.end() || ts->is_null()) return r;  // an empty span
+    if (ts == result.end() || ts->is_null()) return;  // an empty span
     const std::int64_t gmtoffset = result.contains("meta") &&
                                            result["meta"].contains("gmtoffset") &&
                                            result["meta"]["gmtoffset"].is_number_integer()
@@ -99,6 +75,36 @@ ParsedResponse parse_yahoo(long status, std::string_view body, const std::string
         row.raw = raw.dump();
         r.rows.push_back(std::move(row));
     }
+}
+}  // namespace
+
+ParsedResponse parse_yahoo(long status, std::string_view body, const std::string& symbol) {
+    std::string error;
+    const std::optional<json> parsed = parse_json(body, error);
+    if (!parsed) {
+        if (const auto o = outcome_of_status(status))
+            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+        return failure(Outcome::Permanent, error, true);
+    }
+    const json& j = *parsed;
+    const json* chart =
+        j.is_object() && j.contains("chart") && j["chart"].is_object() ? &j["chart"] : nullptr;
+    if (chart && chart->contains("error") && !(*chart)["error"].is_null()) {
+        const json& e = (*chart)["error"];
+        const std::string code = value_text(e, "code").value_or("error");
+        const std::string description = value_text(e, "description").value_or("");
+        Outcome o = outcome_of_status(status).value_or(Outcome::Permanent);
+        return failure(o, "Yahoo " + code + ": " + excerpt(description));
+    }
+    if (const auto o = outcome_of_status(status))
+        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+    if (!chart || !chart->contains("result") || !(*chart)["result"].is_array() ||
+        (*chart)["result"].empty())
+        return failure(Outcome::Permanent,
+                       "unexpected response without chart.result: " + excerpt(body), true);
+
+    ParsedResponse r;
+    read_yahoo_result((*chart)["result"][0], symbol, r);
     return r;
 }
 

@@ -76,25 +76,19 @@ std::string summary_json(const RunSummary& s) {
     return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-void append_copy_text(std::string& out, std::string_view v) {
-    for (char c : v) {
-        switch (c) {
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                out.push_back(c);
-        }
+SymbolStats& stats_of(std::map<std::string, SymbolStats>& stats, std::string_view symbol) {
+    auto it = stats.find(std::string(symbol));
+    if (it == stats.end()) {
+        it = stats.emplace(std::string(symbol), SymbolStats{}).first;
+        it->second.symbol = std::string(symbol);
     }
+    return it->second;
+}
+
+void add_load_counts(SymbolStats& stats, const LoadCounts& counts) noexcept {
+    stats.inserted += counts.inserted;
+    stats.updated += counts.updated;
+    stats.unchanged += counts.unchanged;
 }
 
 }  // namespace pgp::fetch

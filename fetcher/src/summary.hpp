@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pgp::fetch {
@@ -21,6 +22,16 @@ struct SymbolStats {
     bool up_to_date = false;  // nothing to fetch: the last stored quote is --to already
 };
 
+// What one load wrote for a symbol (RETURNING counts; unchanged = staged - inserted - updated).
+struct LoadCounts {
+    std::int64_t inserted = 0, updated = 0, unchanged = 0;
+};
+
+// The symbol's entry of a per-symbol map, created with its name on first use.
+SymbolStats& stats_of(std::map<std::string, SymbolStats>& stats, std::string_view symbol);
+// Adds a load's counts to the symbol's.
+void add_load_counts(SymbolStats& stats, const LoadCounts& counts) noexcept;
+
 struct RunSummary {
     std::string provider;
     std::vector<SymbolStats> symbols;
@@ -32,8 +43,5 @@ int exit_status(const RunSummary& summary) noexcept;
 
 std::string summary_table(const RunSummary& summary);
 std::string summary_json(const RunSummary& summary);
-
-// COPY text format: backslash, newline, carriage return and tab escaped.
-void append_copy_text(std::string& out, std::string_view value);
 
 }  // namespace pgp::fetch

@@ -214,9 +214,3 @@ TEST(Summary, ExitStatusAndJson) {
     EXPECT_NE(table.find("AAPL"), std::string::npos);
     EXPECT_NE(table.find("total"), std::string::npos);
 }
-
-TEST(Summary, CopyTextEscapes) {
-    std::string out;
-    append_copy_text(out, "a\tb\\c\nd\re");
-    EXPECT_EQ(out, "a\\tb\\\\c\\nd\\re");
-}
