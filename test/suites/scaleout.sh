@@ -33,11 +33,10 @@ node_roles() {
       CREATE ROLE grafana LOGIN IN ROLE portfolio_reader; CREATE ROLE mallory LOGIN IN ROLE portfolio_user" >/dev/null
 }
 
-abort() { fail "$1" "$2"; finish; }
 
 started=$SECONDS
 for n in coord s1 s2 s3; do
-  node_create "$n" && node_roles "$n" || abort "node $n starts" "$(tail -5 "$WORK/$n.log" 2>/dev/null)"
+  node_create "$n" && node_roles "$n" || bail "node $n starts" "$(tail -5 "$WORK/$n.log" 2>/dev/null)"
 done
 ok "a coordinator and 3 shards run on loopback from the private install tree"
 
@@ -60,7 +59,7 @@ CROSS JOIN LATERAL (SELECT d, row_number() OVER (ORDER BY d) AS i
                     FROM generate_series(date '2025-01-01', date '2025-06-30', interval '1 day') d
                     WHERE extract(isodow FROM d) < 6) k;"
 r=$(qs coord "$REFERENCE_SQL") && qs single "$REFERENCE_SQL" >/dev/null \
-  || abort "reference data loads" "$r"
+  || bail "reference data loads" "$r"
 
 # Each portfolio i: a deposit, buys of two symbols, a sell of part of one; owner alice or bob.
 ledger_sql() {  # ledger_sql PORTFOLIO_ID I
@@ -78,14 +77,14 @@ SQL
 # (partitions for the months already published made first, as docs/scale-out.md says).
 for k in 1 2 3; do
   r=$(qs "s$k" "SELECT portfolio.set_node_id_range($((k * 1000000000 + 1)), $(((k + 1) * 1000000000)));
-      SELECT portfolio.ensure_quote_partitions('2025-01-01', '2025-06-30')") || abort "shard s$k set up" "$r"
+      SELECT portfolio.ensure_quote_partitions('2025-01-01', '2025-06-30')") || bail "shard s$k set up" "$r"
 done
-r=$(qs coord "SELECT portfolio.publish_reference_data()") || abort "publication" "$r"
+r=$(qs coord "SELECT portfolio.publish_reference_data()") || bail "publication" "$r"
 for k in 1 2 3; do
   # one subscription (and replication slot on the publisher) per subscriber: names must differ
   r=$(qs "s$k" "CREATE SUBSCRIPTION portfolio_reference_s$k
       CONNECTION 'host=127.0.0.1 port=${PORTS[coord]} dbname=portfolio user=postgres'
-      PUBLICATION portfolio_reference") || abort "subscription on s$k" "$r"
+      PUBLICATION portfolio_reference") || bail "subscription on s$k" "$r"
 done
 for k in 1 2 3; do
   got=$(wait_for "s$k" "SELECT (SELECT count(*) FROM portfolio.quotes) || '/' ||
@@ -99,9 +98,9 @@ for k in 1 2 3; do
   for j in 1 2 3 4; do
     i=$((4 * (k - 1) + j)); owner=$([[ $j -le 2 ]] && echo alice || echo bob)
     PID[$i]=$(qs "s$k" "INSERT INTO portfolio.portfolios (name, owner) VALUES ('p$i', '$owner') RETURNING id" | head -1)
-    r=$(qs "s$k" "$(ledger_sql "${PID[$i]}" "$i")") || abort "ledger of p$i on s$k" "$r"
+    r=$(qs "s$k" "$(ledger_sql "${PID[$i]}" "$i")") || bail "ledger of p$i on s$k" "$r"
     r=$(qs single "INSERT INTO portfolio.portfolios (id, name, owner) VALUES (${PID[$i]}, 'p$i', '$owner');
-        $(ledger_sql "${PID[$i]}" "$i")") || abort "ledger of p$i on the single node" "$r"
+        $(ledger_sql "${PID[$i]}" "$i")") || bail "ledger of p$i on the single node" "$r"
   done
 done
 in_range=0
@@ -124,7 +123,7 @@ for k in 1 2 3; do
   done
   COORD_SQL+=" SELECT portfolio.shard_attach('s$k', $((k * 1000000000 + 1)), $(((k + 1) * 1000000000)));"
 done
-r=$(qs coord "$COORD_SQL") || abort "coordinator set up" "$r"
+r=$(qs coord "$COORD_SQL") || bail "coordinator set up" "$r"
 check "ids are unique across the shards, seen from the coordinator" "12|12" \
   "$(qs coord "SELECT count(*), count(DISTINCT id) FROM portfolio_all.portfolios")"
 check "shard_attach set the pushdown options of every server" 3 \
@@ -250,9 +249,9 @@ check "the publisher's health shows the 3 slots" "3 active" \
 # --- a hot standby of shard s1 ----------------------------------------------------------------------
 PORTS[sb]=$(free_port)
 r=$(as_cluster_user "$PG_BIN/pg_basebackup" -h "$WORK" -p "${PORTS[s1]}" -U postgres -D "$WORK/sb" -R -X stream -c fast 2>&1) \
-  || abort "pg_basebackup of s1" "$r"
+  || bail "pg_basebackup of s1" "$r"
 node_settings sb
-node_start sb || abort "the standby starts" "$(tail -5 "$WORK/sb.log")"
+node_start sb || bail "the standby starts" "$(tail -5 "$WORK/sb.log")"
 NODES+=(sb)
 lsn=$(qs s1 "SELECT pg_current_wal_lsn()")
 check "the standby replays up to the primary's position" t \
