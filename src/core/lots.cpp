@@ -107,6 +107,94 @@ void compact(LotBook book) noexcept {
     h.head = 0;
 }
 
+namespace {
+
+// A buy or transfer in: a new lot, or more of the pooled one under average cost.
+void add_lot(LotBook book, const Txn& txn) {
+    PositionHeader& h = *book.header;
+    require_positive(txn, "quantity");
+    if (!txn.has_price || txn.price.is_negative())
+        fail(ErrorCode::InvalidParameter, std::string(kind_label(txn.kind)) + " on " +
+                                              format_utc_day(txn.at) +
+                                              " needs a price of at least 0");
+    const Decimal cost = txn.quantity * txn.price + txn.fees;
+    if (h.method == CostMethod::Average && h.end > h.head) {
+        Lot& pool = book.lots[h.head];
+        pool.quantity += txn.quantity;
+        pool.cost += cost;
+    } else {
+        if (h.end >= h.capacity) fail(ErrorCode::Internal, "no free lot slot");
+        book.lots[h.end++] = Lot{txn.at, txn.quantity, cost};
+    }
+    h.quantity += txn.quantity;
+    h.cost_basis += cost;
+}
+
+// Takes quantity out of the lots in the cost method's order; returns the cost removed.
+Decimal take_from_lots(LotBook book, Decimal quantity) {
+    PositionHeader& h = *book.header;
+    Decimal remaining = quantity;
+    Decimal removed_cost;
+    while (!remaining.is_zero()) {
+        if (h.end == h.head) fail(ErrorCode::Internal, "lots hold less than the position quantity");
+        const uint32_t i = next_lot_to_sell(book);
+        Lot& lot = book.lots[i];
+        if (lot.quantity <= remaining) {
+            removed_cost += lot.cost;
+            remaining -= lot.quantity;
+            remove_lot(book, i);
+        } else {
+            const Decimal share = Decimal::mul_div(lot.cost, remaining, lot.quantity);
+            lot.cost -= share;
+            lot.quantity -= remaining;
+            removed_cost += share;
+            remaining = Decimal();
+        }
+    }
+    return removed_cost;
+}
+
+// A sell or transfer out; an oversell changes nothing and is reported in result.
+void remove_shares(LotBook book, const Txn& txn, ApplyResult& result) {
+    PositionHeader& h = *book.header;
+    require_positive(txn, "quantity");
+    if (txn.kind == TxnKind::Sell && (!txn.has_price || txn.price.is_negative()))
+        fail(ErrorCode::InvalidParameter,
+             "sell on " + format_utc_day(txn.at) + " needs a price of at least 0");
+    if (txn.quantity > h.quantity) {
+        result.oversold = true;
+        std::snprintf(result.message, sizeof result.message,
+                      "%s of %s on %s exceeds the quantity held, %s", kind_label(txn.kind),
+                      txn.quantity.to_string().c_str(), format_utc_day(txn.at).c_str(),
+                      h.quantity.to_string().c_str());
+        return;
+    }
+    Decimal removed_cost = take_from_lots(book, txn.quantity);
+    const Decimal proceeds = (txn.has_price ? txn.quantity * txn.price : removed_cost) - txn.fees;
+    h.quantity -= txn.quantity;
+    // the last share out takes the whole remaining cost (no rounding residue stays behind)
+    if (h.quantity.is_zero()) {
+        removed_cost = h.cost_basis;
+        h.cost_basis = Decimal();
+    } else {
+        h.cost_basis -= removed_cost;
+    }
+    h.realized_pl += proceeds - removed_cost;
+}
+
+void split_lots(LotBook book, const Txn& txn) {
+    PositionHeader& h = *book.header;
+    require_positive(txn, "split ratio (quantity = new shares per old share)");
+    Decimal total;
+    for (uint32_t i = h.head; i < h.end; ++i) {
+        book.lots[i].quantity = book.lots[i].quantity * txn.quantity;
+        total += book.lots[i].quantity;
+    }
+    h.quantity = total;
+}
+
+}  // namespace
+
 ApplyResult apply(LotBook book, const Txn& txn) {
     PositionHeader& h = *book.header;
     if (h.transactions > 0 && txn.at < h.last_at)
@@ -120,71 +208,14 @@ ApplyResult apply(LotBook book, const Txn& txn) {
     ApplyResult result;
     switch (txn.kind) {
         case TxnKind::Buy:
-        case TxnKind::TransferIn: {
-            require_positive(txn, "quantity");
-            if (!txn.has_price || txn.price.is_negative())
-                fail(ErrorCode::InvalidParameter, std::string(kind_label(txn.kind)) + " on " +
-                                                      format_utc_day(txn.at) +
-                                                      " needs a price of at least 0");
-            const Decimal cost = txn.quantity * txn.price + txn.fees;
-            if (h.method == CostMethod::Average && h.end > h.head) {
-                Lot& pool = book.lots[h.head];
-                pool.quantity += txn.quantity;
-                pool.cost += cost;
-            } else {
-                if (h.end >= h.capacity) fail(ErrorCode::Internal, "no free lot slot");
-                book.lots[h.end++] = Lot{txn.at, txn.quantity, cost};
-            }
-            h.quantity += txn.quantity;
-            h.cost_basis += cost;
+        case TxnKind::TransferIn:
+            add_lot(book, txn);
             break;
-        }
         case TxnKind::Sell:
-        case TxnKind::TransferOut: {
-            require_positive(txn, "quantity");
-            if (txn.kind == TxnKind::Sell && (!txn.has_price || txn.price.is_negative()))
-                fail(ErrorCode::InvalidParameter,
-                     "sell on " + format_utc_day(txn.at) + " needs a price of at least 0");
-            if (txn.quantity > h.quantity) {
-                result.oversold = true;
-                std::snprintf(result.message, sizeof result.message,
-                              "%s of %s on %s exceeds the quantity held, %s", kind_label(txn.kind),
-                              txn.quantity.to_string().c_str(), format_utc_day(txn.at).c_str(),
-                              h.quantity.to_string().c_str());
-                return result;
-            }
-            Decimal remaining = txn.quantity;
-            Decimal removed_cost;
-            while (!remaining.is_zero()) {
-                if (h.end == h.head)
-                    fail(ErrorCode::Internal, "lots hold less than the position quantity");
-                const uint32_t i = next_lot_to_sell(book);
-                Lot& lot = book.lots[i];
-                if (lot.quantity <= remaining) {
-                    removed_cost += lot.cost;
-                    remaining -= lot.quantity;
-                    remove_lot(book, i);
-                } else {
-                    const Decimal share = Decimal::mul_div(lot.cost, remaining, lot.quantity);
-                    lot.cost -= share;
-                    lot.quantity -= remaining;
-                    removed_cost += share;
-                    remaining = Decimal();
-                }
-            }
-            const Decimal proceeds =
-                (txn.has_price ? txn.quantity * txn.price : removed_cost) - txn.fees;
-            h.quantity -= txn.quantity;
-            // the last share out takes the whole remaining cost (no rounding residue stays behind)
-            if (h.quantity.is_zero()) {
-                removed_cost = h.cost_basis;
-                h.cost_basis = Decimal();
-            } else {
-                h.cost_basis -= removed_cost;
-            }
-            h.realized_pl += proceeds - removed_cost;
+        case TxnKind::TransferOut:
+            remove_shares(book, txn, result);
+            if (result.oversold) return result;
             break;
-        }
         case TxnKind::Dividend:
         case TxnKind::Interest:
             if (!txn.has_price)
@@ -193,16 +224,9 @@ ApplyResult apply(LotBook book, const Txn& txn) {
                                                       " needs an amount (price)");
             h.income += txn.has_quantity ? txn.quantity * txn.price : txn.price;
             break;
-        case TxnKind::Split: {
-            require_positive(txn, "split ratio (quantity = new shares per old share)");
-            Decimal total;
-            for (uint32_t i = h.head; i < h.end; ++i) {
-                book.lots[i].quantity = book.lots[i].quantity * txn.quantity;
-                total += book.lots[i].quantity;
-            }
-            h.quantity = total;
+        case TxnKind::Split:
+            split_lots(book, txn);
             break;
-        }
         case TxnKind::Fee:
         case TxnKind::Deposit:
         case TxnKind::Withdrawal:

@@ -30,8 +30,11 @@ Decimal trade_cost(Decimal quantity, Decimal price, Decimal cost_rate) {
     return abs_value(quantity) * price * cost_rate;
 }
 
-RebalanceTotals rebalance(const RebalanceAsset* assets, std::size_t count, Decimal cash,
-                          Decimal cost_rate, Decimal* target, const InterruptCheck& interrupt) {
+namespace {
+
+// The inputs checked, and the portfolio's total value (cash and holdings at their prices).
+Decimal checked_total(const RebalanceAsset* assets, std::size_t count, Decimal cash,
+                      Decimal cost_rate) {
     if (cost_rate.is_negative())
         fail(ErrorCode::InvalidParameter, "rebalance: the cost rate must not be negative");
     Decimal total = cash;
@@ -52,6 +55,14 @@ RebalanceTotals rebalance(const RebalanceAsset* assets, std::size_t count, Decim
     // a tolerance of 1e-6, as rebalance() in SQL checks the sum
     if (weights > Decimal::one() + Decimal::parse("0.000001"))
         fail(ErrorCode::InvalidParameter, "rebalance: the target weights sum to more than 1");
+    return total;
+}
+
+}  // namespace
+
+RebalanceTotals rebalance(const RebalanceAsset* assets, std::size_t count, Decimal cash,
+                          Decimal cost_rate, Decimal* target, const InterruptCheck& interrupt) {
+    const Decimal total = checked_total(assets, count, cash, cost_rate);
 
     // Cash after trading to `target`: the sells' proceeds fund the buys; every trade pays its cost.
     std::vector<Decimal> goal(count);  // target value of each asset
