@@ -1,6 +1,8 @@
 // A growable flat aggregate state: a fixed header followed by a trailing array of trivially
 // copyable elements, all in ONE palloc'd chunk of the aggregate memory context, grown by doubling
 // with repalloc. Used by the aggregates that must hold every row (var_historical, xirr).
+// combine/serialize/deserialize serve only 0.1's declarations: 0.2 does not offer these
+// aggregates to parallel workers (copying every row to the leader lost, issue 15).
 // Growth stops with SQLSTATE 54000 before a chunk would pass PostgreSQL's 1 GB allocation limit.
 #pragma once
 

@@ -1,5 +1,6 @@
 // Glue for xirr(amount, at date | timestamptz): every flow in a flat growable buffer (16 bytes a
-// flow); combine concatenates (the rate does not depend on row order).
+// flow). Not combinable since 0.2 (src/sql/23_xirr.sql says why); the combine/serialize/
+// deserialize entry points stay because the frozen 0.1 install script declares them.
 #include <cmath>
 
 #include "pg/buffer_state.hpp"
@@ -52,6 +53,7 @@ PGP_FUNCTION(pgp_xirr_timestamptz_trans) {
     return xirr_add(fcinfo, static_cast<double>(at) / static_cast<double>(USECS_PER_DAY));
 }
 
+// 0.1's combine/serialize/deserialize (not declared by 0.2).
 PGP_FUNCTION(pgp_xirr_combine) { return Flows::combine(fcinfo, kWhat); }
 PGP_FUNCTION(pgp_xirr_serialize) {
     PG_RETURN_BYTEA_P(

@@ -1,6 +1,8 @@
 // Glue for the historical VaR family.
 //   var_historical / cvar_historical: every value in a flat growable buffer (8 bytes a row),
-//     exact type-7 quantile by nth_element in the final function; combine = concatenation.
+//     exact type-7 quantile by nth_element in the final function. Not combinable since 0.2
+//     (src/sql/20_var_historical.sql says why); the combine/serialize/deserialize entry points
+//     stay because the frozen 0.1 install script declares them (CREATE FUNCTION checks the symbol).
 //   var_historical_approx / cvar_historical_approx: a fixed 32 KiB relative-accuracy sketch.
 #include <cmath>
 #include <cstring>
@@ -79,6 +81,7 @@ PGP_FUNCTION(pgp_var_historical_trans) {
     return values_trans(fcinfo, PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2));
 }
 PGP_FUNCTION(pgp_var_historical_trans_default) { return values_trans(fcinfo, kDefaultConfidence); }
+// 0.1's combine/serialize/deserialize (not declared by 0.2).
 PGP_FUNCTION(pgp_var_historical_combine) { return Values::combine(fcinfo, kWhat); }
 PGP_FUNCTION(pgp_var_historical_serialize) {
     PG_RETURN_BYTEA_P(

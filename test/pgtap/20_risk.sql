@@ -25,20 +25,21 @@ SELECT is_aggregate('portfolio', 'rollup', ARRAY['portfolio.quantile_sketch']);
 SELECT function_returns('portfolio', 'var_historical_approx', ARRAY['portfolio.quantile_sketch', 'double precision'], 'double precision');
 SELECT function_returns('portfolio', 'covariance', ARRAY['double precision[]'], 'double precision[]');
 
--- order-independent aggregates combine (parallel-capable); order-dependent ones must not
+-- fixed-state order-independent aggregates combine (parallel-capable); order-dependent ones must
+-- not, nor those whose partial state is every row (parallel plans lost, issue 15)
 SELECT is_empty($$
     SELECT aggfnoid::regprocedure::text FROM pg_aggregate
-    WHERE aggfnoid::regproc::text IN ('portfolio.var_historical', 'portfolio.cvar_historical',
-          'portfolio.var_historical_approx', 'portfolio.cvar_historical_approx', 'portfolio.xirr',
+    WHERE aggfnoid::regproc::text IN ('portfolio.var_historical_approx', 'portfolio.cvar_historical_approx',
           'portfolio.covariance', 'portfolio.correlation', 'portfolio.var_monte_carlo', 'portfolio.component_var')
       AND (aggcombinefn = 0 OR aggserialfn = 0 OR aggdeserialfn = 0)
-$$, 'every order-independent risk aggregate has combine, serialize and deserialize functions');
+$$, 'every fixed-state risk aggregate has combine, serialize and deserialize functions');
 SELECT is_empty($$
     SELECT aggfnoid::regprocedure::text FROM pg_aggregate
-    WHERE aggfnoid IN ('portfolio.max_drawdown(float8)'::regprocedure, 'portfolio.calmar(float8)'::regprocedure,
-                       'portfolio.calmar(float8, integer)'::regprocedure, 'portfolio.twr(float8, float8)'::regprocedure)
-      AND aggcombinefn <> 0
-$$, 'order-dependent aggregates have no combine function');
+    WHERE (aggfnoid IN ('portfolio.max_drawdown(float8)'::regprocedure, 'portfolio.calmar(float8)'::regprocedure,
+                        'portfolio.calmar(float8, integer)'::regprocedure, 'portfolio.twr(float8, float8)'::regprocedure)
+           OR aggfnoid::regproc::text IN ('portfolio.var_historical', 'portfolio.cvar_historical', 'portfolio.xirr'))
+      AND (aggcombinefn <> 0 OR aggserialfn <> 0 OR aggdeserialfn <> 0)
+$$, 'order-dependent and whole-history aggregates have no combine, serialize or deserialize function');
 SELECT volatility_is('portfolio', 'var_historical_trans', ARRAY['internal', 'double precision', 'double precision'], 'immutable');
 
 -- published figures

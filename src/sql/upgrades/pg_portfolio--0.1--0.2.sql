@@ -3493,3 +3493,135 @@ SELECT pg_catalog.pg_extension_config_dump('portfolio.quote_partition_log', '');
 SELECT pg_catalog.pg_extension_config_dump('portfolio.shards', '');
 SELECT pg_catalog.pg_extension_config_dump('portfolio.shard_refresh_log', '');
 SELECT pg_catalog.pg_extension_config_dump('portfolio.shard_refresh_log_id_seq', '');
+
+-- Issue 15: parallel plans never lose. var_historical, cvar_historical and xirr lose their
+-- combine, serialize and deserialize functions (20_var_historical.sql and 23_xirr.sql say why: a
+-- partial state is every row, and copying it to the leader was slower than one worker). ALTER
+-- AGGREGATE cannot change those, so the aggregates are dropped and made again, and with them what
+-- depends on them (pg_depend in an upgraded database): performance_between() and the performance
+-- view, recreated as 55_performance.sql has them, with 58_security.sql's grants. The C entry points
+-- stay in the library for 0.1's script.
+DROP VIEW portfolio.performance;
+DROP FUNCTION portfolio.performance_between(bigint, date, date);
+DROP AGGREGATE portfolio.var_historical(float8, float8);
+DROP AGGREGATE portfolio.var_historical(float8);
+DROP AGGREGATE portfolio.cvar_historical(float8, float8);
+DROP AGGREGATE portfolio.cvar_historical(float8);
+DROP AGGREGATE portfolio.xirr(float8, date);
+DROP AGGREGATE portfolio.xirr(float8, timestamptz);
+DROP FUNCTION portfolio.var_historical_combine(internal, internal);
+DROP FUNCTION portfolio.var_historical_serialize(internal);
+DROP FUNCTION portfolio.var_historical_deserialize(bytea, internal);
+DROP FUNCTION portfolio.xirr_combine(internal, internal);
+DROP FUNCTION portfolio.xirr_serialize(internal);
+DROP FUNCTION portfolio.xirr_deserialize(bytea, internal);
+
+CREATE AGGREGATE portfolio.var_historical(r float8, confidence float8) (
+    sfunc = portfolio.var_historical_trans, stype = internal,
+    finalfunc = portfolio.var_historical_final,
+    parallel = safe
+);
+CREATE AGGREGATE portfolio.var_historical(r float8) (
+    sfunc = portfolio.var_historical_trans, stype = internal,
+    finalfunc = portfolio.var_historical_final,
+    parallel = safe
+);
+CREATE AGGREGATE portfolio.cvar_historical(r float8, confidence float8) (
+    sfunc = portfolio.var_historical_trans, stype = internal,
+    finalfunc = portfolio.cvar_historical_final,
+    parallel = safe
+);
+CREATE AGGREGATE portfolio.cvar_historical(r float8) (
+    sfunc = portfolio.var_historical_trans, stype = internal,
+    finalfunc = portfolio.cvar_historical_final,
+    parallel = safe
+);
+COMMENT ON AGGREGATE portfolio.var_historical(float8, float8) IS
+    'historical VaR: -(type-7 quantile of r at 1 - confidence), as percentile_cont; holds every value (8 bytes a row)';
+COMMENT ON AGGREGATE portfolio.var_historical(float8) IS
+    'historical VaR at confidence 0.95';
+COMMENT ON AGGREGATE portfolio.cvar_historical(float8, float8) IS
+    'historical expected shortfall: -(mean of r strictly below the type-7 quantile at 1 - confidence)';
+COMMENT ON AGGREGATE portfolio.cvar_historical(float8) IS
+    'historical expected shortfall at confidence 0.95';
+
+CREATE AGGREGATE portfolio.xirr(amount float8, at date) (
+    sfunc = portfolio.xirr_trans, stype = internal, finalfunc = portfolio.xirr_final,
+    parallel = safe
+);
+CREATE AGGREGATE portfolio.xirr(amount float8, at timestamptz) (
+    sfunc = portfolio.xirr_trans, stype = internal, finalfunc = portfolio.xirr_final,
+    parallel = safe
+);
+COMMENT ON AGGREGATE portfolio.xirr(float8, date) IS
+    'annual internal rate of return x: sum amount (1 + x)^(-days / 365) = 0; NULL without a root';
+COMMENT ON AGGREGATE portfolio.xirr(float8, timestamptz) IS
+    'annual internal rate of return with fractional days; NULL without a root';
+
+-- The return statistics of a portfolio between two days, over its trading days in the range (the
+-- first one's return reaches back to the trading day before), with 252 periods a year; the
+-- benchmark's over the same periods. The one definition the performance view and the tearsheet's
+-- period figures use.
+CREATE FUNCTION portfolio.performance_between(portfolio bigint, from_day date, to_day date)
+    RETURNS TABLE (twr float8, annualized_return float8, volatility float8, sharpe float8,
+                   sortino float8, max_drawdown float8, var_95 float8, cvar_95 float8, beta float8,
+                   alpha float8, tracking_error float8, benchmark_twr float8, correlation float8,
+                   trading_days integer)
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT portfolio.twr(t.r),
+           portfolio.annualized_return(t.r, 252),
+           portfolio.volatility(t.r, 252),
+           portfolio.sharpe(t.r, 0, 252),
+           portfolio.sortino(t.r, 0, 252),
+           portfolio.max_drawdown(t.r ORDER BY t.day),
+           portfolio.var_historical(t.r, 0.95),
+           portfolio.cvar_historical(t.r, 0.95),
+           portfolio.beta(t.r, t.rb),
+           portfolio.alpha(t.r, t.rb, 0, 252),
+           portfolio.tracking_error(t.r, t.rb, 252),
+           portfolio.twr(t.rb),
+           corr(t.r, t.rb),
+           count(t.r)::integer
+    FROM portfolio.trading_day_returns(performance_between.portfolio) t
+    WHERE t.day BETWEEN performance_between.from_day AND performance_between.to_day;
+END;
+COMMENT ON FUNCTION portfolio.performance_between(bigint, date, date) IS
+    'return statistics of a portfolio over its trading days between two days (252 a year), and its benchmark''s';
+
+-- Every part is a LATERAL subquery of one portfolio, so a query for one portfolio
+-- (WHERE portfolio_id = ...) reads only that portfolio's days and its benchmark's quotes.
+CREATE VIEW portfolio.performance WITH (security_invoker = true) AS
+SELECT pf.id AS portfolio_id, b.first_day, b.last_day,
+       c.twr_since_inception, c.twr_ytd, c.twr_1y,
+       s.annualized_return, s.volatility, s.sharpe, s.sortino, s.max_drawdown, s.var_95, s.cvar_95,
+       s.beta, s.alpha, s.tracking_error,
+       -- a flow or the final value that could not be converted makes the XIRR unknown, not wrong
+       CASE WHEN c.xirr_amounts_known THEN c.xirr END AS xirr,
+       b.last_priced_day, s.trading_days
+FROM portfolio.portfolios pf
+CROSS JOIN LATERAL (
+    SELECT min(d.day) AS first_day, max(d.day) AS last_day,
+           max(d.day) FILTER (WHERE d.trading_day) AS last_priced_day
+    FROM portfolio.portfolio_daily d WHERE d.portfolio_id = pf.id) b
+CROSS JOIN LATERAL (
+    SELECT portfolio.twr(p.r) AS twr_since_inception,
+           portfolio.twr(p.r) FILTER (WHERE p.day >= date_trunc('year', b.last_day)::date) AS twr_ytd,
+           portfolio.twr(p.r) FILTER (WHERE p.day > (b.last_day - interval '1 year')::date) AS twr_1y,
+           bool_and(p.xirr_amount IS NOT NULL) FILTER (WHERE p.xirr_day) AS xirr_amounts_known,
+           portfolio.xirr(p.xirr_amount, p.day) FILTER (WHERE p.xirr_day) AS xirr
+    FROM (SELECT d.day, d.daily_return AS r,
+                 d.net_flow <> 0 OR d.day = b.last_day AS xirr_day,
+                 -- the day's external flow as paid out (+) or in (-), plus the final value
+                 ((d.withdrawals - d.deposits)
+                  + CASE WHEN d.day = b.last_day THEN d.market_value ELSE 0 END)::float8 AS xirr_amount
+          FROM portfolio.portfolio_daily d
+          WHERE d.portfolio_id = pf.id) p
+) c
+CROSS JOIN LATERAL portfolio.performance_between(pf.id, b.first_day, b.last_day) s
+WHERE b.first_day IS NOT NULL;
+COMMENT ON VIEW portfolio.performance IS
+    'per portfolio: TWR since inception, YTD and 1Y, XIRR (calendar days); annualized return, volatility, Sharpe, '
+    'Sortino, max drawdown, VaR/CVaR 95 % (historical), beta/alpha/tracking error against the benchmark symbol '
+    'over trading days (252 a year); the last priced day and the number of trading-day returns';
+GRANT SELECT ON portfolio.performance TO portfolio_user, portfolio_reader;
