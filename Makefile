@@ -41,7 +41,7 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 # Objects depend on every header: the project is small and stale objects are worse than a rebuild.
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)
 # The version is compiled in from the control file (PGP_EXTENSION_VERSION): a new version rebuilds it.
-src/pg/build_info_functions.o: $(EXTENSION).control
+src/pg/build_info.o: $(EXTENSION).control
 
 .PHONY: print-extversion print-regress
 print-extversion:

@@ -26,7 +26,7 @@
 
 #include "core/compensated_sum.hpp"
 #include "core/return_summary.hpp"
-#include "core/sketch.hpp"
+#include "core/quantile_sketch.hpp"
 
 namespace pgp::core {
 

@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "core/format.hpp"
 #include "core/parameters.hpp"
-#include "core/quantile.hpp"
+#include "core/var_historical.hpp"
 
 namespace pgp::core {
 

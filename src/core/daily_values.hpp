@@ -1,4 +1,4 @@
-// The daily valuation kernel of portfolio.value_days() (src/sql/52_daily.sql): a portfolio's
+// The daily valuation kernel of portfolio.value_days() (src/sql/52_daily_values.sql): a portfolio's
 // holdings valued on every day of its series, from holding spans and daily price paths.
 //
 // A day path holds one value per day of a window: a close carried forward over the days without a

@@ -156,7 +156,7 @@ std::optional<double> volatility(const Moments& m, double ppy) noexcept {
     return *sd * std::sqrt(ppy);
 }
 
-std::optional<double> mean_over_stddev(const Moments& m, double ppy) noexcept {
+std::optional<double> sharpe_ratio(const Moments& m, double ppy) noexcept {
     const auto sd = stddev_sample(m);
     if (!sd || *sd == 0.0) return std::nullopt;
     return m.mean / *sd * std::sqrt(ppy);

@@ -85,8 +85,9 @@ inline void Moments::add(double x) noexcept {
 std::optional<double> stddev_sample(const Moments& m) noexcept;
 // sample stddev * sqrt(ppy)
 std::optional<double> volatility(const Moments& m, double ppy) noexcept;
-// mean / sample stddev * sqrt(ppy); NULL for n < 2 or zero variance
-std::optional<double> mean_over_stddev(const Moments& m, double ppy) noexcept;
+// Sharpe ratio: mean / sample stddev * sqrt(ppy) (of excess returns; of active returns it is the
+// information ratio); NULL for n < 2 or zero variance
+std::optional<double> sharpe_ratio(const Moments& m, double ppy) noexcept;
 // population skewness m3 / m2^1.5 (PerformanceAnalytics "moment"); NULL for n < 1 or zero variance
 std::optional<double> skewness(const Moments& m) noexcept;
 // population excess kurtosis m4 / m2^2 - 3 (PerformanceAnalytics "excess"); NULL likewise

@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "core/normal_distribution.hpp"
 #include "core/parameters.hpp"
-#include "core/quantile.hpp"
+#include "core/var_historical.hpp"
 
 namespace pgp::core {
 

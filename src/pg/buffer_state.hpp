@@ -12,7 +12,7 @@
 
 #include "pg/aggregate_support.hpp"
 #include "pg/prefault.hpp"
-#include "core/quantile.hpp"
+#include "core/var_historical.hpp"
 
 namespace pgp::pg {
 

@@ -1,5 +1,5 @@
-// Small helpers shared by the moment-family glue (moment_aggregates, pair_aggregates,
-// return_summary_type).
+// Small helpers shared by the moment-family glue (moments, pair_moments,
+// return_summary).
 #pragma once
 
 #include <optional>

@@ -20,7 +20,7 @@ ALTER TABLE portfolio.portfolios ENABLE ROW LEVEL SECURITY;
 ALTER TABLE portfolio.transactions ENABLE ROW LEVEL SECURITY;
 
 -- The rule of portfolio.may_read()/may_write() in the form that costs one check per query, not per
--- row (see portfolio.member_roles() in 52_daily.sql).
+-- row (see portfolio.member_roles() in 52_daily_values.sql).
 CREATE POLICY portfolios_read ON portfolio.portfolios FOR SELECT
     USING ((SELECT portfolio.reads_all()) OR owner = ANY ((SELECT portfolio.member_roles())::name[]));
 CREATE POLICY portfolios_insert ON portfolio.portfolios FOR INSERT

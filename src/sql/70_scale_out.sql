@@ -37,17 +37,6 @@ COMMENT ON FUNCTION portfolio.set_node_id_range(bigint, bigint) IS
     'makes this node draw portfolio and transaction ids from [first_id, last_id] only (one range per shard)';
 REVOKE ALL ON FUNCTION portfolio.set_node_id_range(bigint, bigint) FROM PUBLIC;
 
--- --- periods that push down --------------------------------------------------------------------
--- date_trunc('month', day) is not shipped by postgres_fdw (nor extract(), with its text field
--- argument); a function of this extension is, when the server lists the extension. In C, so the
--- planner does not inline it back into those (src/pg/period_functions.cpp).
-CREATE FUNCTION portfolio.month_start(day date) RETURNS date
-    AS 'MODULE_PATHNAME', 'pgp_month_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION portfolio.month_start(date) IS 'the first day of the month of day (shippable by postgres_fdw)';
-CREATE FUNCTION portfolio.year_start(day date) RETURNS date
-    AS 'MODULE_PATHNAME', 'pgp_year_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION portfolio.year_start(date) IS 'the first day of the year of day (shippable by postgres_fdw)';
-
 -- --- reference data by logical replication -----------------------------------------------------
 -- The publication a subscriber needs, in one place: quotes through their root (one table however
 -- many monthly partitions), and the partition log, so partitions are made ahead of their quotes.

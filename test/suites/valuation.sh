@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The daily valuation engine (src/sql/51_holdings_check.sql, 52_daily.sql, 53_valuation_queue.sql,
+# The daily valuation engine (src/sql/51_holdings_check.sql, 52_daily_values.sql, 53_valuation_queue.sql,
 # 56_refresh.sql), against a real server:
 #   * property test: a fixed-seed random sequence of writes (backdated buys and sells, deletes,
 #     updates, late and corrected quotes, deleted quotes, FX corrections, splits, dividends, new

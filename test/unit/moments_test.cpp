@@ -125,8 +125,8 @@ TEST(Moments, ManagersHam1MatchesPerformanceAnalytics) {
     EXPECT_NEAR(*alpha(capm, 0.0, 12), 0.0715406013853, 1e-12);
     EXPECT_NEAR(*annualized_return(g, 12), 0.137532, 5e-7);
     EXPECT_NEAR(*volatility(m, 12), 0.088781, 5e-7);
-    EXPECT_NEAR(*mean_over_stddev(m, 12), 1.503396, 5e-7);
-    EXPECT_NEAR(*mean_over_stddev(excess, 12), 1.067993, 5e-7);
+    EXPECT_NEAR(*sharpe_ratio(m, 12), 1.503396, 5e-7);
+    EXPECT_NEAR(*sharpe_ratio(excess, 12), 1.067993, 5e-7);
 }
 
 TEST(Moments, EmpyricalDailyFixture) {
@@ -134,7 +134,7 @@ TEST(Moments, EmpyricalDailyFixture) {
     const Moments m = of(rs);
     SortinoState s;
     for (double r : rs) s.add(r);
-    expect_rel(*mean_over_stddev(m, 252), 1.7238613961706866, 1e-14);
+    expect_rel(*sharpe_ratio(m, 252), 1.7238613961706866, 1e-14);
     expect_rel(*volatility(m, 252), 0.9136465399704637, 1e-14);
     expect_rel(*sortino(s, 252), 2.605531251673693, 1e-14);
 }
@@ -149,7 +149,7 @@ TEST(Moments, UndefinedResultsAreEmpty) {
     EXPECT_FALSE(var_cornish_fisher(m, 0.95));        // skewness undefined
     m.add(0.01);
     EXPECT_EQ(*stddev_sample(m), 0.0);
-    EXPECT_FALSE(mean_over_stddev(m, 252));
+    EXPECT_FALSE(sharpe_ratio(m, 252));
     EXPECT_THROW(var_gaussian(m, 1.0), Error);
 }
 

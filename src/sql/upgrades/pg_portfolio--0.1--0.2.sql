@@ -280,7 +280,7 @@ COMMENT ON VIEW portfolio.positions IS
     'per portfolio and instrument: quantity, average cost, invested, last close and its time, market value, '
     'P/L, income, weight, and the money in the base currency at the FX rate of the quote''s day; as of as_of()';
 
--- 52_daily.sql: the stored days run to today() instead of current_date. A materialized view's
+-- 52_daily_values.sql: the stored days run to today() instead of current_date. A materialized view's
 -- query cannot be replaced in place: point portfolio_daily at an empty row source of the same
 -- columns for a moment (so views built on it, the extension's and users' own, stay), recreate the
 -- materialized view (this computes it, as long as a refresh takes), then put portfolio_daily back.
@@ -1662,7 +1662,7 @@ $$;
 COMMENT ON FUNCTION portfolio.fx_rate(text, text, date) IS
     'units of to_ccy per unit of from_ccy on a day, carried forward at most fx_max_staleness_days; NULL when unknown';
 
--- 52_daily.sql: the table replaces the materialized view. portfolio_daily is pointed at the
+-- 52_daily_values.sql: the table replaces the materialized view. portfolio_daily is pointed at the
 -- table first (the same columns and trading_day at the end), so views built on it stay.
 -- No foreign key to portfolios: checked per row it cost 14 of the 45 s a rebuild of 1,000
 -- portfolios takes to write 1.8 million rows. Instead refresh locks the portfolios it writes
@@ -1843,7 +1843,7 @@ REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, 
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
 
--- The position after each transaction (src/pg/position_type.cpp), for value_days(): one replay
+-- The position after each transaction (src/pg/position.cpp), for value_days(): one replay
 -- per position through the lots of position_agg, recording quantity, cost basis and realized P/L
 -- after every transaction (a window position_agg would serialize all lots after every row).
 --   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label ORDER BY
@@ -3118,7 +3118,7 @@ REVOKE ALL ON FUNCTION portfolio.set_node_id_range(bigint, bigint) FROM PUBLIC;
 -- --- periods that push down --------------------------------------------------------------------
 -- date_trunc('month', day) is not shipped by postgres_fdw (nor extract(), with its text field
 -- argument); a function of this extension is, when the server lists the extension. In C, so the
--- planner does not inline it back into those (src/pg/period_functions.cpp).
+-- planner does not inline it back into those (src/pg/periods.cpp).
 CREATE FUNCTION portfolio.month_start(day date) RETURNS date
     AS 'MODULE_PATHNAME', 'pgp_month_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION portfolio.month_start(date) IS 'the first day of the month of day (shippable by postgres_fdw)';

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "core/quantile.hpp"
-#include "core/sketch.hpp"
+#include "core/var_historical.hpp"
+#include "core/quantile_sketch.hpp"
 
 using namespace pgp::core;
 
@@ -106,9 +106,10 @@ TEST(Quantile, AgreesWithSortedInterpolationOnRandomData) {
     }
 }
 
-// From 65,536 values the selection brackets the ranks with a sorted sample (quantile.cpp). The
-// answer must not depend on the sample: compare with a full sort, bit for bit, on inputs that make
-// the bracket hit, miss (sorted and reversed input, a sample drawn from one end) or sit on ties.
+// From 65,536 values the selection brackets the ranks with a sorted sample (var_historical.cpp).
+// The answer must not depend on the sample: compare with a full sort, bit for bit, on inputs that
+// make the bracket hit, miss (sorted and reversed input, a sample drawn from one end) or sit on
+// ties.
 TEST(Quantile, SampledSelectionIsExactOnLargeInputs) {
     std::mt19937_64 rng(11);
     std::normal_distribution<double> normal(0.0003, 0.015);

@@ -28,7 +28,7 @@ constexpr size_t max_elements(size_t header_bytes, size_t elem_bytes) noexcept {
 
 // Type-7 quantile at probability p in [0, 1] of values[0..n), n > 0, no NaN. Reorders values (the
 // multiset is unchanged). O(n): one pass plus a small selection from 65,536 values on (see
-// quantile.cpp), nth_element below that.
+// var_historical.cpp), nth_element below that.
 double type7_quantile(double* values, size_t n, double p);
 
 // A return value for the quantile aggregates: finite (DataException otherwise).

@@ -1,7 +1,7 @@
 // Glue for the one-step aggregates of a series against a benchmark: beta(r, rb) and
 // alpha(r, rb [, rf [, ppy]]). State: PairAggState (co-moments of the excess returns r - rf and
 // rb - rf, and the ppy every row must agree on). tracking_error and information_ratio only need the
-// moments of r - rb and live in moment_aggregates.cpp.
+// moments of r - rb and live in moments.cpp.
 #include <optional>
 
 #include "pg/moment_support.hpp"

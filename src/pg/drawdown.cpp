@@ -1,13 +1,11 @@
-// Glue for the order-dependent path aggregates: max_drawdown(r ORDER BY t), calmar(r ORDER BY t
-// [, ppy]) and twr(market_value, net_flow ORDER BY t). No combine function on purpose: the result
-// depends on row order, so PostgreSQL must never split a group into partial aggregates.
+// Glue for the drawdown family (src/sql/22_drawdown.sql): max_drawdown(r ORDER BY t) and
+// calmar(r ORDER BY t [, ppy]). No combine function on purpose: the result depends on row order,
+// so PostgreSQL must never split a group into partial aggregates.
 #include "pg/aggregate_support.hpp"
 #include "pg/sql_function.hpp"
 #include "core/drawdown.hpp"
-#include "core/flow_twr.hpp"
 
 using pgp::core::DrawdownState;
-using pgp::core::FlowTwrState;
 using pgp::pg::call_core;
 
 namespace {
@@ -49,24 +47,4 @@ PGP_FUNCTION(pgp_calmar_final) {
         call_core([&] { return pgp::core::calmar_ratio(*state, state->periods_per_year, &ratio); });
     if (!defined) PG_RETURN_NULL();
     PG_RETURN_FLOAT8(ratio);
-}
-
-PGP_FUNCTION(pgp_flow_twr_trans) {
-    if (PG_ARGISNULL(1) || PG_ARGISNULL(2)) {
-        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-    }
-    FlowTwrState* state = pgp::pg::state_arg_or_new<FlowTwrState>(fcinfo, 0, "flow_twr_trans");
-    const double value = PG_GETARG_FLOAT8(1);
-    const double flow = PG_GETARG_FLOAT8(2);
-    call_core([&] { state->add(value, flow); });
-    PG_RETURN_POINTER(state);
-}
-
-PGP_FUNCTION(pgp_flow_twr_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const FlowTwrState*>(PG_GETARG_POINTER(0));
-    double out = 0.0;
-    if (!state->result(&out)) PG_RETURN_NULL();
-    PG_RETURN_FLOAT8(out);
 }

@@ -1,4 +1,4 @@
-#include "core/quantile.hpp"
+#include "core/var_historical.hpp"
 
 #include <algorithm>
 #include <cmath>

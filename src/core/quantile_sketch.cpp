@@ -1,4 +1,4 @@
-#include "core/sketch.hpp"
+#include "core/quantile_sketch.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -188,7 +188,7 @@ REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, 
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
 
--- The position after each transaction (src/pg/position_type.cpp), for value_days(): one replay
+-- The position after each transaction (src/pg/position.cpp), for value_days(): one replay
 -- per position through the lots of position_agg, recording quantity, cost basis and realized P/L
 -- after every transaction (a window position_agg would serialize all lots after every row).
 --   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label ORDER BY

@@ -201,7 +201,7 @@ PGP_FUNCTION(pgp_return_summary_sharpe) {
     const double ppy = ppy_arg(fcinfo, 2);
     call_core([&] { pgp::core::check_rate(rf, "rf"); });
     s.moments.mean -= rf;
-    return optional_float8(fcinfo, pgp::core::mean_over_stddev(s.moments, ppy));
+    return optional_float8(fcinfo, pgp::core::sharpe_ratio(s.moments, ppy));
 }
 PGP_FUNCTION(pgp_return_summary_var_gaussian) {
     const ReturnSummary s = rs(fcinfo);

@@ -127,7 +127,7 @@ PGP_FUNCTION(pgp_mean_ratio_final) {
     const MomentAggState* s = moment_state(fcinfo);
     if (!s) PG_RETURN_NULL();
     return optional_float8(
-        fcinfo, pgp::core::mean_over_stddev(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
+        fcinfo, pgp::core::sharpe_ratio(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
 }
 
 PGP_FUNCTION(pgp_var_gaussian_final) {
