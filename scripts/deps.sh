@@ -3,8 +3,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PACKAGES=(
-  # build
-  g++ make cmake pkg-config
+  # build (python3: scripts/build_sql.py assembles the install script)
+  g++ make cmake pkg-config python3
   # PostgreSQL 15 with the extensions we use at run time and in tests
   postgresql-15 postgresql-server-dev-15 postgresql-15-cron postgresql-15-pgtap
   libtap-parser-sourcehandler-pgtap-perl
@@ -12,7 +12,7 @@ PACKAGES=(
   libeigen3-dev libpq-dev libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev
   googletest libgtest-dev
   # independent reference values and client-library tests
-  python3 python3-numpy python3-scipy python3-psycopg2
+  python3-numpy python3-scipy python3-psycopg2
   default-jdk-headless libpostgresql-jdbc-java
   # the Debian packages (debian/, test/suites/package.sh)
   build-essential dpkg-dev debhelper postgresql-server-dev-all lintian

@@ -5,6 +5,7 @@
 -- Storage: a varlena holding a versioned little-endian encoding (65 bytes); text form
 -- (version:1,n:...,mean:...,m2:...,m3:...,m4:...,log_growth:...,log_growth_error:...,total_losses:...)
 -- with 17 significant digits, so text round trips are exact.
+-- The aggregates are declared in 13_return_summary.aggregates (scripts/build_sql.py writes them out).
 CREATE TYPE portfolio.return_summary;
 
 CREATE FUNCTION portfolio.return_summary_in(cstring) RETURNS portfolio.return_summary
@@ -39,26 +40,6 @@ CREATE FUNCTION portfolio.return_stats_deserialize(bytea, internal) RETURNS inte
     AS 'MODULE_PATHNAME', 'pgp_return_stats_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION portfolio.return_stats_final(internal) RETURNS portfolio.return_summary
     AS 'MODULE_PATHNAME', 'pgp_return_stats_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE portfolio.return_stats(r float8) (
-    sfunc = portfolio.return_stats_trans, stype = internal, finalfunc = portfolio.return_stats_final,
-    combinefunc = portfolio.return_stats_combine,
-    serialfunc = portfolio.return_stats_serialize, deserialfunc = portfolio.return_stats_deserialize,
-    msfunc = portfolio.return_stats_trans, minvfunc = portfolio.return_stats_inv, mstype = internal,
-    mfinalfunc = portfolio.return_stats_final,
-    parallel = safe
-);
-COMMENT ON AGGREGATE portfolio.return_stats(float8) IS
-    'summary of a return series (moments and compounded growth) for the return_summary accessors; NULL when empty';
-CREATE AGGREGATE portfolio.rollup(portfolio.return_summary) (
-    sfunc = portfolio.return_summary_rollup_trans, stype = internal, finalfunc = portfolio.return_stats_final,
-    combinefunc = portfolio.return_stats_combine,
-    serialfunc = portfolio.return_stats_serialize, deserialfunc = portfolio.return_stats_deserialize,
-    msfunc = portfolio.return_summary_rollup_trans, minvfunc = portfolio.return_summary_rollup_inv, mstype = internal,
-    mfinalfunc = portfolio.return_stats_final,
-    parallel = safe
-);
-COMMENT ON AGGREGATE portfolio.rollup(portfolio.return_summary) IS
-    'combines stored return summaries exactly (as if return_stats had seen all their rows), also over a moving window; NULL when empty';
 
 -- accessors
 CREATE FUNCTION portfolio.n(s portfolio.return_summary) RETURNS bigint

@@ -2,6 +2,7 @@
 -- pair_stats(r, rb) (moving windows too), combined by rollup(pair_summary), read by beta, alpha,
 -- correlation, tracking_error, information_ratio. Text form
 -- (version:1,n:...,mean_r:...,mean_rb:...,mean_diff:...,m2_r:...,m2_rb:...,m2_diff:...,c_r_rb:...).
+-- The aggregates are declared in 14_pair_summary.aggregates (scripts/build_sql.py writes them out).
 CREATE TYPE portfolio.pair_summary;
 
 CREATE FUNCTION portfolio.pair_summary_in(cstring) RETURNS portfolio.pair_summary
@@ -36,26 +37,6 @@ CREATE FUNCTION portfolio.pair_stats_deserialize(bytea, internal) RETURNS intern
     AS 'MODULE_PATHNAME', 'pgp_pair_stats_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION portfolio.pair_stats_final(internal) RETURNS portfolio.pair_summary
     AS 'MODULE_PATHNAME', 'pgp_pair_stats_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE portfolio.pair_stats(r float8, rb float8) (
-    sfunc = portfolio.pair_stats_trans, stype = internal, finalfunc = portfolio.pair_stats_final,
-    combinefunc = portfolio.pair_stats_combine,
-    serialfunc = portfolio.pair_stats_serialize, deserialfunc = portfolio.pair_stats_deserialize,
-    msfunc = portfolio.pair_stats_trans, minvfunc = portfolio.pair_stats_inv, mstype = internal,
-    mfinalfunc = portfolio.pair_stats_final,
-    parallel = safe
-);
-COMMENT ON AGGREGATE portfolio.pair_stats(float8, float8) IS
-    'summary of a return series against a benchmark for the pair_summary accessors; NULL when empty';
-CREATE AGGREGATE portfolio.rollup(portfolio.pair_summary) (
-    sfunc = portfolio.pair_summary_rollup_trans, stype = internal, finalfunc = portfolio.pair_stats_final,
-    combinefunc = portfolio.pair_stats_combine,
-    serialfunc = portfolio.pair_stats_serialize, deserialfunc = portfolio.pair_stats_deserialize,
-    msfunc = portfolio.pair_summary_rollup_trans, minvfunc = portfolio.pair_summary_rollup_inv, mstype = internal,
-    mfinalfunc = portfolio.pair_stats_final,
-    parallel = safe
-);
-COMMENT ON AGGREGATE portfolio.rollup(portfolio.pair_summary) IS
-    'combines stored pair summaries exactly; NULL when empty';
 
 -- accessors
 CREATE FUNCTION portfolio.n(s portfolio.pair_summary) RETURNS bigint

@@ -8,6 +8,7 @@
 -- workers saved: 2 workers took 2.0-2.1 s against 1.0-1.2 s for 1 on 10M rows (issue 15), 0.84x
 -- on 2M (docs/benchmarks.md). The functions stay PARALLEL SAFE (they are): a parallel query may
 -- still run the whole aggregate inside one worker. var_historical_approx is the parallel form.
+-- The aggregates are declared in 20_var_historical.aggregates (scripts/build_sql.py writes them out).
 CREATE FUNCTION portfolio.var_historical_trans(internal, float8, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_var_historical_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.var_historical_trans(internal, float8) RETURNS internal
@@ -16,32 +17,3 @@ CREATE FUNCTION portfolio.var_historical_final(internal) RETURNS float8
     AS 'MODULE_PATHNAME', 'pgp_var_historical_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.cvar_historical_final(internal) RETURNS float8
     AS 'MODULE_PATHNAME', 'pgp_cvar_historical_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-CREATE AGGREGATE portfolio.var_historical(r float8, confidence float8) (
-    sfunc = portfolio.var_historical_trans, stype = internal,
-    finalfunc = portfolio.var_historical_final,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.var_historical(r float8) (
-    sfunc = portfolio.var_historical_trans, stype = internal,
-    finalfunc = portfolio.var_historical_final,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.cvar_historical(r float8, confidence float8) (
-    sfunc = portfolio.var_historical_trans, stype = internal,
-    finalfunc = portfolio.cvar_historical_final,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.cvar_historical(r float8) (
-    sfunc = portfolio.var_historical_trans, stype = internal,
-    finalfunc = portfolio.cvar_historical_final,
-    parallel = safe
-);
-COMMENT ON AGGREGATE portfolio.var_historical(float8, float8) IS
-    'historical VaR: -(type-7 quantile of r at 1 - confidence), as percentile_cont; holds every value (8 bytes a row)';
-COMMENT ON AGGREGATE portfolio.var_historical(float8) IS
-    'historical VaR at confidence 0.95';
-COMMENT ON AGGREGATE portfolio.cvar_historical(float8, float8) IS
-    'historical expected shortfall: -(mean of r strictly below the type-7 quantile at 1 - confidence)';
-COMMENT ON AGGREGATE portfolio.cvar_historical(float8) IS
-    'historical expected shortfall at confidence 0.95';

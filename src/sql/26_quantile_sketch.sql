@@ -1,6 +1,7 @@
 -- var_historical_approx / cvar_historical_approx: bounded memory (a fixed 32 KiB sketch per group,
 -- whatever the row count), mergeable across workers and partitions. Each order statistic is
 -- estimated within 1 % of its value (plus 1e-9 absolute); see docs/metrics.md.
+-- The aggregates are declared in 26_quantile_sketch.aggregates (scripts/build_sql.py writes them out).
 CREATE FUNCTION portfolio.var_approx_trans(internal, float8, float8) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_var_approx_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.var_approx_trans(internal, float8) RETURNS internal
@@ -15,43 +16,6 @@ CREATE FUNCTION portfolio.var_approx_final(internal) RETURNS float8
     AS 'MODULE_PATHNAME', 'pgp_var_approx_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.cvar_approx_final(internal) RETURNS float8
     AS 'MODULE_PATHNAME', 'pgp_cvar_approx_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-CREATE AGGREGATE portfolio.var_historical_approx(r float8, confidence float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
-    finalfunc = portfolio.var_approx_final,
-    combinefunc = portfolio.var_approx_combine,
-    serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.var_historical_approx(r float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
-    finalfunc = portfolio.var_approx_final,
-    combinefunc = portfolio.var_approx_combine,
-    serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.cvar_historical_approx(r float8, confidence float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
-    finalfunc = portfolio.cvar_approx_final,
-    combinefunc = portfolio.var_approx_combine,
-    serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.cvar_historical_approx(r float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
-    finalfunc = portfolio.cvar_approx_final,
-    combinefunc = portfolio.var_approx_combine,
-    serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
-    parallel = safe
-);
-COMMENT ON AGGREGATE portfolio.var_historical_approx(float8, float8) IS
-    'approximate historical VaR in bounded memory (32 KiB): each order statistic within 1 % relative';
-COMMENT ON AGGREGATE portfolio.var_historical_approx(float8) IS
-    'approximate historical VaR at confidence 0.95';
-COMMENT ON AGGREGATE portfolio.cvar_historical_approx(float8, float8) IS
-    'approximate historical expected shortfall in bounded memory (32 KiB)';
-COMMENT ON AGGREGATE portfolio.cvar_historical_approx(float8) IS
-    'approximate historical expected shortfall at confidence 0.95';
 
 -- portfolio.quantile_sketch: the approximate-VaR sketch as a storable value. Build it with
 -- quantile_sketch(r), store it (e.g. one per symbol and day in a materialized view), merge stored
@@ -78,25 +42,6 @@ CREATE FUNCTION portfolio.quantile_sketch_final(internal) RETURNS portfolio.quan
     AS 'MODULE_PATHNAME', 'pgp_quantile_sketch_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION portfolio.quantile_sketch_rollup_trans(internal, portfolio.quantile_sketch) RETURNS internal
     AS 'MODULE_PATHNAME', 'pgp_sketch_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-
-CREATE AGGREGATE portfolio.quantile_sketch(r float8) (
-    sfunc = portfolio.var_approx_trans, stype = internal, sspace = 32792,
-    finalfunc = portfolio.quantile_sketch_final,
-    combinefunc = portfolio.var_approx_combine,
-    serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
-    parallel = safe
-);
-COMMENT ON AGGREGATE portfolio.quantile_sketch(float8) IS
-    'builds a storable quantile_sketch of the returns (NULL when empty)';
-CREATE AGGREGATE portfolio.rollup(portfolio.quantile_sketch) (
-    sfunc = portfolio.quantile_sketch_rollup_trans, stype = internal, sspace = 32792,
-    finalfunc = portfolio.quantile_sketch_final,
-    combinefunc = portfolio.var_approx_combine,
-    serialfunc = portfolio.var_approx_serialize, deserialfunc = portfolio.var_approx_deserialize,
-    parallel = safe
-);
-COMMENT ON AGGREGATE portfolio.rollup(portfolio.quantile_sketch) IS
-    'merges stored quantile sketches exactly (bucket counts add)';
 
 CREATE FUNCTION portfolio.var_historical_approx(sketch portfolio.quantile_sketch, confidence float8 DEFAULT 0.95)
     RETURNS float8 AS 'MODULE_PATHNAME', 'pgp_sketch_var' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
