@@ -56,59 +56,35 @@ END
 $$;
 REVOKE ALL ON FUNCTION portfolio.live_note(text, boolean, jsonb) FROM PUBLIC;
 
-CREATE FUNCTION portfolio.live_quotes_inserted() RETURNS trigger
+-- The loaders' statement triggers (AFTER INSERT and AFTER UPDATE on quotes and on FX rates) share
+-- one function: the table says which kind of rows new_rows holds, the event whether they are new.
+CREATE FUNCTION portfolio.live_rows_loaded() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    PERFORM portfolio.live_note('quote', true,
-        (SELECT jsonb_agg(jsonb_build_object('symbol', symbol, 'n', n, 'latest', latest))
-         FROM (SELECT n.symbol, count(*) AS n, max(n.ts) AS latest FROM new_rows n GROUP BY n.symbol) s));
-    RETURN NULL;
-END
-$$;
-CREATE FUNCTION portfolio.live_quotes_updated() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM portfolio.live_note('quote', false,
-        (SELECT jsonb_agg(jsonb_build_object('symbol', symbol, 'n', n, 'latest', latest))
-         FROM (SELECT n.symbol, count(*) AS n, max(n.ts) AS latest FROM new_rows n GROUP BY n.symbol) s));
-    RETURN NULL;
-END
-$$;
-CREATE FUNCTION portfolio.live_fx_inserted() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM portfolio.live_note('fx', true,
-        (SELECT jsonb_agg(jsonb_build_object('symbol', pair, 'n', n, 'latest', latest))
-         FROM (SELECT n.base || '/' || n.quote AS pair, count(*) AS n,
-                      max(n.day::timestamp AT TIME ZONE 'UTC') AS latest
-               FROM new_rows n GROUP BY n.base, n.quote) s));
-    RETURN NULL;
-END
-$$;
-CREATE FUNCTION portfolio.live_fx_updated() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM portfolio.live_note('fx', false,
-        (SELECT jsonb_agg(jsonb_build_object('symbol', pair, 'n', n, 'latest', latest))
-         FROM (SELECT n.base || '/' || n.quote AS pair, count(*) AS n,
-                      max(n.day::timestamp AT TIME ZONE 'UTC') AS latest
-               FROM new_rows n GROUP BY n.base, n.quote) s));
+    IF TG_TABLE_NAME = 'fx_rates' THEN
+        PERFORM portfolio.live_note('fx', TG_OP = 'INSERT',
+            (SELECT jsonb_agg(jsonb_build_object('symbol', pair, 'n', n, 'latest', latest))
+             FROM (SELECT n.base || '/' || n.quote AS pair, count(*) AS n,
+                          max(n.day::timestamp AT TIME ZONE 'UTC') AS latest
+                   FROM new_rows n GROUP BY n.base, n.quote) s));
+    ELSE  -- quotes
+        PERFORM portfolio.live_note('quote', TG_OP = 'INSERT',
+            (SELECT jsonb_agg(jsonb_build_object('symbol', symbol, 'n', n, 'latest', latest))
+             FROM (SELECT n.symbol, count(*) AS n, max(n.ts) AS latest FROM new_rows n GROUP BY n.symbol) s));
+    END IF;
     RETURN NULL;
 END
 $$;
 
 CREATE TRIGGER quotes_live_insert AFTER INSERT ON portfolio.quotes
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_quotes_inserted();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_rows_loaded();
 CREATE TRIGGER quotes_live_update AFTER UPDATE ON portfolio.quotes
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_quotes_updated();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_rows_loaded();
 CREATE TRIGGER fx_rates_live_insert AFTER INSERT ON portfolio.fx_rates
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_fx_inserted();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_rows_loaded();
 CREATE TRIGGER fx_rates_live_update AFTER UPDATE ON portfolio.fx_rates
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_fx_updated();
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_rows_loaded();
 
 -- A list of {"symbol", "latest", "rows"} objects, cut when its text would pass budget bytes.
 -- Returns {"items": [...], "count": N, "truncated": bool}. Symbols in name order.

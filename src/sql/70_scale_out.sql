@@ -70,47 +70,40 @@ CREATE TRIGGER quote_partition_replicated AFTER INSERT ON portfolio.quote_partit
 
 -- On a subscriber, replicated quotes and FX rates mark the valuation queue and notify listeners
 -- as loaded ones do. The apply worker fires no statement triggers (the loaders' path, 53 and 60),
--- so these are row triggers that fire only in replica sessions: on the node that loads, they
--- never fire and add nothing to a bulk load.
-CREATE FUNCTION portfolio.quote_replicated() RETURNS trigger
+-- so this is a row trigger that fires only in replica sessions: on the node that loads, it
+-- never fires and adds nothing to a bulk load. One function for both tables (TG_TABLE_NAME).
+-- It fires in the initial table sync too (its COPY runs as a replica session).
+CREATE FUNCTION portfolio.market_row_replicated() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    r portfolio.quotes := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    first_ts timestamptz := CASE WHEN TG_OP = 'UPDATE' THEN least(OLD.ts, NEW.ts) ELSE r.ts END;
+    r record := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 BEGIN
-    PERFORM portfolio.quotes_changed(ARRAY[r.symbol], ARRAY[(first_ts AT TIME ZONE 'UTC')::date]);
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM portfolio.live_note('quote', TG_OP = 'INSERT',
-            jsonb_build_array(jsonb_build_object('symbol', r.symbol, 'n', 1, 'latest', r.ts)));
+    IF TG_TABLE_NAME = 'fx_rates' THEN
+        PERFORM portfolio.fx_rates_changed(ARRAY[r.base], ARRAY[r.quote],
+            ARRAY[CASE WHEN TG_OP = 'UPDATE' THEN least(OLD.day, NEW.day) ELSE r.day END]);
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM portfolio.live_note('fx', TG_OP = 'INSERT',
+                jsonb_build_array(jsonb_build_object('symbol', r.base || '/' || r.quote, 'n', 1,
+                                                     'latest', r.day::timestamp AT TIME ZONE 'UTC')));
+        END IF;
+    ELSE  -- a quote, in one of the monthly partitions (TG_TABLE_NAME is the partition's)
+        PERFORM portfolio.quotes_changed(ARRAY[r.symbol], ARRAY[(CASE WHEN TG_OP = 'UPDATE'
+            THEN least(OLD.ts, NEW.ts) ELSE r.ts END AT TIME ZONE 'UTC')::date]);
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM portfolio.live_note('quote', TG_OP = 'INSERT',
+                jsonb_build_array(jsonb_build_object('symbol', r.symbol, 'n', 1, 'latest', r.ts)));
+        END IF;
     END IF;
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION portfolio.quote_replicated() FROM PUBLIC;
-CREATE FUNCTION portfolio.fx_rate_replicated() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    r portfolio.fx_rates := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    first_day date := CASE WHEN TG_OP = 'UPDATE' THEN least(OLD.day, NEW.day) ELSE r.day END;
-BEGIN
-    PERFORM portfolio.fx_rates_changed(ARRAY[r.base], ARRAY[r.quote], ARRAY[first_day]);
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM portfolio.live_note('fx', TG_OP = 'INSERT',
-            jsonb_build_array(jsonb_build_object('symbol', r.base || '/' || r.quote, 'n', 1,
-                                                 'latest', r.day::timestamp AT TIME ZONE 'UTC')));
-    END IF;
-    RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION portfolio.fx_rate_replicated() FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.market_row_replicated() FROM PUBLIC;
 CREATE TRIGGER quotes_replicated AFTER INSERT OR UPDATE OR DELETE ON portfolio.quotes
-    FOR EACH ROW EXECUTE FUNCTION portfolio.quote_replicated();
+    FOR EACH ROW EXECUTE FUNCTION portfolio.market_row_replicated();
 CREATE TRIGGER fx_rates_replicated AFTER INSERT OR UPDATE OR DELETE ON portfolio.fx_rates
-    FOR EACH ROW EXECUTE FUNCTION portfolio.fx_rate_replicated();
+    FOR EACH ROW EXECUTE FUNCTION portfolio.market_row_replicated();
 -- replica sessions only (partitions made later inherit the setting from the root's trigger)
 ALTER TABLE portfolio.quote_partition_log ENABLE REPLICA TRIGGER quote_partition_replicated;
 ALTER TABLE portfolio.quotes ENABLE REPLICA TRIGGER quotes_replicated;

@@ -215,11 +215,14 @@ r=$(qs coord "BEGIN;
     ('AAA', '2025-07-01 00:00+00', 131.5, 'scaleout'), ('BBB', '2025-07-01 00:00+00', 150.25, 'scaleout'),
     ('CCC', '2025-07-01 00:00+00', 171, 'scaleout');
   COMMIT;
-  INSERT INTO portfolio.quotes (symbol, ts, close, source) VALUES ('AAA', '2025-07-02 00:00+00', 132, 'scaleout')")
+  INSERT INTO portfolio.quotes (symbol, ts, close, source) VALUES ('AAA', '2025-07-02 00:00+00', 132, 'scaleout');
+  INSERT INTO portfolio.fx_rates (day, base, quote, rate) VALUES ('2025-07-02', 'EUR', 'USD', 1.17)")
 for n in s1 s2 s3; do
   check "$n applied the July quotes and the one after them" 4 \
     "$(wait_for "$n" "SELECT count(*) FROM portfolio.quotes WHERE ts >= '2025-07-01'" 4)"
 done
+check "every subscriber applied the FX rate too" "1 1 1" \
+  "$(for n in s1 s2 s3; do wait_for "$n" "SELECT count(*) FROM portfolio.fx_rates" 1 10; echo; done | paste -sd' ')"
 check "no subscriber has an apply or sync error" 0 \
   "$(for n in s1 s2 s3; do qs "$n" "SELECT sum(apply_error_count + sync_error_count) FROM pg_stat_subscription_stats"; done | awk "{ s += \$1 } END { print s + 0 }")"
 wait "$LISTENER"

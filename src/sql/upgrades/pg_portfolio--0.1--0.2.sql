@@ -3159,47 +3159,40 @@ CREATE TRIGGER quote_partition_replicated AFTER INSERT ON portfolio.quote_partit
 
 -- On a subscriber, replicated quotes and FX rates mark the valuation queue and notify listeners
 -- as loaded ones do. The apply worker fires no statement triggers (the loaders' path, 53 and 60),
--- so these are row triggers that fire only in replica sessions: on the node that loads, they
--- never fire and add nothing to a bulk load.
-CREATE FUNCTION portfolio.quote_replicated() RETURNS trigger
+-- so this is a row trigger that fires only in replica sessions: on the node that loads, it
+-- never fires and adds nothing to a bulk load. One function for both tables (TG_TABLE_NAME).
+-- It fires in the initial table sync too (its COPY runs as a replica session).
+CREATE FUNCTION portfolio.market_row_replicated() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    r portfolio.quotes := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    first_ts timestamptz := CASE WHEN TG_OP = 'UPDATE' THEN least(OLD.ts, NEW.ts) ELSE r.ts END;
+    r record := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 BEGIN
-    PERFORM portfolio.quotes_changed(ARRAY[r.symbol], ARRAY[(first_ts AT TIME ZONE 'UTC')::date]);
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM portfolio.live_note('quote', TG_OP = 'INSERT',
-            jsonb_build_array(jsonb_build_object('symbol', r.symbol, 'n', 1, 'latest', r.ts)));
+    IF TG_TABLE_NAME = 'fx_rates' THEN
+        PERFORM portfolio.fx_rates_changed(ARRAY[r.base], ARRAY[r.quote],
+            ARRAY[CASE WHEN TG_OP = 'UPDATE' THEN least(OLD.day, NEW.day) ELSE r.day END]);
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM portfolio.live_note('fx', TG_OP = 'INSERT',
+                jsonb_build_array(jsonb_build_object('symbol', r.base || '/' || r.quote, 'n', 1,
+                                                     'latest', r.day::timestamp AT TIME ZONE 'UTC')));
+        END IF;
+    ELSE  -- a quote, in one of the monthly partitions (TG_TABLE_NAME is the partition's)
+        PERFORM portfolio.quotes_changed(ARRAY[r.symbol], ARRAY[(CASE WHEN TG_OP = 'UPDATE'
+            THEN least(OLD.ts, NEW.ts) ELSE r.ts END AT TIME ZONE 'UTC')::date]);
+        IF TG_OP <> 'DELETE' THEN
+            PERFORM portfolio.live_note('quote', TG_OP = 'INSERT',
+                jsonb_build_array(jsonb_build_object('symbol', r.symbol, 'n', 1, 'latest', r.ts)));
+        END IF;
     END IF;
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION portfolio.quote_replicated() FROM PUBLIC;
-CREATE FUNCTION portfolio.fx_rate_replicated() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    r portfolio.fx_rates := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-    first_day date := CASE WHEN TG_OP = 'UPDATE' THEN least(OLD.day, NEW.day) ELSE r.day END;
-BEGIN
-    PERFORM portfolio.fx_rates_changed(ARRAY[r.base], ARRAY[r.quote], ARRAY[first_day]);
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM portfolio.live_note('fx', TG_OP = 'INSERT',
-            jsonb_build_array(jsonb_build_object('symbol', r.base || '/' || r.quote, 'n', 1,
-                                                 'latest', r.day::timestamp AT TIME ZONE 'UTC')));
-    END IF;
-    RETURN NULL;
-END
-$$;
-REVOKE ALL ON FUNCTION portfolio.fx_rate_replicated() FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.market_row_replicated() FROM PUBLIC;
 CREATE TRIGGER quotes_replicated AFTER INSERT OR UPDATE OR DELETE ON portfolio.quotes
-    FOR EACH ROW EXECUTE FUNCTION portfolio.quote_replicated();
+    FOR EACH ROW EXECUTE FUNCTION portfolio.market_row_replicated();
 CREATE TRIGGER fx_rates_replicated AFTER INSERT OR UPDATE OR DELETE ON portfolio.fx_rates
-    FOR EACH ROW EXECUTE FUNCTION portfolio.fx_rate_replicated();
+    FOR EACH ROW EXECUTE FUNCTION portfolio.market_row_replicated();
 -- replica sessions only (partitions made later inherit the setting from the root's trigger)
 ALTER TABLE portfolio.quote_partition_log ENABLE REPLICA TRIGGER quote_partition_replicated;
 ALTER TABLE portfolio.quotes ENABLE REPLICA TRIGGER quotes_replicated;
@@ -3487,6 +3480,43 @@ $$;
 COMMENT ON PROCEDURE portfolio.refresh_shards() IS
     'on a coordinator: CALL portfolio.refresh() on every shard concurrently; one row per shard in shard_refresh_log';
 REVOKE ALL ON PROCEDURE portfolio.refresh_shards() FROM PUBLIC;
+
+-- 60_live.sql: the four near-copy trigger functions of 0.1 become one (issue 17, item 3)
+-- The loaders' statement triggers (AFTER INSERT and AFTER UPDATE on quotes and on FX rates) share
+-- one function: the table says which kind of rows new_rows holds, the event whether they are new.
+CREATE FUNCTION portfolio.live_rows_loaded() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'fx_rates' THEN
+        PERFORM portfolio.live_note('fx', TG_OP = 'INSERT',
+            (SELECT jsonb_agg(jsonb_build_object('symbol', pair, 'n', n, 'latest', latest))
+             FROM (SELECT n.base || '/' || n.quote AS pair, count(*) AS n,
+                          max(n.day::timestamp AT TIME ZONE 'UTC') AS latest
+                   FROM new_rows n GROUP BY n.base, n.quote) s));
+    ELSE  -- quotes
+        PERFORM portfolio.live_note('quote', TG_OP = 'INSERT',
+            (SELECT jsonb_agg(jsonb_build_object('symbol', symbol, 'n', n, 'latest', latest))
+             FROM (SELECT n.symbol, count(*) AS n, max(n.ts) AS latest FROM new_rows n GROUP BY n.symbol) s));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER quotes_live_insert ON portfolio.quotes;
+DROP TRIGGER quotes_live_update ON portfolio.quotes;
+DROP TRIGGER fx_rates_live_insert ON portfolio.fx_rates;
+DROP TRIGGER fx_rates_live_update ON portfolio.fx_rates;
+CREATE TRIGGER quotes_live_insert AFTER INSERT ON portfolio.quotes
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_rows_loaded();
+CREATE TRIGGER quotes_live_update AFTER UPDATE ON portfolio.quotes
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_rows_loaded();
+CREATE TRIGGER fx_rates_live_insert AFTER INSERT ON portfolio.fx_rates
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_rows_loaded();
+CREATE TRIGGER fx_rates_live_update AFTER UPDATE ON portfolio.fx_rates
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION portfolio.live_rows_loaded();
+DROP FUNCTION portfolio.live_quotes_inserted(), portfolio.live_quotes_updated(),
+    portfolio.live_fx_inserted(), portfolio.live_fx_updated();
 
 -- 90_config_dump_0_2.sql: the tables of the scale-out section, in the fresh install's order
 SELECT pg_catalog.pg_extension_config_dump('portfolio.quote_partition_log', '');
