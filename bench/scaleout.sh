@@ -45,10 +45,10 @@ FROM generate_series(1, $SYMBOLS) k
 CROSS JOIN LATERAL (SELECT d, row_number() OVER (ORDER BY d) AS i
                     FROM generate_series(date '$FIRST_DAY', date '$LAST_DAY', interval '1 day') d
                     WHERE extract(isodow FROM d) < 6) days;"
-# portfolio i (1-based) lives on shard (i - 1) % SHARDS + 1 with id shard * 10^9 + i
+# portfolio i (1-based) lives on shard s = (i - 1) % SHARDS + 1 with id s * SHARD_SPAN + i (shard_range)
 LEDGER_SQL="
 INSERT INTO portfolio.portfolios (id, name, owner)
-SELECT s * 1000000000::bigint + i, 'p' || i, 'postgres' FROM generate_series(1, $PORTFOLIOS) i, LATERAL (SELECT (i - 1) % $SHARDS + 1 AS s) x
+SELECT s * $SHARD_SPAN::bigint + i, 'p' || i, 'postgres' FROM generate_series(1, $PORTFOLIOS) i, LATERAL (SELECT (i - 1) % $SHARDS + 1 AS s) x
 WHERE @SHARD@;
 INSERT INTO portfolio.transactions (portfolio_id, instrument, executed_at, kind, quantity, price, amount)
 SELECT p.id, NULL, '$FIRST_DAY 15:00+00'::timestamptz + interval '1 day', 'deposit'::portfolio.txn_kind, NULL::numeric, NULL::numeric, 1000000::numeric
@@ -63,9 +63,7 @@ r=$(qs single "$REFERENCE_SQL
   ${LEDGER_SQL//@SHARD@/true}") || die "single node data" "$r"
 r=$(qs coord "SELECT portfolio.publish_reference_data()") || die "publication" "$r"
 for k in 1 2 3; do
-  r=$(qs "s$k" "SELECT portfolio.ensure_quote_partitions('$FIRST_DAY', '$LAST_DAY')") || die "partitions on s$k" "$r"
-  r=$(qs "s$k" "CREATE SUBSCRIPTION portfolio_reference_s$k CONNECTION 'host=127.0.0.1 port=${PORTS[coord]} dbname=portfolio user=postgres'
-     PUBLICATION portfolio_reference") || die "subscription s$k" "$r"
+  r=$(node_subscribe "s$k" coord "$FIRST_DAY" "$LAST_DAY") || die "subscription s$k" "$r"
 done
 quotes=$(qs single "SELECT count(*) FROM portfolio.quotes")
 for k in 1 2 3; do
@@ -75,12 +73,7 @@ for k in 1 2 3; do
 done
 
 COORD_SQL="CREATE EXTENSION postgres_fdw; CREATE EXTENSION dblink;"
-for k in 1 2 3; do
-  COORD_SQL+="
-  CREATE SERVER s$k FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '${PORTS[s$k]}', dbname 'portfolio');
-  CREATE USER MAPPING FOR postgres SERVER s$k OPTIONS (user 'postgres');
-  SELECT portfolio.shard_attach('s$k', $((k * 1000000000 + 1)), $(((k + 1) * 1000000000)));"
-done
+for k in 1 2 3; do COORD_SQL+=$(coordinator_sql "s$k" "$k"); done
 r=$(qs coord "$COORD_SQL") || die "coordinator" "$r"
 
 # best_ms NODE SQL: the best of REPS runs, in milliseconds (psql's \timing, client side included)

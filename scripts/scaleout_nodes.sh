@@ -7,6 +7,13 @@
 #   node_create NAME               a new node (PORTS[NAME] is its port)
 #   node_psql ROLE NODE SQL [...]  one unaligned result (stderr too) as ROLE; psql options after SQL
 #   node_wait NODE SQL EXPECTED [SECONDS]   polls until the query returns EXPECTED, prints the last
+#   shard_range K                  "first, last": the portfolio ids of shard K ([K 10^9 + 1, (K + 1) 10^9])
+#   node_subscribe NODE PUBLISHER FIRST_DAY LAST_DAY
+#                                  NODE subscribes to PUBLISHER's reference data (its quote
+#                                  partitions for the days already published made first)
+#   coordinator_sql SHARD K [ROLE...]
+#                                  the coordinator's SQL for shard K on node SHARD: its server,
+#                                  user mappings (postgres and each ROLE to itself) and shard_attach
 # A node may also be an existing server: set PORTS, HOSTS and DBS for its name.
 # SCALEOUT_KEEP=1 keeps the nodes running after exit, to look at them.
 declare -A PORTS HOSTS DBS
@@ -76,4 +83,28 @@ node_wait() {
     sleep 0.2
   done
   printf '%s' "$got"
+}
+
+SHARD_SPAN=1000000000
+shard_range() { echo "$(($1 * SHARD_SPAN + 1)), $((($1 + 1) * SHARD_SPAN))"; }
+
+node_subscribe() {
+  local node=$1 publisher=$2 r
+  r=$(node_psql postgres "$node" "SELECT portfolio.ensure_quote_partitions('$3', '$4')") || { echo "$r"; return 1; }
+  # one subscription (and replication slot on the publisher) per subscriber: names must differ
+  node_psql postgres "$node" "CREATE SUBSCRIPTION portfolio_reference_$node
+    CONNECTION 'host=127.0.0.1 port=${PORTS[$publisher]} dbname=portfolio user=postgres'
+    PUBLICATION portfolio_reference"
+}
+
+coordinator_sql() {
+  local shard=$1 k=$2 role; shift 2
+  echo "CREATE SERVER $shard FOREIGN DATA WRAPPER postgres_fdw
+          OPTIONS (host '127.0.0.1', port '${PORTS[$shard]}', dbname 'portfolio');
+        CREATE USER MAPPING FOR postgres SERVER $shard OPTIONS (user 'postgres');"
+  for role in "$@"; do
+    # trust on loopback here; production mappings carry a password or a certificate
+    echo "CREATE USER MAPPING FOR $role SERVER $shard OPTIONS (user '$role', password_required 'false');"
+  done
+  echo "SELECT portfolio.shard_attach('$shard', $(shard_range "$k"));"
 }

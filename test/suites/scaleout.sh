@@ -76,15 +76,11 @@ SQL
 # Shard k draws ids from [k * 10^9 + 1, (k + 1) * 10^9] and subscribes to the reference data
 # (partitions for the months already published made first, as docs/scale-out.md says).
 for k in 1 2 3; do
-  r=$(qs "s$k" "SELECT portfolio.set_node_id_range($((k * 1000000000 + 1)), $(((k + 1) * 1000000000)));
-      SELECT portfolio.ensure_quote_partitions('2025-01-01', '2025-06-30')") || bail "shard s$k set up" "$r"
+  r=$(qs "s$k" "SELECT portfolio.set_node_id_range($(shard_range $k))") || bail "shard s$k set up" "$r"
 done
 r=$(qs coord "SELECT portfolio.publish_reference_data()") || bail "publication" "$r"
 for k in 1 2 3; do
-  # one subscription (and replication slot on the publisher) per subscriber: names must differ
-  r=$(qs "s$k" "CREATE SUBSCRIPTION portfolio_reference_s$k
-      CONNECTION 'host=127.0.0.1 port=${PORTS[coord]} dbname=portfolio user=postgres'
-      PUBLICATION portfolio_reference") || bail "subscription on s$k" "$r"
+  r=$(node_subscribe "s$k" coord 2025-01-01 2025-06-30) || bail "subscription on s$k" "$r"
 done
 for k in 1 2 3; do
   got=$(wait_for "s$k" "SELECT (SELECT count(*) FROM portfolio.quotes) || '/' ||
@@ -105,7 +101,7 @@ for k in 1 2 3; do
 done
 in_range=0
 for k in 1 2 3; do
-  in_range=$((in_range + $(qs "s$k" "SELECT count(*) FROM portfolio.portfolios WHERE id BETWEEN $((k * 1000000000 + 1)) AND $(((k + 1) * 1000000000))")))
+  in_range=$((in_range + $(qs "s$k" "SELECT count(*) FROM portfolio.portfolios WHERE id BETWEEN $(shard_range $k | sed 's/,/ AND/')")))
 done
 check "every shard's portfolios have ids of its own range" 12 "$in_range"
 for n in s1 s2 s3; do r=$(qs "$n" "CALL portfolio.refresh()") || fail "refresh on $n" "$r"; done
@@ -113,16 +109,7 @@ qs single "CALL portfolio.refresh()" >/dev/null
 
 # --- the coordinator -----------------------------------------------------------------------------
 COORD_SQL="CREATE EXTENSION postgres_fdw; CREATE EXTENSION dblink;"
-for k in 1 2 3; do
-  COORD_SQL+="
-  CREATE SERVER s$k FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '${PORTS[s$k]}', dbname 'portfolio');
-  CREATE USER MAPPING FOR postgres SERVER s$k OPTIONS (user 'postgres');"
-  for role in alice bob grafana; do
-    # trust on loopback in this test; production mappings carry a password or a certificate
-    COORD_SQL+=" CREATE USER MAPPING FOR $role SERVER s$k OPTIONS (user '$role', password_required 'false');"
-  done
-  COORD_SQL+=" SELECT portfolio.shard_attach('s$k', $((k * 1000000000 + 1)), $(((k + 1) * 1000000000)));"
-done
+for k in 1 2 3; do COORD_SQL+=$(coordinator_sql "s$k" "$k" alice bob grafana); done
 r=$(qs coord "$COORD_SQL") || bail "coordinator set up" "$r"
 check "ids are unique across the shards, seen from the coordinator" "12|12" \
   "$(qs coord "SELECT count(*), count(DISTINCT id) FROM portfolio_all.portfolios")"

@@ -3107,7 +3107,7 @@ BEGIN
                 USING ERRCODE = 'object_not_in_prerequisite_state';
         END IF;
         EXECUTE format('ALTER SEQUENCE portfolio.%I MINVALUE %s MAXVALUE %s START WITH %s RESTART WITH %s NO CYCLE',
-                       t.seq, first_id, last_id, first_id, greatest(first_id, coalesce(top + 1, first_id)));
+                       t.seq, first_id, last_id, first_id, greatest(first_id, top + 1));  -- greatest skips NULL
     END LOOP;
 END
 $$;
@@ -3361,6 +3361,7 @@ CREATE FUNCTION portfolio.shard_attach(server name, first_id bigint, last_id big
 AS $$
 DECLARE
     r record;
+    o record;
     opts text[];
 BEGIN
     SELECT s.srvoptions INTO opts
@@ -3372,15 +3373,12 @@ BEGIN
                   HINT = 'CREATE EXTENSION postgres_fdw; CREATE SERVER ... FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host ..., dbname ...)';
     END IF;
     -- pushdown needs pg_portfolio's functions shippable; async_capable lets shards work at once
-    EXECUTE format('ALTER SERVER %I OPTIONS (%s extensions %L)', server,
-                   CASE WHEN EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'extensions=%') THEN 'SET' ELSE 'ADD' END,
-                   'pg_portfolio');
-    EXECUTE format('ALTER SERVER %I OPTIONS (%s async_capable %L)', server,
-                   CASE WHEN EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'async_capable=%') THEN 'SET' ELSE 'ADD' END,
-                   'true');
-    EXECUTE format('ALTER SERVER %I OPTIONS (%s fetch_size %L)', server,
-                   CASE WHEN EXISTS (SELECT 1 FROM unnest(opts) o WHERE o LIKE 'fetch_size=%') THEN 'SET' ELSE 'ADD' END,
-                   '10000');
+    FOR o IN SELECT * FROM (VALUES ('extensions', 'pg_portfolio'), ('async_capable', 'true'),
+                                   ('fetch_size', '10000')) v(option, value) LOOP
+        EXECUTE format('ALTER SERVER %I OPTIONS (%s %I %L)', server,
+                       CASE WHEN EXISTS (SELECT 1 FROM unnest(opts) x WHERE x LIKE o.option || '=%') THEN 'SET' ELSE 'ADD' END,
+                       o.option, o.value);
+    END LOOP;
     INSERT INTO portfolio.shards (server, first_id, last_id) VALUES (server, first_id, last_id);
     PERFORM portfolio.check_shard_mappings();
     PERFORM portfolio.coordinator_tables();
