@@ -1,7 +1,7 @@
 -- The single-node side of the scale-out helpers (src/sql/70_scale_out.sql); the multi-node
 -- behaviour is test/suites/scaleout.sh.
 BEGIN;
-SELECT plan(17);
+SELECT plan(21);
 
 -- periods: leap day, year ends, before the epoch, infinities
 SELECT is(portfolio.month_start('2024-02-29'), date '2024-02-01', 'month_start of a leap day');
@@ -34,6 +34,17 @@ SELECT is((SELECT min_value || '-' || max_value FROM pg_sequences WHERE sequence
 SELECT throws_ok($$SELECT portfolio.shard_attach('no_such_server', 1, 10)$$, '42704', NULL,
                  'shard_attach of something that is not a postgres_fdw server is refused');
 SELECT is_empty('SELECT * FROM portfolio.shard_mapping_problems()', 'no shard, no mapping problem');
+CREATE EXTENSION IF NOT EXISTS postgres_fdw;
+CREATE SERVER pgtap_shard_a FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'x', extensions 'plpgsql');
+CREATE SERVER pgtap_shard_b FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname 'x');
+SELECT portfolio.shard_attach('pgtap_shard_a', 1, 100) AS _attached \gset
+SELECT ok((SELECT srvoptions @> '{"extensions=plpgsql,pg_portfolio"}' FROM pg_foreign_server WHERE srvname = 'pgtap_shard_a'),
+          'shard_attach adds pg_portfolio to the extensions a server lists, keeping them');
+SELECT throws_ok($$SELECT portfolio.shard_attach('pgtap_shard_a', 200, 300)$$, '42710', NULL, 'a server attached twice is refused');
+SELECT throws_ok($$SELECT portfolio.shard_attach('pgtap_shard_b', 50, 150)$$, '42710',
+                 'shard_attach: pgtap_shard_a is attached already, or ids [50, 150] overlap its range',
+                 'an id range overlapping another shard''s is refused, naming it');
+SELECT throws_ok($$SELECT portfolio.shard_attach('pgtap_shard_b', 300, 200)$$, '22023', NULL, 'an empty id range is refused');
 SELECT lives_ok($$SELECT portfolio.require_primary('test')$$, 'require_primary passes on a primary');
 SELECT is((SELECT tgenabled FROM pg_trigger WHERE tgname = 'quotes_replicated' AND tgrelid = 'portfolio.quotes'::regclass)::text,
           'R', 'replicated-quote triggers fire in replica sessions only');

@@ -3363,6 +3363,7 @@ DECLARE
     r record;
     o record;
     opts text[];
+    listed text;   -- the server's extensions option, if it has one
 BEGIN
     SELECT s.srvoptions INTO opts
       FROM pg_foreign_server s JOIN pg_foreign_data_wrapper w ON w.oid = s.srvfdw
@@ -3372,9 +3373,25 @@ BEGIN
             USING ERRCODE = 'undefined_object',
                   HINT = 'CREATE EXTENSION postgres_fdw; CREATE SERVER ... FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host ..., dbname ...)';
     END IF;
-    -- pushdown needs pg_portfolio's functions shippable; async_capable lets shards work at once
-    FOR o IN SELECT * FROM (VALUES ('extensions', 'pg_portfolio'), ('async_capable', 'true'),
-                                   ('fetch_size', '10000')) v(option, value) LOOP
+    IF last_id < first_id THEN
+        RAISE EXCEPTION 'shard_attach: [%, %] is an empty id range', first_id, last_id
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT sh.server INTO o FROM portfolio.shards sh
+     WHERE sh.server = shard_attach.server
+        OR int8range(sh.first_id, sh.last_id, '[]') && int8range(shard_attach.first_id, shard_attach.last_id, '[]');
+    IF FOUND THEN
+        RAISE EXCEPTION 'shard_attach: % is attached already, or ids [%, %] overlap its range', o.server, first_id, last_id
+            USING ERRCODE = 'duplicate_object',
+                  HINT = 'SELECT * FROM portfolio.shards shows the attached servers and their ranges';
+    END IF;
+    -- pushdown needs pg_portfolio's functions shippable (added to the extensions the server
+    -- already lists, which stay shippable); async_capable lets shards work at once
+    SELECT substr(x, 12) INTO listed FROM unnest(opts) x WHERE x LIKE 'extensions=%';
+    FOR o IN SELECT * FROM (VALUES
+                ('extensions', CASE WHEN 'pg_portfolio' = ANY (string_to_array(replace(listed, ' ', ''), ','))
+                                    THEN listed ELSE concat_ws(',', nullif(listed, ''), 'pg_portfolio') END),
+                ('async_capable', 'true'), ('fetch_size', '10000')) v(option, value) LOOP
         EXECUTE format('ALTER SERVER %I OPTIONS (%s %I %L)', server,
                        CASE WHEN EXISTS (SELECT 1 FROM unnest(opts) x WHERE x LIKE o.option || '=%') THEN 'SET' ELSE 'ADD' END,
                        o.option, o.value);
