@@ -52,7 +52,9 @@ REVOKE ALL ON FUNCTION portfolio.portfolios_delete_daily() FROM PUBLIC;
 -- last transaction to compute (new quotes, FX rates) starts from it instead of replaying the
 -- ledger. Rows are deleted by every mark that changes the ledger (mark_dirty, 53_valuation_queue
 -- .sql) and written again by the next refresh (write_days, 56_refresh.sql); a portfolio without
--- rows is replayed. Private, like daily_series.
+-- rows is replayed. The positions and cash views read it too, instead of replaying the ledger at
+-- every read, while no ledger change is queued (portfolio.ledger_ends_current, 57_positions.sql).
+-- Private, like daily_series.
 CREATE TABLE portfolio.ledger_ends (
     portfolio_id bigint  NOT NULL REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
     instrument   text,              -- NULL: a cash balance in currency
@@ -60,7 +62,8 @@ CREATE TABLE portfolio.ledger_ends (
     quantity     numeric NOT NULL,  -- shares held, or the cash balance
     cost         numeric,           -- the holding's cost basis in currency (NULL for cash)
     first_day    date    NOT NULL,  -- the ledger's first and last transaction day (UTC)
-    last_day     date    NOT NULL
+    last_day     date    NOT NULL,
+    position     portfolio.position -- the holding's whole state (lots, P/L), what positions shows
 );
 CREATE INDEX ledger_ends_portfolio ON portfolio.ledger_ends (portfolio_id);
 COMMENT ON TABLE portfolio.ledger_ends IS
@@ -78,7 +81,7 @@ WITH txn AS (
     SELECT x.portfolio_id, min(x.day) AS first_day, max(x.day) AS last_day FROM txn x GROUP BY x.portfolio_id
 )
 SELECT h.portfolio_id, h.instrument, h.currency, portfolio.quantity(h.pos), portfolio.cost_basis(h.pos),
-       e.first_day, e.last_day
+       e.first_day, e.last_day, h.pos
 FROM (SELECT t.portfolio_id, t.instrument, t.currency,
              portfolio.position_agg(t.executed_at, t.kind,
                                     portfolio.position_quantity_arg(t.kind, t.quantity),
@@ -91,7 +94,7 @@ FROM (SELECT t.portfolio_id, t.instrument, t.currency,
 JOIN extent e ON e.portfolio_id = h.portfolio_id
 UNION ALL
 SELECT c.portfolio_id, NULL, c.currency,
-       sum(portfolio.cash_effect(c.kind, c.quantity, c.price, c.fees, c.amount)), NULL, e.first_day, e.last_day
+       sum(portfolio.cash_effect(c.kind, c.quantity, c.price, c.fees, c.amount)), NULL, e.first_day, e.last_day, NULL
 FROM txn c JOIN extent e ON e.portfolio_id = c.portfolio_id
 GROUP BY c.portfolio_id, c.currency, e.first_day, e.last_day;
 END;

@@ -6,7 +6,8 @@
 --
 -- What marks what (docs/data-model.md, "The daily valuation engine"):
 --   transactions    its portfolio, from the day of the transaction (old and new day of an update)
---   quotes          every portfolio with a transaction in the symbol, from the quote's day
+--   quotes          every portfolio with a transaction in the symbol or benchmarked against it,
+--                   from the quote's day
 --   fx_rates        every portfolio whose base currency is one side of the pair and that has
 --                   transactions in the other, from the rate's day
 --   instruments     a change of currency: the portfolios trading it, from their start
@@ -28,9 +29,27 @@ CREATE TABLE portfolio.valuation_queue (
 COMMENT ON TABLE portfolio.valuation_queue IS
     'portfolios whose daily series must be recomputed from from_day on (refresh() empties it)';
 
--- The portfolios trading a symbol, and those holding cash or trades in a currency.
+-- Per portfolio: the stored series' span, its last trading day, and the outcome of the last
+-- attempt. A failure is recorded here (and shown by portfolio.health) while the other portfolios
+-- carry on; the portfolio keeps its last good rows and stays queued, so the next refresh retries.
+-- Written by portfolio.refresh() (write_days, 56_refresh.sql).
+CREATE TABLE portfolio.valuation_status (
+    portfolio_id    bigint      PRIMARY KEY REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
+    first_day       date,
+    valued_through  date,       -- the last day of the stored series
+    last_priced_day date,       -- its last trading day (a quote of a held instrument)
+    refreshed_at    timestamptz,  -- the last successful recomputation
+    failed_at       timestamptz,  -- the last failed one, when it is later than refreshed_at
+    error           text
+);
+COMMENT ON TABLE portfolio.valuation_status IS
+    'per portfolio: days stored, last priced day, last refresh and the error of a failed one';
+
+-- The portfolios trading a symbol, and those holding cash or trades in a currency ...
 CREATE INDEX transactions_instrument ON portfolio.transactions (instrument, portfolio_id);
 CREATE INDEX transactions_currency ON portfolio.transactions (currency, portfolio_id);
+-- ... and those benchmarked against a symbol
+CREATE INDEX portfolios_benchmark ON portfolio.portfolios (benchmark_symbol);
 
 -- Marks portfolio_ids[i] dirty from from_days[i] ('-infinity': from its start). Portfolios that
 -- no longer exist (a cascaded delete) are skipped. ledger_changed (the default): the write changed
@@ -86,14 +105,17 @@ CREATE TRIGGER transactions_dirty_delete AFTER DELETE ON portfolio.transactions
 
 -- What a change of market data marks, in one place: the statement triggers below and the
 -- row triggers that see replicated changes on a subscriber (70_scale_out.sql) both call these.
--- Quotes of a symbol from a day on: every portfolio trading the symbol, from that day.
+-- Quotes of a symbol from a day on: every portfolio trading the symbol or benchmarked against it
+-- (its performance figures compare with the benchmark's quotes), from that day.
 CREATE FUNCTION portfolio.quotes_changed(symbols text[], days date[]) RETURNS void
     LANGUAGE sql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
     FROM unnest(symbols, days) s(symbol, day)
-    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true
+    JOIN LATERAL (SELECT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol
+                  UNION
+                  SELECT p.id FROM portfolio.portfolios p WHERE p.benchmark_symbol = s.symbol) t ON true
 $$;
 REVOKE ALL ON FUNCTION portfolio.quotes_changed(text[], date[]) FROM PUBLIC;
 

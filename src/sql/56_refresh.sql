@@ -18,21 +18,6 @@ COMMENT ON TABLE portfolio.refresh_log IS
 SELECT pg_catalog.pg_extension_config_dump('portfolio.refresh_log', '');
 SELECT pg_catalog.pg_extension_config_dump('portfolio.refresh_log_id_seq', '');
 
--- Per portfolio: the stored series' span, its last trading day, and the outcome of the last
--- attempt. A failure is recorded here (and shown by portfolio.health) while the other portfolios
--- carry on; the portfolio keeps its last good rows and stays queued, so the next refresh retries.
-CREATE TABLE portfolio.valuation_status (
-    portfolio_id    bigint      PRIMARY KEY REFERENCES portfolio.portfolios (id) ON DELETE CASCADE,
-    first_day       date,
-    valued_through  date,       -- the last day of the stored series
-    last_priced_day date,       -- its last trading day (a quote of a held instrument)
-    refreshed_at    timestamptz,  -- the last successful recomputation
-    failed_at       timestamptz,  -- the last failed one, when it is later than refreshed_at
-    error           text
-);
-COMMENT ON TABLE portfolio.valuation_status IS
-    'per portfolio: days stored, last priced day, last refresh and the error of a failed one';
-
 -- Writes the days of portfolio_ids[i] from from_days[i] on ('-infinity': the whole series) and
 -- their status; returns the rows written. Raises whatever the computation raises (the caller
 -- isolates failures).
@@ -254,6 +239,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock_shared(1886154850, 0);
     PERFORM pg_advisory_xact_lock(1886154851, hashint8(refresh.portfolio));
     PERFORM portfolio.refresh_run(ARRAY[refresh.portfolio]);
+    PERFORM portfolio.refresh_figures(ARRAY[refresh.portfolio]);   -- its performance row, at once
 END
 $$;
 COMMENT ON PROCEDURE portfolio.refresh(bigint) IS
@@ -262,6 +248,7 @@ COMMENT ON PROCEDURE portfolio.refresh(bigint) IS
 -- Registers the jobs with pg_cron under stable names: cron.schedule(name, ...) updates a job of
 -- that name, so running this again changes the schedule and never adds a duplicate.
 --   pg_portfolio_refresh      CALL portfolio.refresh()                         (schedule)
+--   pg_portfolio_figures      refresh_figures(): the performance figures of refreshed portfolios (every minute)
 --   pg_portfolio_partitions   maintain_quote_partitions(): this month (UTC) and the next 3 (hourly, :17)
 --   pg_portfolio_purge        cron.job_run_details rows older than keep_history (daily 03:47)
 CREATE FUNCTION portfolio.schedule_refresh(schedule text DEFAULT '*/5 * * * *',
@@ -279,6 +266,10 @@ BEGIN
                          || 'CREATE EXTENSION pg_cron; or call portfolio.refresh() from any other scheduler.';
     END IF;
     PERFORM cron.schedule('pg_portfolio_refresh', schedule, 'CALL portfolio.refresh()');
+    -- its own job, not part of the refresh: computing the figures costs about 17 ms a portfolio,
+    -- and a refresh of one new day takes about 1 ms a portfolio; until it has run, performance
+    -- computes the figures of the refreshed portfolios as it reads them
+    PERFORM cron.schedule('pg_portfolio_figures', '* * * * *', 'SELECT portfolio.refresh_figures()');
     -- hourly, so a new UTC month has its fourth month ahead within the hour (health warns until
     -- then); a run that finds every partition in place takes no lock but an advisory one
     PERFORM cron.schedule('pg_portfolio_partitions', '17 * * * *', 'SELECT portfolio.maintain_quote_partitions()');
@@ -286,12 +277,12 @@ BEGIN
         format('DELETE FROM cron.job_run_details WHERE end_time < now() - %L::interval', keep_history));
     RETURN QUERY
         SELECT j.jobname::text, j.jobid, j.schedule::text FROM cron.job j
-        WHERE j.jobname IN ('pg_portfolio_refresh', 'pg_portfolio_partitions', 'pg_portfolio_purge')
+        WHERE j.jobname IN ('pg_portfolio_refresh', 'pg_portfolio_figures', 'pg_portfolio_partitions', 'pg_portfolio_purge')
         ORDER BY j.jobname;
 END
 $$;
 COMMENT ON FUNCTION portfolio.schedule_refresh(text, interval) IS
-    'schedules portfolio.refresh(), partition upkeep and a purge of cron history with pg_cron (idempotent)';
+    'schedules portfolio.refresh(), the performance figures, partition upkeep and a purge of cron history with pg_cron (idempotent)';
 
 CREATE FUNCTION portfolio.unschedule_refresh() RETURNS integer
     LANGUAGE plpgsql VOLATILE
@@ -305,7 +296,8 @@ BEGIN
         RETURN 0;
     END IF;
     FOR name IN SELECT j.jobname FROM cron.job j
-                WHERE j.jobname IN ('pg_portfolio_refresh', 'pg_portfolio_partitions', 'pg_portfolio_purge') LOOP
+                WHERE j.jobname IN ('pg_portfolio_refresh', 'pg_portfolio_figures', 'pg_portfolio_partitions',
+                                    'pg_portfolio_purge') LOOP
         PERFORM cron.unschedule(name);
         n := n + 1;
     END LOOP;

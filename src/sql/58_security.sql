@@ -65,7 +65,11 @@ GRANT SELECT ON portfolio.portfolios, portfolio.transactions, portfolio.instrume
                 portfolio.fx_rates, portfolio.settings, portfolio.refresh_log,
                 portfolio.positions, portfolio.cash, portfolio.allocation, portfolio.portfolio_daily,
                 portfolio.pnl_monthly, portfolio.performance, portfolio.valuation_status TO portfolio_reader;
+-- The views above read the stored ledger ends and figures through these (each applies the
+-- access rule itself).
+GRANT SELECT ON portfolio.ledger_ends_current, portfolio.performance_stored TO portfolio_user, portfolio_reader;
 -- Owners recompute their own portfolios at once (the procedure checks the owner).
 GRANT EXECUTE ON PROCEDURE portfolio.refresh(bigint) TO portfolio_user;
--- portfolio.daily_series, ledger_ends, valuation_queue, holdings_to_check, quotes_rejected: no grants
+-- portfolio.daily_series, ledger_ends, performance_figures, valuation_queue, holdings_to_check,
+-- quotes_rejected: no grants
 -- (the owner only).

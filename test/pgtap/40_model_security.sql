@@ -166,7 +166,10 @@ SELECT set_eq($$SELECT grantee || ' ' || table_name || ' ' || privilege_type
                 UNION ALL SELECT 'portfolio_reader ' || t || ' SELECT'
                           FROM unnest(ARRAY['portfolios', 'transactions', 'instruments', 'quotes', 'fx_rates', 'settings',
                                             'refresh_log', 'positions', 'cash', 'allocation', 'portfolio_daily',
-                                            'pnl_monthly', 'performance', 'valuation_status']) t$$,
+                                            'pnl_monthly', 'performance', 'valuation_status']) t
+                UNION ALL SELECT r || ' ' || t || ' SELECT'
+                          FROM unnest(ARRAY['portfolio_user', 'portfolio_reader']) r,
+                               unnest(ARRAY['ledger_ends_current', 'performance_stored']) t$$,
               'table grants are exactly the documented ones');
 SELECT ok(NOT has_function_privilege('portfolio_user', 'portfolio.schedule_refresh(text, interval)', 'EXECUTE')
           AND NOT has_function_privilege('portfolio_reader', 'portfolio.refresh()', 'EXECUTE'),
@@ -189,11 +192,12 @@ SELECT results_eq('SELECT instrument, price_stale FROM portfolio.positions ORDER
 
 -- pg_cron: jobs under stable names; scheduling again updates, never duplicates
 SELECT count(*) AS _jobs FROM portfolio.schedule_refresh('*/5 * * * *') \gset
-SELECT is((SELECT count(*) FROM portfolio.schedule_refresh('*/10 * * * *')), 3::bigint, 'schedule_refresh returns its three jobs');
+SELECT is((SELECT count(*) FROM portfolio.schedule_refresh('*/10 * * * *')), 4::bigint, 'schedule_refresh returns its four jobs');
 SELECT is((SELECT string_agg(jobname || ' ' || schedule, ', ' ORDER BY jobname) FROM cron.job WHERE jobname LIKE 'pg_portfolio%'),
-          'pg_portfolio_partitions 17 * * * *, pg_portfolio_purge 47 3 * * *, pg_portfolio_refresh */10 * * * *',
-          'three jobs, rescheduled in place');
-SELECT is(portfolio.unschedule_refresh(), 3, 'unschedule removes the three jobs');
+          'pg_portfolio_figures * * * * *, pg_portfolio_partitions 17 * * * *, pg_portfolio_purge 47 3 * * *, '
+          'pg_portfolio_refresh */10 * * * *',
+          'four jobs, rescheduled in place');
+SELECT is(portfolio.unschedule_refresh(), 4, 'unschedule removes the four jobs');
 
 SELECT * FROM finish();
 ROLLBACK;

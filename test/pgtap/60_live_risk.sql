@@ -90,11 +90,11 @@ RESET ROLE;
 -- pg_cron is installed in this database: health shows the scheduled jobs
 SELECT count(*) AS _jobs FROM portfolio.schedule_refresh() \gset
 SELECT results_eq($$SELECT item FROM portfolio.health WHERE area = 'cron' ORDER BY item$$,
-                  $$VALUES ('pg_portfolio_partitions'), ('pg_portfolio_purge'), ('pg_portfolio_refresh')$$,
-                  'health: the three pg_cron jobs');
+                  $$VALUES ('pg_portfolio_figures'), ('pg_portfolio_partitions'), ('pg_portfolio_purge'), ('pg_portfolio_refresh')$$,
+                  'health: the four pg_cron jobs');
 SELECT ok((SELECT bool_and(status = 'unknown' AND detail LIKE 'schedule %, last run none') FROM portfolio.health WHERE area = 'cron'),
           'health: jobs that have not run yet are unknown');
-SELECT is(portfolio.unschedule_refresh(), 3, 'cleanup: unschedule');
+SELECT is(portfolio.unschedule_refresh(), 4, 'cleanup: unschedule');
 
 -- labels
 SELECT is((SELECT provolatile FROM pg_proc WHERE oid = 'portfolio.rebalance(bigint, jsonb)'::regprocedure), 's', 'rebalance is STABLE');
