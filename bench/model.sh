@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Portfolio model benchmark: PORTFOLIOS portfolios x HOLDINGS holdings x YEARS years of daily quotes
 # (the issue's figure is 1,000 x 30 x 5; the default here is a small run). Prints, in one run:
-# positions for one portfolio (as superuser, reader, owner); the valuation engine's full rebuild,
+# positions for one portfolio (as superuser, reader, owner), replayed and from the stored ledger end;
+# the valuation engine's full rebuild,
 # one new day of quotes for every symbol then refresh(), one backdated trade then refresh() (as
 # times and as ratios to the rebuild); a reader's p50/p99 during a full refresh; performance for
-# one portfolio (owner, reader); the BI role's all-portfolio totals; and the full rebuild at GROW
+# one portfolio (computed, stored; owner, reader) and refresh_figures(); the BI role's all-portfolio
+# totals; and the full rebuild at GROW
 # (default 5) times the portfolios, per portfolio as a ratio to the first (1.000 = linear).
 #
 #   PORTFOLIOS=1000 bash bench/model.sh       # the full run (several GB, minutes to load)
@@ -98,7 +100,7 @@ time_query() {
 }
 
 P=$(q -c "SELECT id FROM portfolio.portfolios ORDER BY id LIMIT 1 OFFSET $((PORTFOLIOS / 2))")
-echo "positions, one portfolio ($HOLDINGS holdings):  $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P")  (target < 10 ms)"
+echo "positions, one portfolio ($HOLDINGS holdings), before any refresh (ledger replayed):  $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P")  (target < 10 ms)"
 echo "  the same as portfolio_reader (row-level security applies): $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P" "SET ROLE portfolio_reader;")"
 # the portfolio's owner: a portfolio_user role (roles are cluster-wide; this one outlives the database)
 q -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgp_bench_owner') THEN
@@ -137,11 +139,15 @@ still=$(kill -0 "$REFRESHING" 2>/dev/null && echo "during the refresh" || echo "
 wait "$REFRESHING"
 echo "a reader's performance query during a full refresh, 200 reads $still: p50 $(awk '{a[NR]=$1} END {print a[int(NR*0.5)]}' "$TMP_TIMES") ms, p99 $(awk '{a[NR]=$1} END {print a[int(NR*0.99)]}' "$TMP_TIMES") ms"
 
-if [[ $(q -c "SELECT to_regclass('portfolio.performance') IS NOT NULL") == t ]]; then
-  echo "performance, one portfolio:  $(time_query "SELECT * FROM portfolio.performance WHERE portfolio_id = $P")"
-else
-  echo "performance: skipped (view not installed yet: pending/performance.sql)"
-fi
+# the reads, now served from the stored ledger ends (written by the refreshes above) and, once
+# refresh_figures() has run (the pg_portfolio_figures job), the stored performance figures
+echo "performance, one portfolio, computed as it is read (no stored figures yet): $(time_query "SELECT * FROM portfolio.performance WHERE portfolio_id = $P")"
+FIGURES=$(timed q -c "SELECT portfolio.refresh_figures()")
+echo "refresh_figures(), the performance figures of all $PORTFOLIOS portfolios: $FIGURES s ($(q -c "SELECT count(*) FROM portfolio.performance_figures") stored)"
+echo "positions, one portfolio, from the stored ledger end: $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P")  (target < 10 ms)"
+echo "  the same as portfolio_reader: $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P" "SET ROLE portfolio_reader;")"
+echo "  the same as its owner: $(time_query "SELECT * FROM portfolio.positions WHERE portfolio_id = $P" "SET ROLE pgp_bench_owner;")"
+echo "performance, one portfolio, stored figures:  $(time_query "SELECT * FROM portfolio.performance WHERE portfolio_id = $P")"
 echo "pnl_breakdown, one portfolio, one year: $(time_query "SELECT * FROM portfolio.pnl_breakdown($P, current_date - 365, current_date)")"
 echo "BI role, all portfolios' positions total: $(time_query "SELECT count(*), sum(market_value_base) FROM portfolio.positions" "SET ROLE portfolio_reader;")  (target < 1 s)"
 echo "BI role, all portfolios' performance averages: $(time_query "SELECT count(*), avg(sharpe), avg(volatility) FROM portfolio.performance" "SET ROLE portfolio_reader;")  (target < 1 s)"

@@ -259,7 +259,9 @@ UNION ALL
 SELECT pf.id AS portfolio_id, x.*
 FROM portfolio.portfolios pf
 CROSS JOIN LATERAL portfolio.performance_of(pf.id) x
-WHERE NOT EXISTS (SELECT 1 FROM portfolio.performance_stored f WHERE f.portfolio_id = pf.id);
+-- a scalar subquery, not NOT EXISTS: as a filter on pf it runs before the figures are computed
+-- (NOT EXISTS became an anti join that the planner put after them)
+WHERE (SELECT f.portfolio_id FROM portfolio.performance_stored f WHERE f.portfolio_id = pf.id) IS NULL;
 COMMENT ON VIEW portfolio.performance IS
     'per portfolio: TWR since inception, YTD and 1Y, XIRR (calendar days); annualized return, volatility, Sharpe, '
     'Sortino, max drawdown, VaR/CVaR 95 % (historical), beta/alpha/tracking error against the benchmark symbol '

@@ -38,7 +38,8 @@ FROM (SELECT s.portfolio_id, s.currency, p.base_currency, s.quantity AS balance
           FROM portfolio.transactions t
           WHERE t.portfolio_id = p.id AND t.executed_at < (SELECT portfolio.as_of_cutoff())
           GROUP BY t.currency) r
-      WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id)) b
+      -- (a scalar subquery, not NOT EXISTS: see positions)
+      WHERE (SELECT count(*) FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id) = 0) b
 -- one rate lookup per balance (OFFSET 0 keeps the planner from copying the call into both columns)
 CROSS JOIN LATERAL (SELECT portfolio.fx_rate(b.currency, b.base_currency, (SELECT portfolio.as_of())) AS rate
                     OFFSET 0) fx;
@@ -65,7 +66,9 @@ WITH held AS (
         WHERE t.portfolio_id = p.id AND t.instrument IS NOT NULL
           AND t.executed_at < (SELECT portfolio.as_of_cutoff())
         GROUP BY t.instrument) r
-    WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id)
+    -- a scalar subquery, not NOT EXISTS: as a filter on p it runs before the replay (NOT EXISTS
+    -- became an anti join that the planner put after it)
+    WHERE (SELECT count(*) FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id) = 0
 ), valued AS (
     SELECT h.portfolio_id, p.name AS portfolio_name, h.instrument, i.name AS instrument_name,
            i.asset_class, i.sector, i.currency, p.base_currency, h.position,

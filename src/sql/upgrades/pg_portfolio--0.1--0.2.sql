@@ -1620,29 +1620,37 @@ REVOKE ALL ON FUNCTION portfolio.transactions_queue_checks() FROM PUBLIC;
 -- from the stored pair or else its inverse (1 / rate; on a day with both, the stored pair).
 -- Days with no such rate have no row: never 1, never an unconverted amount. fx_rate() (one day)
 -- and the daily series (value_days(), a range per currency pair) both read it.
+-- PL/pgSQL, with the staleness limit read once: as a SQL function the planner evaluated setting()
+-- in generate_series' arguments once per observation, and fx_rate() re-planned the body at every
+-- call (0.5 ms a call; the positions of one portfolio make one call per currency).
 CREATE FUNCTION portfolio.fx_days(from_ccy text, to_ccy text, from_day date, to_day date)
     RETURNS TABLE (day date, rate numeric)
-    LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    stale constant integer := portfolio.setting('fx_max_staleness_days');
+BEGIN
+    IF from_ccy = to_ccy THEN
+        RETURN;
+    END IF;
+    RETURN QUERY
     WITH obs AS (       -- the observations that can govern a day of the range
         SELECT DISTINCT ON (f.day) f.day, f.rate
         FROM (SELECT r.day, r.rate, 0 AS inverse FROM portfolio.fx_rates r
-              WHERE r.base = fx_days.from_ccy AND r.quote = fx_days.to_ccy
-                AND r.day >= fx_days.from_day - portfolio.setting('fx_max_staleness_days') AND r.day <= fx_days.to_day
+              WHERE r.base = from_ccy AND r.quote = to_ccy AND r.day >= from_day - stale AND r.day <= to_day
               UNION ALL
               SELECT r.day, 1 / r.rate, 1 FROM portfolio.fx_rates r
-              WHERE r.base = fx_days.to_ccy AND r.quote = fx_days.from_ccy
-                AND r.day >= fx_days.from_day - portfolio.setting('fx_max_staleness_days') AND r.day <= fx_days.to_day) f
+              WHERE r.base = to_ccy AND r.quote = from_ccy AND r.day >= from_day - stale AND r.day <= to_day) f
         ORDER BY f.day, f.inverse
     )
     SELECT g::date, o.rate
     FROM (SELECT o.*, lead(o.day) OVER (ORDER BY o.day) AS next_day FROM obs o) o,
-         generate_series(greatest(o.day, fx_days.from_day),
-                         least(coalesce(o.next_day - 1, fx_days.to_day),
-                               o.day + portfolio.setting('fx_max_staleness_days'), fx_days.to_day),
-                         interval '1 day') g
-    WHERE fx_days.from_ccy <> fx_days.to_ccy;
-END;
+         generate_series(greatest(o.day, from_day), least(coalesce(o.next_day - 1, to_day), o.day + stale, to_day),
+                         interval '1 day') g;
+END
+$$;
 COMMENT ON FUNCTION portfolio.fx_days(text, text, date, date) IS
     'units of to_ccy per unit of from_ccy on each day of a range, carried forward at most fx_max_staleness_days';
 
@@ -3710,7 +3718,8 @@ FROM (SELECT s.portfolio_id, s.currency, p.base_currency, s.quantity AS balance
           FROM portfolio.transactions t
           WHERE t.portfolio_id = p.id AND t.executed_at < (SELECT portfolio.as_of_cutoff())
           GROUP BY t.currency) r
-      WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id)) b
+      -- (a scalar subquery, not NOT EXISTS: see positions)
+      WHERE (SELECT count(*) FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id) = 0) b
 -- one rate lookup per balance (OFFSET 0 keeps the planner from copying the call into both columns)
 CROSS JOIN LATERAL (SELECT portfolio.fx_rate(b.currency, b.base_currency, (SELECT portfolio.as_of())) AS rate
                     OFFSET 0) fx;
@@ -3733,7 +3742,9 @@ WITH held AS (
         WHERE t.portfolio_id = p.id AND t.instrument IS NOT NULL
           AND t.executed_at < (SELECT portfolio.as_of_cutoff())
         GROUP BY t.instrument) r
-    WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id)
+    -- a scalar subquery, not NOT EXISTS: as a filter on p it runs before the replay (NOT EXISTS
+    -- became an anti join that the planner put after it)
+    WHERE (SELECT count(*) FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id) = 0
 ), valued AS (
     SELECT h.portfolio_id, p.name AS portfolio_name, h.instrument, i.name AS instrument_name,
            i.asset_class, i.sector, i.currency, p.base_currency, h.position,
@@ -3936,7 +3947,9 @@ UNION ALL
 SELECT pf.id AS portfolio_id, x.*
 FROM portfolio.portfolios pf
 CROSS JOIN LATERAL portfolio.performance_of(pf.id) x
-WHERE NOT EXISTS (SELECT 1 FROM portfolio.performance_stored f WHERE f.portfolio_id = pf.id);
+-- a scalar subquery, not NOT EXISTS: as a filter on pf it runs before the figures are computed
+-- (NOT EXISTS became an anti join that the planner put after them)
+WHERE (SELECT f.portfolio_id FROM portfolio.performance_stored f WHERE f.portfolio_id = pf.id) IS NULL;
 GRANT SELECT ON portfolio.performance_stored TO portfolio_user, portfolio_reader;
 
 -- 56_refresh.sql: refresh(portfolio) stores its performance figures; the pg_portfolio_figures job
