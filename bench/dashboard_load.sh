@@ -85,14 +85,12 @@ say "$nq panel queries, $CLIENTS clients, $DURATION s"
 
 # --- the writers: a fetch loop and a refresh loop ---------------------------------------------------
 /usr/bin/python3 - "$WORK" <<'PY'
-import datetime as dt, random, sys
+import random, sys
+sys.path.insert(0, "scripts")
+from synthetic_quotes import business_days, high_low, walk
 work = sys.argv[1]
 rng = random.Random(3)
-days, d = [], dt.date(2022, 1, 3)
-while len(days) < 1000:
-    if d.weekday() < 5:
-        days.append(d.isoformat())
-    d += dt.timedelta(days=1)
+days = business_days()
 for name, shift in (("a", 0.0), ("b", 0.01)):
     r = random.Random(3)
     with open(f"{work}/load_{name}.csv", "w") as f:
@@ -100,10 +98,9 @@ for name, shift in (("a", 0.0), ("b", 0.01)):
         for s in range(150):
             price = 20 + 200 * r.random()
             for day in days:
-                o = price
-                price *= 1 + r.gauss(0, 0.015)
+                o, price = walk(r, price)
                 c = price * (1 + shift)
-                hi, lo = max(o, c) * 1.004, min(o, c) * 0.996
+                hi, lo = high_low(o, c)
                 f.write(f"DB{s:03d},{day},{o:.2f},{hi:.2f},{lo:.2f},{c:.2f},1000,{c:.2f}\n")
 PY
 DSN="host=$SOCKET_DIR port=$PORT user=postgres dbname=$DB_NAME"

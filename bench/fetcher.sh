@@ -29,14 +29,12 @@ export PGDATABASE=$BENCH_DB PGOPTIONS="-c client_min_messages=warning"
 
 say "generating $ROWS rows ($SYMBOLS symbols x up to 1000 days)"
 /usr/bin/python3 - "$WORK/quotes.csv" "$ROWS" <<'PY'
-import datetime as dt, random, sys
+import random, sys
+sys.path.insert(0, "scripts")
+from synthetic_quotes import business_days, high_low, walk
 path, rows = sys.argv[1], int(sys.argv[2])
 rng = random.Random(7)
-days, d = [], dt.date(2022, 1, 3)
-while len(days) < 1000:
-    if d.weekday() < 5:
-        days.append(d.isoformat())
-    d += dt.timedelta(days=1)
+days = business_days()
 with open(path, "w") as f:
     f.write("symbol,date,open,high,low,close,volume,adj_close\n")
     written, s = 0, 0
@@ -45,9 +43,8 @@ with open(path, "w") as f:
         for day in days:
             if written == rows:
                 break
-            o = price
-            price *= 1 + rng.gauss(0, 0.015)
-            hi, lo = max(o, price) * 1.004, min(o, price) * 0.996
+            o, price = walk(rng, price)
+            hi, lo = high_low(o, price)
             f.write(f"{sym},{day},{o:.2f},{hi:.2f},{lo:.2f},{price:.2f},{rng.randrange(10**5, 10**7)},{price * 0.98:.2f}\n")
             written += 1
         s += 1

@@ -34,26 +34,30 @@ std::vector<std::string> split_symbols(const std::string& list) {
 }
 }  // namespace
 
+const std::vector<std::string>& valued_options() {
+    static const std::vector<std::string> valued = {"--provider",
+                                                    "--symbols",
+                                                    "--from",
+                                                    "--to",
+                                                    "--base-url",
+                                                    "--file",
+                                                    "--dsn",
+                                                    "--retries",
+                                                    "--backoff-base-ms",
+                                                    "--backoff-max-ms",
+                                                    "--retry-after-max-ms",
+                                                    "--timeout-ms",
+                                                    "--lock-timeout-ms",
+                                                    "--requests-per-minute",
+                                                    "--concurrency",
+                                                    "--batch-size",
+                                                    "--backfill-days"};
+    return valued;
+}
+
 namespace {
 bool is_valued_option(const std::string& flag) {
-    static const char* const valued[] = {"--provider",
-                                         "--symbols",
-                                         "--from",
-                                         "--to",
-                                         "--base-url",
-                                         "--file",
-                                         "--dsn",
-                                         "--retries",
-                                         "--backoff-base-ms",
-                                         "--backoff-max-ms",
-                                         "--retry-after-max-ms",
-                                         "--timeout-ms",
-                                         "--lock-timeout-ms",
-                                         "--requests-per-minute",
-                                         "--concurrency",
-                                         "--batch-size",
-                                         "--backfill-days"};
-    for (const char* v : valued)
+    for (const std::string& v : valued_options())
         if (flag == v) return true;
     return false;
 }

@@ -41,4 +41,8 @@ ParsedArgs parse_args(const std::vector<std::string>& args, Day today);
 
 std::string help_text();
 
+// The options that take a value (--provider NAME, --from DATE, ...): what the parser accepts with
+// one, and what help_text() must document besides the switches.
+const std::vector<std::string>& valued_options();
+
 }  // namespace pgp::fetch

@@ -9,17 +9,16 @@ namespace pgp::fetch {
 
 using namespace detail;
 
+namespace {
+constexpr BarFields daily_fields = {"1. open", "2. high", "3. low", "4. close", "5. volume"};
+constexpr BarFields adjusted_fields = {"1. open", "2. high", "3. low", "4. close", "6. volume"};
+}  // namespace
+
 ParsedResponse parse_alphavantage(long status, std::string_view body, const std::string& symbol) {
-    std::string error;
-    const std::optional<json> parsed = parse_json(body, error);
-    if (!parsed) {
-        if (const auto o = outcome_of_status(status))
-            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
-        return failure(Outcome::Permanent, error, true);
-    }
+    ParsedResponse failed;
+    const std::optional<json> parsed = parse_object_body(status, body, failed);
+    if (!parsed) return failed;
     const json& j = *parsed;
-    if (!j.is_object())
-        return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
     auto text_of = [&](const char* key) {
         const auto it = j.find(key);
         return it != j.end() && it->is_string() ? it->get<std::string>() : it->dump();
@@ -36,8 +35,7 @@ ParsedResponse parse_alphavantage(long status, std::string_view body, const std:
         return failure(rate ? Outcome::RateLimited : Outcome::Permanent,
                        "Alpha Vantage information: " + excerpt(info));
     }
-    if (const auto o = outcome_of_status(status))
-        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+    if (auto by_status = status_failure(status, body)) return *std::move(by_status);
 
     const json* series = nullptr;
     for (const char* key : {"Time Series (Daily)", "Time Series FX (Daily)"}) {
@@ -52,20 +50,11 @@ ParsedResponse parse_alphavantage(long status, std::string_view body, const std:
     r.rows.reserve(series->size());
     for (auto it = series->begin(); it != series->end(); ++it) {
         const json& v = it.value();
-        RawRow row;
-        row.symbol = symbol;
-        row.date = it.key();
-        row.open = value_text(v, "1. open");
-        row.high = value_text(v, "2. high");
-        row.low = value_text(v, "3. low");
-        row.close = value_text(v, "4. close");
-        if (v.contains("5. adjusted close")) {  // TIME_SERIES_DAILY_ADJUSTED's shape
-            row.adj_close = value_text(v, "5. adjusted close");
-            row.volume = value_text(v, "6. volume");
-        } else {
-            row.volume = value_text(v, "5. volume");
-        }
-        row.raw = json{{it.key(), v}}.dump();
+        // TIME_SERIES_DAILY_ADJUSTED's shape puts the adjusted close before the volume
+        const bool adjusted = v.contains("5. adjusted close");
+        RawRow row = row_of_bar(v, adjusted ? adjusted_fields : daily_fields, symbol, it.key());
+        if (adjusted) row.adj_close = value_text(v, "5. adjusted close");
+        row.raw = json{{it.key(), v}}.dump();  // the date is the key: keep it with the bar
         r.rows.push_back(std::move(row));
     }
     return r;

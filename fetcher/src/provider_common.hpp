@@ -23,8 +23,33 @@ std::optional<Outcome> outcome_of_status(long http_status) noexcept;
 
 ParsedResponse failure(Outcome outcome, std::string message, bool malformed = false);
 
+// The failure "HTTP <status>: <start of the body>" when the status is not 2xx; nullopt for 2xx.
+// A provider asks this after reading the errors its body can name, which say more.
+std::optional<ParsedResponse> status_failure(long http_status, std::string_view body);
+
 // Parses JSON without throwing; nullopt (and the parser's message) when malformed.
 std::optional<json> parse_json(std::string_view body, std::string& error);
+
+// The body as JSON. When it is not JSON: nullopt, and in `failed` the answer to give, the
+// status's failure when there is one (an error page from a proxy is seldom JSON), else a
+// malformed response with the parser's message.
+std::optional<json> parse_body(long http_status, std::string_view body, ParsedResponse& failed);
+// The same for the providers whose every answer is a JSON object: other JSON is malformed
+// whatever the status.
+std::optional<json> parse_object_body(long http_status, std::string_view body,
+                                      ParsedResponse& failed);
+
+// What a provider calls a bar's fields in the JSON object it sends for one day.
+struct BarFields {
+    const char* open;
+    const char* high;
+    const char* low;
+    const char* close;
+    const char* volume;
+};
+// A row from one day's JSON object, its raw text that object as sent; adj_close unset.
+RawRow row_of_bar(const json& bar, const BarFields& fields, const std::string& symbol,
+                  std::string date);
 
 // A short excerpt of a text for messages.
 std::string excerpt(std::string_view text, std::size_t limit = 200);

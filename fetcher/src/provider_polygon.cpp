@@ -11,16 +11,10 @@ namespace pgp::fetch {
 using namespace detail;
 
 ParsedResponse parse_polygon(long status, std::string_view body, const std::string& symbol) {
-    std::string error;
-    const std::optional<json> parsed = parse_json(body, error);
-    if (!parsed) {
-        if (const auto o = outcome_of_status(status))
-            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
-        return failure(Outcome::Permanent, error, true);
-    }
+    ParsedResponse failed;
+    const std::optional<json> parsed = parse_object_body(status, body, failed);
+    if (!parsed) return failed;
     const json& j = *parsed;
-    if (!j.is_object())
-        return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
     const std::string state = j.value("status", "");
     std::string said = value_text(j, "error").value_or(value_text(j, "message").value_or(""));
     if (const auto o = outcome_of_status(status))
@@ -41,20 +35,11 @@ ParsedResponse parse_polygon(long status, std::string_view body, const std::stri
         return failure(Outcome::Permanent, "unexpected \"results\": " + excerpt(body), true);
     r.rows.reserve(results->size());
     for (const json& v : *results) {
-        RawRow row;
-        row.symbol = symbol;
         const auto t = v.find("t");
-        if (t != v.end() && t->is_number_integer())
-            row.date = format_iso_date(new_york_day_of_epoch_ms(t->get<std::int64_t>()));
-        else
-            row.date = "t=" + (t == v.end() ? std::string("missing") : t->dump());
-        row.open = value_text(v, "o");
-        row.high = value_text(v, "h");
-        row.low = value_text(v, "l");
-        row.close = value_text(v, "c");
-        row.volume = value_text(v, "v");
-        row.raw = v.dump();
-        r.rows.push_back(std::move(row));
+        std::string date = t != v.end() && t->is_number_integer()
+                               ? format_iso_date(new_york_day_of_epoch_ms(t->get<std::int64_t>()))
+                               : "t=" + (t == v.end() ? std::string("missing") : t->dump());
+        r.rows.push_back(row_of_bar(v, {"o", "h", "l", "c", "v"}, symbol, std::move(date)));
     }
     return r;
 }

@@ -9,16 +9,10 @@ namespace pgp::fetch {
 using namespace detail;
 
 ParsedResponse parse_twelvedata(long status, std::string_view body, const std::string& symbol) {
-    std::string error;
-    const std::optional<json> parsed = parse_json(body, error);
-    if (!parsed) {
-        if (const auto o = outcome_of_status(status))
-            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
-        return failure(Outcome::Permanent, error, true);
-    }
+    ParsedResponse failed;
+    const std::optional<json> parsed = parse_object_body(status, body, failed);
+    if (!parsed) return failed;
     const json& j = *parsed;
-    if (!j.is_object())
-        return failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
 
     if (j.value("status", "") == "error") {
         const long code =
@@ -35,8 +29,7 @@ ParsedResponse parse_twelvedata(long status, std::string_view body, const std::s
             o = Outcome::Transient;
         return failure(o, "Twelve Data error " + std::to_string(code) + ": " + excerpt(message));
     }
-    if (const auto o = outcome_of_status(status))
-        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+    if (auto by_status = status_failure(status, body)) return *std::move(by_status);
 
     const auto values = j.find("values");
     if (values == j.end() || !values->is_array())
@@ -44,18 +37,9 @@ ParsedResponse parse_twelvedata(long status, std::string_view body, const std::s
                        "unexpected response without \"values\": " + excerpt(body), true);
     ParsedResponse r;
     r.rows.reserve(values->size());
-    for (const json& v : *values) {
-        RawRow row;
-        row.symbol = symbol;
-        row.date = value_text(v, "datetime").value_or("");
-        row.open = value_text(v, "open");
-        row.high = value_text(v, "high");
-        row.low = value_text(v, "low");
-        row.close = value_text(v, "close");
-        row.volume = value_text(v, "volume");
-        row.raw = v.dump();
-        r.rows.push_back(std::move(row));
-    }
+    for (const json& v : *values)
+        r.rows.push_back(row_of_bar(v, {"open", "high", "low", "close", "volume"}, symbol,
+                                    value_text(v, "datetime").value_or("")));
     return r;
 }
 

@@ -79,13 +79,9 @@ void read_yahoo_result(const json& result, const std::string& symbol, ParsedResp
 }  // namespace
 
 ParsedResponse parse_yahoo(long status, std::string_view body, const std::string& symbol) {
-    std::string error;
-    const std::optional<json> parsed = parse_json(body, error);
-    if (!parsed) {
-        if (const auto o = outcome_of_status(status))
-            return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
-        return failure(Outcome::Permanent, error, true);
-    }
+    ParsedResponse failed;
+    const std::optional<json> parsed = parse_body(status, body, failed);
+    if (!parsed) return failed;
     const json& j = *parsed;
     const json* chart =
         j.is_object() && j.contains("chart") && j["chart"].is_object() ? &j["chart"] : nullptr;
@@ -96,8 +92,7 @@ ParsedResponse parse_yahoo(long status, std::string_view body, const std::string
         Outcome o = outcome_of_status(status).value_or(Outcome::Permanent);
         return failure(o, "Yahoo " + code + ": " + excerpt(description));
     }
-    if (const auto o = outcome_of_status(status))
-        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+    if (auto by_status = status_failure(status, body)) return *std::move(by_status);
     if (!chart || !chart->contains("result") || !(*chart)["result"].is_array() ||
         (*chart)["result"].empty())
         return failure(Outcome::Permanent,

@@ -120,9 +120,7 @@ ParsedResponse parse_response(Provider provider, long status, std::string_view b
                 break;
         }
     } catch (const std::exception& e) {
-        if (const auto o = detail::outcome_of_status(status))
-            return detail::failure(*o,
-                                   "HTTP " + std::to_string(status) + ": " + detail::excerpt(body));
+        if (auto failed = detail::status_failure(status, body)) return *std::move(failed);
         return detail::failure(Outcome::Permanent,
                                std::string("unexpected response shape: ") + e.what(), true);
     }
@@ -162,6 +160,12 @@ ParsedResponse failure(Outcome outcome, std::string message, bool malformed) {
     return r;
 }
 
+std::optional<ParsedResponse> status_failure(long status, std::string_view body) {
+    if (const auto o = outcome_of_status(status))
+        return failure(*o, "HTTP " + std::to_string(status) + ": " + excerpt(body));
+    return std::nullopt;
+}
+
 std::optional<json> parse_json(std::string_view body, std::string& error) {
     json j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
@@ -176,6 +180,39 @@ std::optional<json> parse_json(std::string_view body, std::string& error) {
         return std::nullopt;
     }
     return j;
+}
+
+std::optional<json> parse_body(long status, std::string_view body, ParsedResponse& failed) {
+    std::string error;
+    std::optional<json> parsed = parse_json(body, error);
+    if (!parsed) {
+        auto by_status = status_failure(status, body);
+        failed = by_status ? *std::move(by_status) : failure(Outcome::Permanent, error, true);
+    }
+    return parsed;
+}
+
+std::optional<json> parse_object_body(long status, std::string_view body, ParsedResponse& failed) {
+    std::optional<json> parsed = parse_body(status, body, failed);
+    if (parsed && !parsed->is_object()) {
+        failed = failure(Outcome::Permanent, "unexpected response: " + excerpt(body), true);
+        return std::nullopt;
+    }
+    return parsed;
+}
+
+RawRow row_of_bar(const json& bar, const BarFields& fields, const std::string& symbol,
+                  std::string date) {
+    RawRow row;
+    row.symbol = symbol;
+    row.date = std::move(date);
+    row.open = value_text(bar, fields.open);
+    row.high = value_text(bar, fields.high);
+    row.low = value_text(bar, fields.low);
+    row.close = value_text(bar, fields.close);
+    row.volume = value_text(bar, fields.volume);
+    row.raw = bar.dump();
+    return row;
 }
 
 std::string excerpt(std::string_view text, std::size_t limit) {

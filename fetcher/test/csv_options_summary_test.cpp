@@ -158,30 +158,11 @@ TEST(Options, UsageErrorsSayWhat) {
 
 TEST(Options, HelpDocumentsEveryOption) {
     const std::string help = help_text();
-    for (const char* flag : {"--provider",
-                             "--symbols",
-                             "--from",
-                             "--to",
-                             "--base-url",
-                             "--file",
-                             "--dsn",
-                             "--json",
-                             "--help",
-                             "--retries",
-                             "--backoff-base-ms",
-                             "--backoff-max-ms",
-                             "--retry-after-max-ms",
-                             "--timeout-ms",
-                             "--lock-timeout-ms",
-                             "--requests-per-minute",
-                             "--concurrency",
-                             "--batch-size",
-                             "--backfill-days",
-                             "--no-progress",
-                             "TWELVEDATA_API_KEY",
-                             "ALPHAVANTAGE_API_KEY",
-                             "POLYGON_API_KEY",
-                             "Exit status"})
+    // every option the parser takes a value for, and the switches and environment besides
+    for (const std::string& flag : valued_options())
+        EXPECT_NE(help.find(flag), std::string::npos) << flag;
+    for (const char* flag : {"--json", "--help", "--no-progress", "TWELVEDATA_API_KEY",
+                             "ALPHAVANTAGE_API_KEY", "POLYGON_API_KEY", "Exit status"})
         EXPECT_NE(help.find(flag), std::string::npos) << flag;
 }
 

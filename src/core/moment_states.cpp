@@ -63,25 +63,6 @@ MomentAggState MomentAggState::decode(ByteReader& in) {
     return s;
 }
 
-void GrowthAggState::merge(const GrowthAggState& other) {
-    ppy.merge(other.ppy, "periods per year");
-    growth.merge(other.growth);
-}
-
-void GrowthAggState::encode(ByteWriter& out) const {
-    out.u8(kFormatVersion);
-    growth.encode(out);
-    ppy.encode(out);
-}
-
-GrowthAggState GrowthAggState::decode(ByteReader& in) {
-    in.expect_version(kFormatVersion, "growth aggregate state");
-    GrowthAggState s;
-    s.growth = GrowthState::decode(in);
-    s.ppy = FixedParameter::decode(in);
-    return s;
-}
-
 void SortinoState::remove(double e) noexcept {
     if (n <= 1) {
         const FixedParameter keep = ppy;
@@ -140,25 +121,6 @@ std::optional<double> sortino(const SortinoState& s, double ppy) noexcept {
     const double downside = s.downside_squares.value();
     if (!(downside > 0)) return std::nullopt;
     return (s.excess.value() / n) / std::sqrt(downside / n) * std::sqrt(ppy);
-}
-
-void PairAggState::merge(const PairAggState& other) {
-    ppy.merge(other.ppy, "periods per year");
-    pair.merge(other.pair);
-}
-
-void PairAggState::encode(ByteWriter& out) const {
-    out.u8(kFormatVersion);
-    pair.encode(out);
-    ppy.encode(out);
-}
-
-PairAggState PairAggState::decode(ByteReader& in) {
-    in.expect_version(kFormatVersion, "pair aggregate state");
-    PairAggState s;
-    s.pair = PairMoments::decode(in);
-    s.ppy = FixedParameter::decode(in);
-    return s;
 }
 
 }  // namespace pgp::core

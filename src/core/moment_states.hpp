@@ -49,17 +49,35 @@ struct MomentAggState {
     static MomentAggState decode(ByteReader& in);
 };
 
-struct GrowthAggState {
-    GrowthState growth;
+// The state of an aggregate over a series and a ppy argument: annualized_return (GrowthState),
+// beta and alpha (PairMoments). `What` names the state in decoding errors.
+template <class Series, const char* What>
+struct PpyAggState {
+    Series series;
     FixedParameter ppy;
-    void merge(const GrowthAggState& other);
+    void merge(const PpyAggState& other) {
+        ppy.merge(other.ppy, "periods per year");
+        series.merge(other.series);
+    }
 
     static constexpr uint8_t kFormatVersion = 1;
-    static constexpr size_t kEncodedSize =
-        1 + GrowthState::kEncodedSize + FixedParameter::kEncodedSize;
-    void encode(ByteWriter& out) const;
-    static GrowthAggState decode(ByteReader& in);
+    static constexpr size_t kEncodedSize = 1 + Series::kEncodedSize + FixedParameter::kEncodedSize;
+    void encode(ByteWriter& out) const {
+        out.u8(kFormatVersion);
+        series.encode(out);
+        ppy.encode(out);
+    }
+    static PpyAggState decode(ByteReader& in) {
+        in.expect_version(kFormatVersion, What);
+        PpyAggState s;
+        s.series = Series::decode(in);
+        s.ppy = FixedParameter::decode(in);
+        return s;
+    }
 };
+
+inline constexpr char kGrowthAggStateName[] = "growth aggregate state";
+using GrowthAggState = PpyAggState<GrowthState, kGrowthAggStateName>;
 
 // sortino: the sum of excess returns e = r - mar and of min(e, 0)^2, both compensated so that a
 // moving window can subtract rows without drift; the count of negative e makes "no downside"
@@ -94,16 +112,7 @@ struct SortinoState {
 // mean(e) / sqrt(mean(min(e,0)^2)) * sqrt(ppy); NULL when empty or without downside
 std::optional<double> sortino(const SortinoState& s, double ppy) noexcept;
 
-struct PairAggState {
-    PairMoments pair;
-    FixedParameter ppy;
-    void merge(const PairAggState& other);
-
-    static constexpr uint8_t kFormatVersion = 1;
-    static constexpr size_t kEncodedSize =
-        1 + PairMoments::kEncodedSize + FixedParameter::kEncodedSize;
-    void encode(ByteWriter& out) const;
-    static PairAggState decode(ByteReader& in);
-};
+inline constexpr char kPairAggStateName[] = "pair aggregate state";
+using PairAggState = PpyAggState<PairMoments, kPairAggStateName>;
 
 }  // namespace pgp::core

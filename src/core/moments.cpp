@@ -5,10 +5,26 @@
 
 #include "core/downdate_guard.hpp"
 #include "core/error.hpp"
+#include "core/moments_codec.hpp"
 #include "core/normal_distribution.hpp"
 #include "core/parameters.hpp"
 
 namespace pgp::core {
+
+namespace {
+// The end of remove() and unmerge(): the state becomes A, the recovered moments of the rows left
+// after `removed` rows went; false when A should be recomputed from those rows.
+bool downdated(Moments& m, int64_t removed, double mean_a, double m2_a, double m3_a,
+               double m4_a) noexcept {
+    m.n -= removed;
+    m.mean = mean_a;
+    m.m2 = m2_a;
+    m.m3 = m3_a;
+    m.m4 = m4_a;
+    ++m.removals;
+    return m.still_accurate();
+}
+}  // namespace
 
 bool Moments::remove(double x) noexcept {
     if (n <= 1) {
@@ -28,13 +44,7 @@ bool Moments::remove(double x) noexcept {
     const double m3_a = m3 - term1 * delta_n * (n1 - 2) + 3 * delta_n * m2_a;
     const double m4_a =
         m4 - term1 * delta_n2 * (n1 * n1 - 3 * n1 + 3) - 6 * delta_n2 * m2_a + 4 * delta_n * m3_a;
-    --n;
-    mean = mean_a;
-    m2 = m2_a;
-    m3 = m3_a;
-    m4 = m4_a;
-    ++removals;
-    return still_accurate();
+    return downdated(*this, 1, mean_a, m2_a, m3_a, m4_a);
 }
 
 bool Moments::still_accurate() const noexcept {
@@ -66,13 +76,7 @@ bool Moments::unmerge(const Moments& b) noexcept {
                         delta2 * delta2 * na * nb * (na * na - na * nb + nb * nb) / (nn * nn * nn) -
                         6 * delta2 * (na * na * b.m2 + nb * nb * m2_a) / (nn * nn) -
                         4 * delta * (na * b.m3 - nb * m3_a) / nn;
-    n -= b.n;
-    mean = mean_a;
-    m2 = m2_a;
-    m3 = m3_a;
-    m4 = m4_a;
-    ++removals;
-    return still_accurate();
+    return downdated(*this, b.n, mean_a, m2_a, m3_a, m4_a);
 }
 
 void Moments::merge(const Moments& b) noexcept {
@@ -106,14 +110,12 @@ void Moments::merge(const Moments& b) noexcept {
     removals += b.removals;
 }
 
-void Moments::encode(ByteWriter& out) const {
-    out.u8(kFormatVersion);
-    out.i64(n);
-    out.f64(mean);
-    out.f64(m2);
-    out.f64(m3);
-    out.f64(m4);
-}
+namespace {
+// The stored fields after n, in their order (core/moments_codec.hpp).
+constexpr double Moments::*kStored[] = {&Moments::mean, &Moments::m2, &Moments::m3, &Moments::m4};
+}  // namespace
+
+void Moments::encode(ByteWriter& out) const { encode_moments(*this, kStored, out); }
 
 void Moments::check_consistent() const {
     const bool finite =
@@ -125,18 +127,7 @@ void Moments::check_consistent() const {
         fail(ErrorCode::CorruptState, "moments of an empty series must be zero");
 }
 
-Moments Moments::decode(ByteReader& in) {
-    in.expect_version(kFormatVersion, "moments");
-    Moments m;
-    m.n = in.i64();
-    m.mean = in.f64();
-    m.m2 = in.f64();
-    m.m3 = in.f64();
-    m.m4 = in.f64();
-    m.check_consistent();
-    m.reset_bookkeeping();
-    return m;
-}
+Moments Moments::decode(ByteReader& in) { return decode_moments(in, kStored, "moments"); }
 
 void Moments::reset_bookkeeping() noexcept {
     sum = CompensatedSum{mean * static_cast<double>(n), 0.0};

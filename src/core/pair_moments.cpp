@@ -5,6 +5,7 @@
 
 #include "core/downdate_guard.hpp"
 #include "core/error.hpp"
+#include "core/moments_codec.hpp"
 
 namespace pgp::core {
 
@@ -109,17 +110,14 @@ void PairMoments::merge(const PairMoments& b) noexcept {
     removals += b.removals;
 }
 
-void PairMoments::encode(ByteWriter& out) const {
-    out.u8(kFormatVersion);
-    out.i64(n);
-    out.f64(mean_x);
-    out.f64(mean_y);
-    out.f64(mean_d);
-    out.f64(m2_x);
-    out.f64(m2_y);
-    out.f64(m2_d);
-    out.f64(c_xy);
-}
+namespace {
+// The stored fields after n, in their order (core/moments_codec.hpp).
+constexpr double PairMoments::*kStored[] = {
+    &PairMoments::mean_x, &PairMoments::mean_y, &PairMoments::mean_d, &PairMoments::m2_x,
+    &PairMoments::m2_y,   &PairMoments::m2_d,   &PairMoments::c_xy};
+}  // namespace
+
+void PairMoments::encode(ByteWriter& out) const { encode_moments(*this, kStored, out); }
 
 void PairMoments::check_consistent() const {
     const double v[] = {mean_x, mean_y, mean_d, m2_x, m2_y, m2_d, c_xy};
@@ -134,19 +132,7 @@ void PairMoments::check_consistent() const {
 }
 
 PairMoments PairMoments::decode(ByteReader& in) {
-    in.expect_version(kFormatVersion, "pair moments");
-    PairMoments p;
-    p.n = in.i64();
-    p.mean_x = in.f64();
-    p.mean_y = in.f64();
-    p.mean_d = in.f64();
-    p.m2_x = in.f64();
-    p.m2_y = in.f64();
-    p.m2_d = in.f64();
-    p.c_xy = in.f64();
-    p.check_consistent();
-    p.reset_bookkeeping();
-    return p;
+    return decode_moments(in, kStored, "pair moments");
 }
 
 void PairMoments::reset_bookkeeping() noexcept {

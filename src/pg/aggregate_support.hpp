@@ -20,6 +20,12 @@ inline MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* func
     return context;
 }
 
+// The state unchanged (NULL while no row was accepted): what a skipped row returns.
+inline Datum unchanged_state(FunctionCallInfo fcinfo) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+}
+
 // The state in argument argno, or a new zero-initialised one in the aggregate context.
 // States are flat structs: nothing in them needs a destructor, so PostgreSQL may free the context.
 template <typename State>

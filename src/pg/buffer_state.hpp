@@ -48,6 +48,14 @@ struct FlatBuffer {
         return b;
     }
 
+    // A transition's state: argument 0, or on the first row a new buffer with room for `initial`
+    // elements in the aggregate context (the caller has found it, checking it is an aggregate).
+    static BufferHeader* state_or_create(FunctionCallInfo fcinfo, MemoryContext context,
+                                         int64_t initial, const char* what) {
+        if (!PG_ARGISNULL(0)) return reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+        return create(context, initial, what);
+    }
+
     // Makes room for `extra` more elements; may move the chunk (repalloc keeps its context).
     static BufferHeader* reserve(BufferHeader* b, int64_t extra, const char* what) {
         const int64_t needed = b->count + extra;

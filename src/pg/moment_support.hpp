@@ -23,12 +23,6 @@ inline bool any_argument_null(FunctionCallInfo fcinfo) {
     return false;
 }
 
-// The state unchanged (NULL while no row was accepted): what a skipped row returns.
-inline Datum unchanged_state(FunctionCallInfo fcinfo) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-}
-
 inline Datum optional_float8(FunctionCallInfo fcinfo, std::optional<double> v) {
     if (!v) PG_RETURN_NULL();
     PG_RETURN_FLOAT8(*v);

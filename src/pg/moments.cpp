@@ -167,15 +167,15 @@ Datum growth_step(FunctionCallInfo fcinfo, bool inverse) {
     if (PG_NARGS() > 2) ppy = static_cast<double>(PG_GETARG_INT32(2));
     auto* state = pgp::pg::state_or_new<GrowthAggState>(fcinfo, "annualized_return");
     if (!inverse && pgp::core::plausible_return(r) && state->ppy.repeats(ppy)) {
-        state->growth.add_plausible(r);  // the per-row hot path: nothing to check
+        state->series.add_plausible(r);  // the per-row hot path: nothing to check
         PG_RETURN_POINTER(state);
     }
     call_core([&] {
         state->ppy.accept(ppy, pgp::core::check_periods_per_year, "periods per year");
         if (inverse)
-            state->growth.remove(r);
+            state->series.remove(r);
         else
-            state->growth.add(r);
+            state->series.add(r);
     });
     PG_RETURN_POINTER(state);
 }
@@ -198,7 +198,7 @@ PGP_FUNCTION(pgp_annualized_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* s = reinterpret_cast<const GrowthAggState*>(PG_GETARG_POINTER(0));
     return optional_float8(
-        fcinfo, pgp::core::annualized_return(s->growth, s->ppy.value_or(kDefaultPeriodsPerYear)));
+        fcinfo, pgp::core::annualized_return(s->series, s->ppy.value_or(kDefaultPeriodsPerYear)));
 }
 
 // --- sortino(r [, mar [, ppy]]) ---------------------------------------------------------------

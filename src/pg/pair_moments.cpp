@@ -36,8 +36,8 @@ Datum pair_step(FunctionCallInfo fcinfo, bool inverse) {
         });
     }
     if (!inverse) {
-        state->pair.add(r - rf, rb - rf);  // noexcept
-    } else if (!state->pair.remove(r - rf, rb - rf)) {
+        state->series.add(r - rf, rb - rf);  // noexcept
+    } else if (!state->series.remove(r - rf, rb - rf)) {
         PG_RETURN_NULL();  // recompute the frame
     }
     PG_RETURN_POINTER(state);
@@ -61,13 +61,13 @@ PGP_FUNCTION(pgp_pair_deserialize) {
 PGP_FUNCTION(pgp_beta_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* s = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
-    return optional_float8(fcinfo, pgp::core::beta(s->pair));
+    return optional_float8(fcinfo, pgp::core::beta(s->series));
 }
 
 // rf was subtracted row by row already, so the constant-rf formula runs with rf = 0
 PGP_FUNCTION(pgp_alpha_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* s = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
-    return optional_float8(fcinfo,
-                           pgp::core::alpha(s->pair, 0.0, s->ppy.value_or(kDefaultPeriodsPerYear)));
+    return optional_float8(
+        fcinfo, pgp::core::alpha(s->series, 0.0, s->ppy.value_or(kDefaultPeriodsPerYear)));
 }

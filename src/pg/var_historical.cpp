@@ -5,6 +5,7 @@
 //     stay because the frozen 0.1 install script declares them (CREATE FUNCTION checks the symbol).
 // The sketch-based var_historical_approx lives with the sketch, in quantile_sketch.cpp.
 #include <cstring>
+#include <optional>
 
 #include "pg/buffer_state.hpp"
 #include "pg/confidence_checks.hpp"
@@ -16,6 +17,7 @@ using pgp::pg::call_core;
 using pgp::pg::check_return;
 using pgp::pg::fix_confidence;
 using pgp::pg::kDefaultConfidence;
+using pgp::pg::unchanged_state;
 using Values = pgp::pg::FlatBuffer<double>;
 
 namespace {
@@ -23,15 +25,11 @@ constexpr const char* kWhat = "var_historical";
 
 Datum values_trans(FunctionCallInfo fcinfo, double confidence) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
-    BufferHeader* state =
-        PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
-    if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) {  // a row with a NULL is skipped
-        if (state == nullptr) PG_RETURN_NULL();
-        PG_RETURN_POINTER(state);
-    }
+    // a row with a NULL is skipped
+    if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) return unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
     check_return(r);
-    if (state == nullptr) state = Values::create(context, 64, kWhat);
+    BufferHeader* state = Values::state_or_create(fcinfo, context, 64, kWhat);
     fix_confidence(state->parameter, state->has_parameter, confidence);
     state = Values::append(state, r, kWhat);
     PG_RETURN_POINTER(state);
@@ -55,23 +53,26 @@ PGP_FUNCTION(pgp_var_historical_deserialize) {
 
 // The final functions reorder the buffer in place (nth_element): the multiset of values, which is
 // all the state means, is unchanged, so later transitions and other final calls stay correct.
-PGP_FUNCTION(pgp_var_historical_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+namespace {
+// The var and cvar of a state, nullopt when no row was accepted.
+std::optional<pgp::core::HistoricalTail> final_tail(FunctionCallInfo fcinfo) {
+    if (PG_ARGISNULL(0)) return std::nullopt;
     auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
-    if (state->count == 0) PG_RETURN_NULL();
-    const auto tail = call_core([&] {
+    if (state->count == 0) return std::nullopt;
+    return call_core([&] {
         return pgp::core::historical_tail(Values::elements(state),
                                           static_cast<size_t>(state->count), state->parameter);
     });
-    PG_RETURN_FLOAT8(tail.var);
+}
+}  // namespace
+
+PGP_FUNCTION(pgp_var_historical_final) {
+    const auto tail = final_tail(fcinfo);
+    if (!tail) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(tail->var);
 }
 PGP_FUNCTION(pgp_cvar_historical_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
-    if (state->count == 0) PG_RETURN_NULL();
-    const auto tail = call_core([&] {
-        return pgp::core::historical_tail(Values::elements(state),
-                                          static_cast<size_t>(state->count), state->parameter);
-    });
-    PG_RETURN_FLOAT8(tail.cvar);
+    const auto tail = final_tail(fcinfo);
+    if (!tail) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(tail->cvar);
 }

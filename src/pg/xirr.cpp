@@ -12,6 +12,7 @@ extern "C" {}
 using pgp::core::CashFlow;
 using pgp::pg::BufferHeader;
 using pgp::pg::call_core;
+using pgp::pg::unchanged_state;
 using Flows = pgp::pg::FlatBuffer<CashFlow>;
 
 namespace {
@@ -19,11 +20,9 @@ constexpr const char* kWhat = "xirr";
 
 Datum xirr_add(FunctionCallInfo fcinfo, double days) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
-    BufferHeader* state =
-        PG_ARGISNULL(0) ? nullptr : reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
     const double amount = PG_GETARG_FLOAT8(1);
     if (!std::isfinite(amount)) call_core([&] { pgp::core::check_cash_flow(amount, days); });
-    if (state == nullptr) state = Flows::create(context, 16, kWhat);
+    BufferHeader* state = Flows::state_or_create(fcinfo, context, 16, kWhat);
     state = Flows::append(state, CashFlow{amount, days}, kWhat);
     PG_RETURN_POINTER(state);
 }
@@ -32,10 +31,7 @@ bool skip_row(FunctionCallInfo fcinfo) { return PG_ARGISNULL(1) || PG_ARGISNULL(
 }  // namespace
 
 PGP_FUNCTION(pgp_xirr_date_trans) {
-    if (skip_row(fcinfo)) {
-        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-    }
+    if (skip_row(fcinfo)) return unchanged_state(fcinfo);
     const DateADT day = PG_GETARG_DATEADT(2);
     if (DATE_NOT_FINITE(day))
         ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("cash flow date must be finite")));
@@ -43,10 +39,7 @@ PGP_FUNCTION(pgp_xirr_date_trans) {
 }
 
 PGP_FUNCTION(pgp_xirr_timestamptz_trans) {
-    if (skip_row(fcinfo)) {
-        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-    }
+    if (skip_row(fcinfo)) return unchanged_state(fcinfo);
     const TimestampTz at = PG_GETARG_TIMESTAMPTZ(2);
     if (TIMESTAMP_NOT_FINITE(at))
         ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("cash flow time must be finite")));

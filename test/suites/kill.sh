@@ -48,23 +48,20 @@ ok "kill cluster on port $PORT ($CLUSTER_ROOT)"
 
 # --- the file: SYMBOLS x 1000 business days, an invalid row after every 9,973rd valid one ---------
 /usr/bin/python3 - "$WORK" "$SYMBOLS" <<'PY'
-import datetime as dt, random, sys
+import random, sys
+sys.path.insert(0, "scripts")
+from synthetic_quotes import business_days, high_low, walk
 work, symbols = sys.argv[1], int(sys.argv[2])
 rng = random.Random(14)
-days, d = [], dt.date(2022, 1, 3)
-while len(days) < 1000:
-    if d.weekday() < 5:
-        days.append(d.isoformat())
-    d += dt.timedelta(days=1)
+days = business_days()
 valid = 0
 with open(f"{work}/quotes.csv", "w") as f, open(f"{work}/expect.tsv", "w") as e, open(f"{work}/bad.tsv", "w") as b:
     f.write("symbol,date,open,high,low,close,volume,adj_close\n")
     for s in range(symbols):
         sym, price = f"K{s:04d}", 20 + 200 * rng.random()
         for day in days:
-            o = price
-            price *= 1 + rng.gauss(0, 0.015)
-            hi, lo = max(o, price) * 1.004, min(o, price) * 0.996
+            o, price = walk(rng, price)
+            hi, lo = high_low(o, price)
             vol = rng.randrange(10**5, 10**7)
             f.write(f"{sym},{day},{o:.2f},{hi:.2f},{lo:.2f},{price:.2f},{vol},{price * 0.98:.2f}\n")
             valid += 1

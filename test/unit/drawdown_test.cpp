@@ -2,31 +2,17 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/drawdown.hpp"
 #include "core/error.hpp"
+#include "fixture_column.hpp"
 
 using namespace pgp::core;
 
 namespace {
-std::vector<double> managers_ham1() {
-    std::ifstream in(std::string(PGP_FIXTURES_DIR) + "/managers.csv");
-    std::string line;
-    std::getline(in, line);
-    std::vector<double> out;
-    while (std::getline(in, line)) {
-        std::stringstream fields(line);
-        std::string date, value;
-        std::getline(fields, date, ',');
-        std::getline(fields, value, ',');
-        out.push_back(std::stod(value));
-    }
-    return out;
-}
+std::vector<double> managers_ham1() { return pgp::test::fixture_column("managers.csv", 1); }
 }  // namespace
 
 TEST(Drawdown, EmpyricalFixture) {

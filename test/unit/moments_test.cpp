@@ -5,8 +5,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,25 +13,12 @@
 #include "core/moments.hpp"
 #include "core/pair_moments.hpp"
 #include "core/return_summary.hpp"
+#include "fixture_column.hpp"
 
 using namespace pgp::core;
+using pgp::test::fixture_column;
 
 namespace {
-
-// Column `col` (1-based after the date) of a fixture CSV; empty cells become NaN.
-std::vector<double> fixture_column(const std::string& file, int col) {
-    std::ifstream in(std::string(PGP_FIXTURES_DIR) + "/" + file);
-    std::string line;
-    std::getline(in, line);  // header
-    std::vector<double> out;
-    while (std::getline(in, line)) {
-        std::stringstream ss(line);
-        std::string cell;
-        for (int i = 0; i <= col; ++i) std::getline(ss, cell, ',');
-        out.push_back(cell.empty() ? std::nan("") : std::stod(cell));
-    }
-    return out;
-}
 
 Moments of(const std::vector<double>& xs, size_t begin = 0, size_t end = SIZE_MAX) {
     Moments m;

@@ -4,9 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/var_historical.hpp"
 #include "core/quantile_sketch.hpp"
+#include "fixture_column.hpp"
 
 using namespace pgp::core;
 
@@ -21,18 +20,10 @@ namespace {
 const std::vector<double> kSample = {0.03,  -0.02,  0.015, -0.041, 0.007, -0.013,
                                      0.022, -0.005, 0.0,   -0.027, 0.011};
 
+// The first `months` returns of EDHEC's Convertible Arbitrage index.
 std::vector<double> edhec_convertible_arbitrage(size_t months) {
-    std::ifstream in(std::string(PGP_FIXTURES_DIR) + "/edhec.csv");
-    std::string line;
-    std::getline(in, line);  // header
-    std::vector<double> out;
-    while (out.size() < months && std::getline(in, line)) {
-        std::stringstream fields(line);
-        std::string date, value;
-        std::getline(fields, date, ',');
-        std::getline(fields, value, ',');
-        out.push_back(std::stod(value));
-    }
+    std::vector<double> out = pgp::test::fixture_column("edhec.csv", 1);
+    out.resize(std::min(out.size(), months));
     return out;
 }
 
