@@ -105,12 +105,14 @@ CREATE TRIGGER transactions_dirty_delete AFTER DELETE ON portfolio.transactions
 
 -- What a change of market data marks, in one place: the statement triggers below and the
 -- row triggers that see replicated changes on a subscriber (70_scale_out.sql) both call these.
--- Quotes of a symbol from a day on: every portfolio trading the symbol or benchmarked against it
--- (its performance figures compare with the benchmark's quotes), from that day.
+-- Quotes of a symbol from a day on: the symbol's last quote (portfolio.last_quotes), and every
+-- portfolio trading the symbol or benchmarked against it (its performance figures compare with
+-- the benchmark's quotes), from that day.
 CREATE FUNCTION portfolio.quotes_changed(symbols text[], days date[]) RETURNS void
     LANGUAGE sql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
+    SELECT portfolio.last_quotes_changed(symbols);   -- 48_prices.sql
     SELECT portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
     FROM unnest(symbols, days) s(symbol, day)
     JOIN LATERAL (SELECT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol

@@ -23,6 +23,42 @@ COMMENT ON VIEW portfolio.ledger_ends_current IS
     'the stored ledger ends that are current for the as-of day (no ledger change queued): positions and cash '
     'read them instead of replaying the ledger';
 
+-- A portfolio's ledger replayed up to the as-of day, for the portfolios without a current stored
+-- end: per instrument its position (position_agg in the same-instant order), per currency its
+-- cash balance. Functions the planner does not inline: a view over many portfolios is planned with
+-- one call of known cost per portfolio it needs, instead of a replay costed for every portfolio
+-- (which made the BI role's all-portfolio reads look expensive enough to JIT-compile: seconds).
+CREATE FUNCTION portfolio.ledger_positions(portfolio bigint)
+    RETURNS TABLE (instrument text, "position" portfolio.position)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 30
+    SET search_path = pg_catalog, pg_temp   -- (and so never inlined)
+BEGIN ATOMIC
+    SELECT t.instrument,
+           portfolio.position_agg(t.executed_at, t.kind,
+                                  portfolio.position_quantity_arg(t.kind, t.quantity),
+                                  portfolio.position_price_arg(t.kind, t.price, t.amount), t.fees,
+                                  p.cost_method, portfolio.position_label(p.id, p.name, t.instrument)
+                                  ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id)
+    FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+    WHERE t.portfolio_id = ledger_positions.portfolio AND t.instrument IS NOT NULL
+      AND t.executed_at < portfolio.as_of_cutoff()
+    GROUP BY t.instrument;
+END;
+CREATE FUNCTION portfolio.ledger_cash(portfolio bigint)
+    RETURNS TABLE (currency text, balance numeric)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT t.currency, sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount))
+    FROM portfolio.transactions t
+    WHERE t.portfolio_id = ledger_cash.portfolio AND t.executed_at < portfolio.as_of_cutoff()
+    GROUP BY t.currency;
+END;
+COMMENT ON FUNCTION portfolio.ledger_positions(bigint) IS
+    'a portfolio''s positions from its ledger up to the as-of day (the caller''s rows)';
+COMMENT ON FUNCTION portfolio.ledger_cash(bigint) IS
+    'a portfolio''s cash balances per currency from its ledger up to the as-of day (the caller''s rows)';
+
 CREATE VIEW portfolio.cash WITH (security_invoker = true) AS
 SELECT b.portfolio_id, b.currency, b.balance, b.base_currency,
        trim_scale(fx.rate) AS fx_rate,
@@ -33,11 +69,7 @@ FROM (SELECT s.portfolio_id, s.currency, p.base_currency, s.quantity AS balance
       UNION ALL   -- the portfolios without a current stored end: from their ledger
       SELECT p.id, r.currency, p.base_currency, r.balance
       FROM portfolio.portfolios p
-      CROSS JOIN LATERAL (
-          SELECT t.currency, sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS balance
-          FROM portfolio.transactions t
-          WHERE t.portfolio_id = p.id AND t.executed_at < (SELECT portfolio.as_of_cutoff())
-          GROUP BY t.currency) r
+      CROSS JOIN LATERAL portfolio.ledger_cash(p.id) r
       -- (a scalar subquery, not NOT EXISTS: see positions)
       WHERE (SELECT count(*) FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id) = 0) b
 -- one rate lookup per balance (OFFSET 0 keeps the planner from copying the call into both columns)
@@ -54,18 +86,7 @@ WITH held AS (
     UNION ALL   -- the portfolios without a current stored end: their ledgers replayed
     SELECT p.id, r.instrument, r.position
     FROM portfolio.portfolios p
-    CROSS JOIN LATERAL (
-        SELECT t.instrument,
-               portfolio.position_agg(t.executed_at, t.kind,
-                                      portfolio.position_quantity_arg(t.kind, t.quantity),
-                                      portfolio.position_price_arg(t.kind, t.price, t.amount), t.fees,
-                                      p.cost_method,
-                                      portfolio.position_label(p.id, p.name, t.instrument)
-                                      ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS position
-        FROM portfolio.transactions t
-        WHERE t.portfolio_id = p.id AND t.instrument IS NOT NULL
-          AND t.executed_at < (SELECT portfolio.as_of_cutoff())
-        GROUP BY t.instrument) r
+    CROSS JOIN LATERAL portfolio.ledger_positions(p.id) r
     -- a scalar subquery, not NOT EXISTS: as a filter on p it runs before the replay (NOT EXISTS
     -- became an anti join that the planner put after it)
     WHERE (SELECT count(*) FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id) = 0
@@ -87,10 +108,13 @@ WITH held AS (
     FROM held h
     JOIN portfolio.portfolios p ON p.id = h.portfolio_id
     JOIN portfolio.instruments i ON i.symbol = h.instrument
-    LEFT JOIN LATERAL (
-        SELECT qq.ts, qq.close FROM portfolio.quotes qq
-        WHERE qq.symbol = h.instrument AND qq.ts < (SELECT portfolio.as_of_cutoff())
-        ORDER BY qq.ts DESC LIMIT 1) q ON true
+    -- the price (48_prices.sql): the symbol's last quote when it is before the end of the as-of
+    -- day, else the last one before that (only then is quote_before called: the lateral's
+    -- condition names only outer columns, so it gates the call)
+    LEFT JOIN portfolio.last_quotes lq ON lq.symbol = h.instrument AND lq.ts < (SELECT portfolio.as_of_cutoff())
+    LEFT JOIN LATERAL (SELECT b.ts, b.close FROM portfolio.quote_before(h.instrument, (SELECT portfolio.as_of_cutoff())) b
+                       WHERE lq.symbol IS NULL) older ON true
+    CROSS JOIN LATERAL (SELECT coalesce(lq.ts, older.ts) AS ts, coalesce(lq.close, older.close) AS close) q
     -- OFFSET 0 keeps the planner from copying the call into every column that uses the rate
     LEFT JOIN LATERAL (
         SELECT trim_scale(portfolio.fx_rate(i.currency, p.base_currency,

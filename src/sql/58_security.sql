@@ -57,11 +57,11 @@ GRANT USAGE ON SCHEMA portfolio TO portfolio_user, portfolio_reader;
 GRANT SELECT, INSERT, UPDATE, DELETE ON portfolio.portfolios, portfolio.transactions TO portfolio_user;
 GRANT USAGE ON SEQUENCE portfolio.portfolios_id_seq, portfolio.transactions_id_seq TO portfolio_user;
 GRANT SELECT, INSERT ON portfolio.instruments TO portfolio_user;   -- add new symbols, not change others'
-GRANT SELECT ON portfolio.quotes, portfolio.fx_rates, portfolio.settings TO portfolio_user;
+GRANT SELECT ON portfolio.quotes, portfolio.last_quotes, portfolio.fx_rates, portfolio.settings TO portfolio_user;
 GRANT SELECT ON portfolio.positions, portfolio.cash, portfolio.allocation, portfolio.portfolio_daily,
                 portfolio.pnl_monthly, portfolio.performance TO portfolio_user;
 
-GRANT SELECT ON portfolio.portfolios, portfolio.transactions, portfolio.instruments, portfolio.quotes,
+GRANT SELECT ON portfolio.portfolios, portfolio.transactions, portfolio.instruments, portfolio.quotes, portfolio.last_quotes,
                 portfolio.fx_rates, portfolio.settings, portfolio.refresh_log,
                 portfolio.positions, portfolio.cash, portfolio.allocation, portfolio.portfolio_daily,
                 portfolio.pnl_monthly, portfolio.performance, portfolio.valuation_status TO portfolio_reader;

@@ -162,11 +162,11 @@ SELECT set_eq($$SELECT grantee || ' ' || table_name || ' ' || privilege_type
                 UNION ALL SELECT 'portfolio_user instrument_requests ' || p FROM unnest(ARRAY['SELECT', 'DELETE']) p
                 UNION ALL SELECT 'portfolio_user ' || t || ' SELECT'
                           FROM unnest(ARRAY['quotes', 'fx_rates', 'settings', 'positions', 'cash', 'allocation',
-                                            'portfolio_daily', 'pnl_monthly', 'performance']) t
+                                            'portfolio_daily', 'pnl_monthly', 'performance', 'last_quotes']) t
                 UNION ALL SELECT 'portfolio_reader ' || t || ' SELECT'
                           FROM unnest(ARRAY['portfolios', 'transactions', 'instruments', 'quotes', 'fx_rates', 'settings',
                                             'refresh_log', 'positions', 'cash', 'allocation', 'portfolio_daily',
-                                            'pnl_monthly', 'performance', 'valuation_status']) t
+                                            'pnl_monthly', 'performance', 'valuation_status', 'last_quotes']) t
                 UNION ALL SELECT r || ' ' || t || ' SELECT'
                           FROM unnest(ARRAY['portfolio_user', 'portfolio_reader']) r,
                                unnest(ARRAY['ledger_ends_current', 'performance_stored']) t$$,

@@ -5,7 +5,11 @@
 #     updates, late and corrected quotes, deleted quotes, FX corrections, splits, dividends, new
 #     portfolios); after each step refresh() and the incrementally kept series equals a full
 #     recomputation row for row, exactly (text of every column), including refreshes that start
-#     from the stored ledger end (portfolio.ledger_ends), which equals a recomputation;
+#     from the stored ledger end (portfolio.ledger_ends), which equals a recomputation; and
+#     positions, cash and performance read from the stored ledger ends and figures equal the same
+#     reads with nothing stored, before and after each refresh (57_positions.sql, 55_performance
+#     .sql), also when a refresh stored an end from before a concurrent write; last_quotes holds
+#     each symbol's last quote (48_prices.sql);
 #   * write-time validation: oversells refused at commit with PF001, a same-day import accepted in
 #     either insert order, a backdated delete that a later sell needs refused, concurrent sells;
 #   * one failing portfolio does not stop the others, and health names it;
@@ -145,6 +149,9 @@ served = {"ends": 0, "figures": 0}
 def compare_reads(when):
     served["ends"] += q1("SELECT count(DISTINCT portfolio_id) FROM portfolio.ledger_ends_current")
     served["figures"] += q1("SELECT count(*) FROM portfolio.performance_stored")
+    last = q("SELECT (symbol, ts, close)::text FROM portfolio.last_quotes ORDER BY symbol")
+    if last != q("SELECT DISTINCT ON (symbol) (symbol, ts, close)::text FROM portfolio.quotes ORDER BY symbol, ts DESC"):
+        mismatches.append(f"{when}: last_quotes differs from the quotes' last: {last}")
     stored, unstored = reads(), reads_unstored()
     for sql, x, y in zip(READS, stored, unstored):
         if x != y:
@@ -180,8 +187,8 @@ for step in range(STEPS):
         compare_reads(f"step {step} ({kind}), after refresh_figures()")
 print("# outcomes:", outcomes)
 check(f"{STEPS} random writes: after each, the incremental series equals a full recomputation exactly, "
-      "and positions, cash and performance read from stored ledger ends and figures equal them computed "
-      "from the ledgers and days, before and after each refresh",
+      "positions, cash and performance read from stored ledger ends and figures equal them computed "
+      "from the ledgers and days, before and after each refresh, and last_quotes is each symbol's last quote",
       not mismatches, "; ".join(mismatches[:5]))
 check("those reads were served from stored ledger ends and figures (portfolio-reads counted)",
       served["ends"] > 100 and served["figures"] > 50, str(served))

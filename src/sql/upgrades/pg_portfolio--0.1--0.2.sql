@@ -3682,7 +3682,92 @@ COMMENT ON VIEW portfolio.performance IS
     'over trading days (252 a year); the last priced day and the number of trading-day returns';
 GRANT SELECT ON portfolio.performance TO portfolio_user, portfolio_reader;
 
+-- 48_prices.sql: each symbol's last quote, kept by the quotes' triggers; the price before an instant
+-- Each symbol's last quote. Kept by quotes_changed() (53_valuation_queue.sql), which every write
+-- to quotes calls, from the statement triggers and, on a subscriber, from the replicated rows'
+-- triggers (70_scale_out.sql). Readable like quotes; written only by that function.
+CREATE TABLE portfolio.last_quotes (
+    symbol text        PRIMARY KEY,
+    ts     timestamptz NOT NULL,
+    close  numeric     NOT NULL
+);
+COMMENT ON TABLE portfolio.last_quotes IS
+    'each symbol''s last quote (ts, close); kept by the triggers on portfolio.quotes';
+
+-- Sets the last quote of the given symbols from portfolio.quotes (no row: a symbol without quotes).
+CREATE FUNCTION portfolio.last_quotes_changed(symbols text[]) RETURNS void
+    LANGUAGE sql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    DELETE FROM portfolio.last_quotes l
+     WHERE l.symbol = ANY (last_quotes_changed.symbols)
+       AND NOT EXISTS (SELECT 1 FROM portfolio.quotes q WHERE q.symbol = l.symbol);
+    INSERT INTO portfolio.last_quotes AS l (symbol, ts, close)
+    SELECT s.symbol, q.ts, q.close
+    FROM (SELECT DISTINCT u.symbol FROM unnest(last_quotes_changed.symbols) u(symbol) ORDER BY 1) s
+    CROSS JOIN LATERAL (SELECT qq.ts, qq.close FROM portfolio.quotes qq
+                        WHERE qq.symbol = s.symbol ORDER BY qq.ts DESC LIMIT 1) q
+    ON CONFLICT (symbol) DO UPDATE SET ts = excluded.ts, close = excluded.close
+        WHERE (l.ts, l.close) IS DISTINCT FROM (excluded.ts, excluded.close);
+END;
+REVOKE ALL ON FUNCTION portfolio.last_quotes_changed(text[]) FROM PUBLIC;
+
+-- The symbol's last quote before an instant, from portfolio.quotes. PL/pgSQL, so the planner of
+-- a view that calls it per holding sees one call of known cost (a SQL lookup across the monthly
+-- partitions is estimated at the cost of scanning every partition).
+CREATE FUNCTION portfolio.quote_before(symbol text, before timestamptz)
+    RETURNS TABLE (ts timestamptz, close numeric)
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE ROWS 1
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY SELECT q.ts, q.close FROM portfolio.quotes q
+                 WHERE q.symbol = quote_before.symbol AND q.ts < quote_before.before
+                 ORDER BY q.ts DESC LIMIT 1;
+END
+$$;
+COMMENT ON FUNCTION portfolio.quote_before(text, timestamptz) IS
+    'the time and close of a symbol''s last quote before an instant';
+SELECT portfolio.last_quotes_changed(ARRAY(SELECT i.symbol FROM portfolio.instruments i));
+GRANT SELECT ON portfolio.last_quotes TO portfolio_user, portfolio_reader;
+
 -- 57_positions.sql: positions and cash read the stored ledger ends while they are current
+-- A portfolio's ledger replayed up to the as-of day, for the portfolios without a current stored
+-- end: per instrument its position (position_agg in the same-instant order), per currency its
+-- cash balance. Functions the planner does not inline: a view over many portfolios is planned with
+-- one call of known cost per portfolio it needs, instead of a replay costed for every portfolio
+-- (which made the BI role's all-portfolio reads look expensive enough to JIT-compile: seconds).
+CREATE FUNCTION portfolio.ledger_positions(portfolio bigint)
+    RETURNS TABLE (instrument text, "position" portfolio.position)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 30
+    SET search_path = pg_catalog, pg_temp   -- (and so never inlined)
+BEGIN ATOMIC
+    SELECT t.instrument,
+           portfolio.position_agg(t.executed_at, t.kind,
+                                  portfolio.position_quantity_arg(t.kind, t.quantity),
+                                  portfolio.position_price_arg(t.kind, t.price, t.amount), t.fees,
+                                  p.cost_method, portfolio.position_label(p.id, p.name, t.instrument)
+                                  ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id)
+    FROM portfolio.transactions t JOIN portfolio.portfolios p ON p.id = t.portfolio_id
+    WHERE t.portfolio_id = ledger_positions.portfolio AND t.instrument IS NOT NULL
+      AND t.executed_at < portfolio.as_of_cutoff()
+    GROUP BY t.instrument;
+END;
+CREATE FUNCTION portfolio.ledger_cash(portfolio bigint)
+    RETURNS TABLE (currency text, balance numeric)
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 3
+    SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT t.currency, sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount))
+    FROM portfolio.transactions t
+    WHERE t.portfolio_id = ledger_cash.portfolio AND t.executed_at < portfolio.as_of_cutoff()
+    GROUP BY t.currency;
+END;
+COMMENT ON FUNCTION portfolio.ledger_positions(bigint) IS
+    'a portfolio''s positions from its ledger up to the as-of day (the caller''s rows)';
+COMMENT ON FUNCTION portfolio.ledger_cash(bigint) IS
+    'a portfolio''s cash balances per currency from its ledger up to the as-of day (the caller''s rows)';
+
 -- The stored ledger ends (portfolio.ledger_ends, written by refresh) that are current: no ledger
 -- change is queued for the portfolio (every write to its ledger queues one, in the writer's own
 -- transaction, and only the refresh that stores the new end removes it), and the ledger ends by
@@ -3713,11 +3798,7 @@ FROM (SELECT s.portfolio_id, s.currency, p.base_currency, s.quantity AS balance
       UNION ALL   -- the portfolios without a current stored end: from their ledger
       SELECT p.id, r.currency, p.base_currency, r.balance
       FROM portfolio.portfolios p
-      CROSS JOIN LATERAL (
-          SELECT t.currency, sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS balance
-          FROM portfolio.transactions t
-          WHERE t.portfolio_id = p.id AND t.executed_at < (SELECT portfolio.as_of_cutoff())
-          GROUP BY t.currency) r
+      CROSS JOIN LATERAL portfolio.ledger_cash(p.id) r
       -- (a scalar subquery, not NOT EXISTS: see positions)
       WHERE (SELECT count(*) FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id) = 0) b
 -- one rate lookup per balance (OFFSET 0 keeps the planner from copying the call into both columns)
@@ -3730,18 +3811,7 @@ WITH held AS (
     UNION ALL   -- the portfolios without a current stored end: their ledgers replayed
     SELECT p.id, r.instrument, r.position
     FROM portfolio.portfolios p
-    CROSS JOIN LATERAL (
-        SELECT t.instrument,
-               portfolio.position_agg(t.executed_at, t.kind,
-                                      portfolio.position_quantity_arg(t.kind, t.quantity),
-                                      portfolio.position_price_arg(t.kind, t.price, t.amount), t.fees,
-                                      p.cost_method,
-                                      portfolio.position_label(p.id, p.name, t.instrument)
-                                      ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS position
-        FROM portfolio.transactions t
-        WHERE t.portfolio_id = p.id AND t.instrument IS NOT NULL
-          AND t.executed_at < (SELECT portfolio.as_of_cutoff())
-        GROUP BY t.instrument) r
+    CROSS JOIN LATERAL portfolio.ledger_positions(p.id) r
     -- a scalar subquery, not NOT EXISTS: as a filter on p it runs before the replay (NOT EXISTS
     -- became an anti join that the planner put after it)
     WHERE (SELECT count(*) FROM portfolio.ledger_ends_current s WHERE s.portfolio_id = p.id) = 0
@@ -3763,10 +3833,13 @@ WITH held AS (
     FROM held h
     JOIN portfolio.portfolios p ON p.id = h.portfolio_id
     JOIN portfolio.instruments i ON i.symbol = h.instrument
-    LEFT JOIN LATERAL (
-        SELECT qq.ts, qq.close FROM portfolio.quotes qq
-        WHERE qq.symbol = h.instrument AND qq.ts < (SELECT portfolio.as_of_cutoff())
-        ORDER BY qq.ts DESC LIMIT 1) q ON true
+    -- the price (48_prices.sql): the symbol's last quote when it is before the end of the as-of
+    -- day, else the last one before that (only then is quote_before called: the lateral's
+    -- condition names only outer columns, so it gates the call)
+    LEFT JOIN portfolio.last_quotes lq ON lq.symbol = h.instrument AND lq.ts < (SELECT portfolio.as_of_cutoff())
+    LEFT JOIN LATERAL (SELECT b.ts, b.close FROM portfolio.quote_before(h.instrument, (SELECT portfolio.as_of_cutoff())) b
+                       WHERE lq.symbol IS NULL) older ON true
+    CROSS JOIN LATERAL (SELECT coalesce(lq.ts, older.ts) AS ts, coalesce(lq.close, older.close) AS close) q
     -- OFFSET 0 keeps the planner from copying the call into every column that uses the rate
     LEFT JOIN LATERAL (
         SELECT trim_scale(portfolio.fx_rate(i.currency, p.base_currency,
@@ -3803,12 +3876,14 @@ GRANT SELECT ON portfolio.ledger_ends_current TO portfolio_user, portfolio_reade
 -- 53_valuation_queue.sql: a changed quote of a portfolio's benchmark marks it too
 -- ... and those benchmarked against a symbol
 CREATE INDEX portfolios_benchmark ON portfolio.portfolios (benchmark_symbol);
--- Quotes of a symbol from a day on: every portfolio trading the symbol or benchmarked against it
--- (its performance figures compare with the benchmark's quotes), from that day.
+-- Quotes of a symbol from a day on: the symbol's last quote (portfolio.last_quotes), and every
+-- portfolio trading the symbol or benchmarked against it (its performance figures compare with
+-- the benchmark's quotes), from that day.
 CREATE OR REPLACE FUNCTION portfolio.quotes_changed(symbols text[], days date[]) RETURNS void
     LANGUAGE sql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
+    SELECT portfolio.last_quotes_changed(symbols);   -- 48_prices.sql
     SELECT portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
     FROM unnest(symbols, days) s(symbol, day)
     JOIN LATERAL (SELECT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol
