@@ -109,11 +109,12 @@ WITH held AS (
     JOIN portfolio.portfolios p ON p.id = h.portfolio_id
     JOIN portfolio.instruments i ON i.symbol = h.instrument
     -- the price (48_prices.sql): the symbol's last quote when it is before the end of the as-of
-    -- day, else the last one before that (only then is quote_before called: the lateral's
-    -- condition names only outer columns, so it gates the call)
+    -- day, else the last one before that: only then is quote_before called (OFFSET 0 keeps the
+    -- subquery whole, so its condition, which names only outer columns, gates the call; pulled
+    -- up, it became a filter after the call)
     LEFT JOIN portfolio.last_quotes lq ON lq.symbol = h.instrument AND lq.ts < (SELECT portfolio.as_of_cutoff())
     LEFT JOIN LATERAL (SELECT b.ts, b.close FROM portfolio.quote_before(h.instrument, (SELECT portfolio.as_of_cutoff())) b
-                       WHERE lq.symbol IS NULL) older ON true
+                       WHERE lq.symbol IS NULL OFFSET 0) older ON true
     CROSS JOIN LATERAL (SELECT coalesce(lq.ts, older.ts) AS ts, coalesce(lq.close, older.close) AS close) q
     -- OFFSET 0 keeps the planner from copying the call into every column that uses the rate
     LEFT JOIN LATERAL (
