@@ -124,7 +124,7 @@ REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;
 -- The last day of each portfolio's series: its last priced day (the last quote of any instrument
 -- it has traded) or its last transaction when that is later, never after today(). No row for a
 -- portfolio without transactions. The one definition value_days(), refresh and series_end() use;
--- the last quote is looked up once per symbol, not once per portfolio and symbol. With the
+-- the last quotes are the stored ones (portfolio.last_quotes), one row per symbol. With the
 -- ledger's extent it was computed from (ledger_extents), so value_days need not compute it again.
 CREATE FUNCTION portfolio.series_ends(portfolio_ids bigint[])
     RETURNS TABLE (portfolio_id bigint, end_day date, first_day date, last_day date, stored boolean)
@@ -132,15 +132,12 @@ CREATE FUNCTION portfolio.series_ends(portfolio_ids bigint[])
 BEGIN ATOMIC
 WITH x AS MATERIALIZED (
     SELECT * FROM portfolio.ledger_extents(portfolio_ids)
-), last_quotes AS MATERIALIZED (
-    SELECT s.symbol, (SELECT (q.ts AT TIME ZONE 'UTC')::date FROM portfolio.quotes q
-                      WHERE q.symbol = s.symbol ORDER BY q.ts DESC LIMIT 1) AS day
-    FROM (SELECT DISTINCT unnest(x.instruments) AS symbol FROM x) s
 )
-SELECT x.portfolio_id, least(portfolio.today(), greatest(x.last_day, max(l.day))), x.first_day, x.last_day, x.stored
+SELECT x.portfolio_id, least(portfolio.today(), greatest(x.last_day, max((l.ts AT TIME ZONE 'UTC')::date))),
+       x.first_day, x.last_day, x.stored
 FROM x
 LEFT JOIN LATERAL unnest(x.instruments) i(symbol) ON true
-LEFT JOIN last_quotes l ON l.symbol = i.symbol
+LEFT JOIN portfolio.last_quotes l ON l.symbol = i.symbol   -- each symbol's last quote (48_prices.sql)
 GROUP BY x.portfolio_id, x.first_day, x.last_day, x.stored;
 END;
 COMMENT ON FUNCTION portfolio.series_ends(bigint[]) IS
