@@ -115,8 +115,10 @@ BEGIN ATOMIC
     SELECT t.portfolio_id, min((t.executed_at AT TIME ZONE 'UTC')::date), max((t.executed_at AT TIME ZONE 'UTC')::date),
            coalesce(array_agg(DISTINCT t.instrument) FILTER (WHERE t.instrument IS NOT NULL), '{}'), false
     FROM portfolio.transactions t
+    -- (a scalar subquery per id, not NOT EXISTS: as an anti join the planner hashed every stored
+    -- end, 33,000 rows at 1,000 portfolios, to refresh one portfolio)
     WHERE t.portfolio_id = ANY (ARRAY(SELECT u.id FROM unnest(portfolio_ids) u(id)
-                                      WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id)))
+                                      WHERE (SELECT count(*) FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id) = 0))
     GROUP BY t.portfolio_id;
 END;
 REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;

@@ -51,7 +51,7 @@ BEGIN
     INSERT INTO portfolio.ledger_ends
     SELECT * FROM portfolio.ledger_end_rows(ARRAY(
         SELECT u.id FROM unnest(portfolio_ids) u(id)
-        WHERE NOT EXISTS (SELECT 1 FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id)));
+        WHERE (SELECT count(*) FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id) = 0));  -- (see ledger_extents)
     INSERT INTO portfolio.valuation_status AS s (portfolio_id, first_day, valued_through, last_priced_day, refreshed_at)
     SELECT w.portfolio_id,
            (SELECT min(d.day) FROM portfolio.daily_series d WHERE d.portfolio_id = w.portfolio_id),
