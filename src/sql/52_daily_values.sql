@@ -442,57 +442,14 @@ COMMENT ON FUNCTION portfolio.value_days(bigint[], date[]) IS
     'the daily series of portfolio_ids[i] from from_days[i] on (NULL: all of it), as portfolio.refresh() stores it';
 REVOKE ALL ON FUNCTION portfolio.value_days(bigint[], date[]) FROM PUBLIC;
 
--- Who may read / change a portfolio: members of its owner role (the owner itself included);
--- members of portfolio_reader read every portfolio. A dropped owner role matches nobody.
--- Plain expressions of built-in functions and no SET clause, so the planner inlines them (the
--- SQL-standard body is bound at creation: no search_path risk). For your own queries.
-CREATE FUNCTION portfolio.may_write(owner name) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN owner = CURRENT_USER
-        OR coalesce(pg_catalog.pg_has_role(pg_catalog.to_regrole(owner::text), 'MEMBER'), false);
-CREATE FUNCTION portfolio.reads_all() RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN coalesce(pg_catalog.pg_has_role(pg_catalog.to_regrole('portfolio_reader'), 'MEMBER'), false);
-CREATE FUNCTION portfolio.may_read(owner name) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN portfolio.reads_all() OR portfolio.may_write(owner);
-
--- The same rule for row-level security, where it runs once per portfolio row: the names of the
--- roles current_user is a member of, directly or through other roles, itself included (the
--- owners for which may_write() is true, for a role that is not a superuser; superusers and the
--- tables' owner bypass row-level security, and superusers are members of portfolio_reader).
--- Policies and views write the rule as
---     (SELECT portfolio.reads_all()) OR owner = ANY ((SELECT portfolio.member_roles())::name[])
--- (the cast makes "ANY (...)" take an array expression, not a subquery of rows).
--- Both scalar subqueries are independent of the row, so the planner runs each once per query (an
--- InitPlan) and a row costs one comparison with a few names, instead of a role lookup by name
--- (to_regrole) and a membership test. bench/model.sh, positions of one portfolio among 1,000:
--- 21 ms -> 7 ms as portfolio_reader. (A function with a subquery is not inlined, so this cannot
--- live inside may_write.) test/pgtap/40_model_security.sql checks both forms agree.
--- PL/pgSQL: its plan is kept for the session (a SQL function would plan the recursive query again
--- in every InitPlan, about 1 ms each, and a policy query has several).
-CREATE FUNCTION portfolio.member_roles() RETURNS name[]
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RETURN (WITH RECURSIVE member_of(role_id) AS (
-                SELECT r.oid FROM pg_roles r WHERE r.rolname = CURRENT_USER
-                UNION
-                SELECT m.roleid FROM pg_auth_members m JOIN member_of ON m.member = member_of.role_id)
-            SELECT array_agg(r.rolname) FROM member_of JOIN pg_roles r ON r.oid = member_of.role_id);
-END
-$$;
-
 -- Not security_invoker on purpose: it reads the private daily_series with its owner's
--- rights and applies the portfolios' access rule itself, for the calling role (current_user).
+-- rights and applies the portfolios' access rule (readable_portfolios) for the calling role.
 -- security_barrier keeps a caller's leaky functions from seeing rows before the filter.
 CREATE VIEW portfolio.portfolio_daily WITH (security_barrier = true) AS
 SELECT d.*
 FROM portfolio.daily_series d
-JOIN portfolio.portfolios p ON p.id = d.portfolio_id
-WHERE d.day <= (SELECT portfolio.as_of())
-  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));
+JOIN portfolio.readable_portfolios p ON p.id = d.portfolio_id   -- the access rule (44_access_rule.sql)
+WHERE d.day <= (SELECT portfolio.as_of());
 COMMENT ON VIEW portfolio.portfolio_daily IS
     'per portfolio and day up to portfolio.as_of(): value in base currency (last quote and FX carried '
     'forward), flows, P/L parts, daily return; only the portfolios the caller may read; as of the last '

@@ -10,15 +10,14 @@
 -- role's totals replayed 1.1 million rows at every read). A portfolio without a current end is
 -- replayed, so the views never depend on a refresh having run.
 -- Not security_invoker, like portfolio_daily: it reads the private table with its owner's rights
--- and applies the portfolios' access rule itself (security_barrier: no leaky function sees rows
--- before the filter).
+-- and applies the portfolios' access rule (readable_portfolios; security_barrier: no leaky
+-- function sees rows before the filter).
 CREATE VIEW portfolio.ledger_ends_current WITH (security_barrier = true) AS
 SELECT e.portfolio_id, e.instrument, e.currency, e.quantity, e.position
 FROM portfolio.ledger_ends e
-JOIN portfolio.portfolios p ON p.id = e.portfolio_id
+JOIN portfolio.readable_portfolios p ON p.id = e.portfolio_id   -- the access rule (44_access_rule.sql)
 WHERE e.last_day <= (SELECT portfolio.as_of())
-  AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed)
-  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));
+  AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed);
 COMMENT ON VIEW portfolio.ledger_ends_current IS
     'the stored ledger ends that are current for the as-of day (no ledger change queued): positions and cash '
     'read them instead of replaying the ledger';

@@ -19,8 +19,12 @@ $$;
 ALTER TABLE portfolio.portfolios ENABLE ROW LEVEL SECURITY;
 ALTER TABLE portfolio.transactions ENABLE ROW LEVEL SECURITY;
 
--- The rule of portfolio.may_read()/may_write() in the form that costs one check per query, not per
--- row (see portfolio.member_roles() in 52_daily_values.sql).
+-- The access rule (44_access_rule.sql). On portfolios it is written on the row itself, in the
+-- form that costs one check per query (InitPlans): a policy reading readable_portfolios would not
+-- see a row the same statement inserts (INSERT ... RETURNING would fail its read policy). Every
+-- row that belongs to a portfolio is seen when its portfolio is in readable_portfolios and changed
+-- when it is in writable_portfolios. INSERT and UPDATE are checked too: nobody creates a
+-- portfolio for another role, hands one over, or moves rows into someone else's portfolio.
 CREATE POLICY portfolios_read ON portfolio.portfolios FOR SELECT
     USING ((SELECT portfolio.reads_all()) OR owner = ANY ((SELECT portfolio.member_roles())::name[]));
 CREATE POLICY portfolios_insert ON portfolio.portfolios FOR INSERT
@@ -33,26 +37,21 @@ CREATE POLICY portfolios_delete ON portfolio.portfolios FOR DELETE
 
 -- A transaction belongs to a portfolio: the same rule through its portfolio.
 CREATE POLICY transactions_read ON portfolio.transactions FOR SELECT
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id
-                     AND ((SELECT portfolio.reads_all())
-                          OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]))));
+    USING (portfolio_id IN (SELECT r.id FROM portfolio.readable_portfolios r));
 CREATE POLICY transactions_insert ON portfolio.transactions FOR INSERT
-    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    WITH CHECK (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
 CREATE POLICY transactions_update ON portfolio.transactions FOR UPDATE
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])))
-    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    USING (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w))
+    WITH CHECK (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
 CREATE POLICY transactions_delete ON portfolio.transactions FOR DELETE
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    USING (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
 
 -- Grants: nothing for PUBLIC on tables; the two roles get exactly what they need.
 REVOKE ALL ON ALL TABLES IN SCHEMA portfolio FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA portfolio FROM PUBLIC;
 GRANT USAGE ON SCHEMA portfolio TO portfolio_user, portfolio_reader;
+-- the policies read the rule's relations as the calling role
+GRANT SELECT ON portfolio.readable_portfolios, portfolio.writable_portfolios TO portfolio_user, portfolio_reader;
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON portfolio.portfolios, portfolio.transactions TO portfolio_user;
 GRANT USAGE ON SEQUENCE portfolio.portfolios_id_seq, portfolio.transactions_id_seq TO portfolio_user;

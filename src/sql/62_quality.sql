@@ -17,16 +17,12 @@ CREATE TABLE portfolio.watchlist (
 COMMENT ON TABLE portfolio.watchlist IS 'instruments a portfolio follows without holding (data_quality covers them)';
 SELECT pg_catalog.pg_extension_config_dump('portfolio.watchlist', '');
 ALTER TABLE portfolio.watchlist ENABLE ROW LEVEL SECURITY;
+-- through its portfolio, by the access rule (44_access_rule.sql)
 CREATE POLICY watchlist_read ON portfolio.watchlist FOR SELECT
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id
-                     AND ((SELECT portfolio.reads_all())
-                          OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]))));
+    USING (portfolio_id IN (SELECT r.id FROM portfolio.readable_portfolios r));
 CREATE POLICY watchlist_write ON portfolio.watchlist FOR ALL
-    USING (EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])))
-    WITH CHECK (EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    USING (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w))
+    WITH CHECK (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
 
 -- What the fetcher quarantined in [since, until), per symbol: the count and the distinct reasons
 -- (at most 5, shortest first). quotes_rejected itself stays private (it keeps raw provider text);

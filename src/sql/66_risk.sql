@@ -26,20 +26,13 @@ SELECT pg_catalog.pg_extension_config_dump('portfolio.risk_limits', 'WHERE portf
 SELECT pg_catalog.pg_extension_config_dump('portfolio.risk_limits_id_seq', '');
 
 ALTER TABLE portfolio.risk_limits ENABLE ROW LEVEL SECURITY;
+-- a portfolio's limits through its portfolio, by the access rule (44_access_rule.sql); the
+-- defaults (no portfolio) are read by all and changed only by the extension owner (and superusers)
 CREATE POLICY risk_limits_read ON portfolio.risk_limits FOR SELECT
-    USING (portfolio_id IS NULL
-           OR EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id
-                     AND ((SELECT portfolio.reads_all())
-                          OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]))));
--- only the extension owner (and superusers) change the defaults
+    USING (portfolio_id IS NULL OR portfolio_id IN (SELECT r.id FROM portfolio.readable_portfolios r));
 CREATE POLICY risk_limits_write ON portfolio.risk_limits FOR ALL
-    USING (portfolio_id IS NOT NULL
-           AND EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])))
-    WITH CHECK (portfolio_id IS NOT NULL
-           AND EXISTS (SELECT 1 FROM portfolio.portfolios p
-                   WHERE p.id = portfolio_id AND p.owner = ANY ((SELECT portfolio.member_roles())::name[])));
+    USING (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w))
+    WITH CHECK (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
 
 -- The status of a value against its limits (strictly above a limit passes it; NULL value: unknown).
 CREATE FUNCTION portfolio.risk_status(value numeric, warn_at numeric, breach_at numeric) RETURNS text

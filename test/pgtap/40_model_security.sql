@@ -169,7 +169,8 @@ SELECT set_eq($$SELECT grantee || ' ' || table_name || ' ' || privilege_type
                                             'pnl_monthly', 'performance', 'valuation_status', 'last_quotes']) t
                 UNION ALL SELECT r || ' ' || t || ' SELECT'
                           FROM unnest(ARRAY['portfolio_user', 'portfolio_reader']) r,
-                               unnest(ARRAY['ledger_ends_current', 'performance_stored']) t$$,
+                               unnest(ARRAY['ledger_ends_current', 'performance_stored', 'readable_portfolios',
+                                            'writable_portfolios']) t$$,
               'table grants are exactly the documented ones');
 SELECT ok(NOT has_function_privilege('portfolio_user', 'portfolio.schedule_refresh(text, interval)', 'EXECUTE')
           AND NOT has_function_privilege('portfolio_reader', 'portfolio.refresh()', 'EXECUTE'),

@@ -3732,6 +3732,55 @@ COMMENT ON VIEW portfolio.performance IS
     'over trading days (252 a year); the last priced day and the number of trading-day returns';
 GRANT SELECT ON portfolio.performance TO portfolio_user, portfolio_reader;
 
+-- 44_access_rule.sql: the access rule written once, as two views the policies and views read
+-- The rule as relations: the portfolios the calling role may read, and those it may change.
+-- Not security_invoker: owned by the extension's owner, which owns portfolios, they read it past
+-- its row-level security and apply the rule themselves, for the calling role (current_user), the
+-- same as portfolios' policies (test/pgtap/40_model_security.sql). Both scalar subqueries of the rule
+-- stay InitPlans: one check per query (test/pgtap/40_model_security.sql asserts the plan).
+CREATE VIEW portfolio.readable_portfolios WITH (security_barrier = true) AS
+SELECT p.* FROM portfolio.portfolios p
+WHERE (SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]);
+COMMENT ON VIEW portfolio.readable_portfolios IS 'the portfolios the calling role may read (the access rule)';
+CREATE VIEW portfolio.writable_portfolios WITH (security_barrier = true) AS
+SELECT p.* FROM portfolio.portfolios p
+WHERE p.owner = ANY ((SELECT portfolio.member_roles())::name[]);
+COMMENT ON VIEW portfolio.writable_portfolios IS 'the portfolios the calling role may change (the access rule)';
+GRANT SELECT ON portfolio.readable_portfolios, portfolio.writable_portfolios TO portfolio_user, portfolio_reader;
+ALTER POLICY portfolios_read ON portfolio.portfolios
+    USING ((SELECT portfolio.reads_all()) OR owner = ANY ((SELECT portfolio.member_roles())::name[]));
+ALTER POLICY portfolios_insert ON portfolio.portfolios
+    WITH CHECK (owner = ANY ((SELECT portfolio.member_roles())::name[]));
+ALTER POLICY portfolios_update ON portfolio.portfolios
+    USING (owner = ANY ((SELECT portfolio.member_roles())::name[]))
+    WITH CHECK (owner = ANY ((SELECT portfolio.member_roles())::name[]));
+ALTER POLICY portfolios_delete ON portfolio.portfolios
+    USING (owner = ANY ((SELECT portfolio.member_roles())::name[]));
+ALTER POLICY transactions_read ON portfolio.transactions
+    USING (portfolio_id IN (SELECT r.id FROM portfolio.readable_portfolios r));
+ALTER POLICY transactions_insert ON portfolio.transactions
+    WITH CHECK (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
+ALTER POLICY transactions_update ON portfolio.transactions
+    USING (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w))
+    WITH CHECK (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
+ALTER POLICY transactions_delete ON portfolio.transactions
+    USING (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
+ALTER POLICY watchlist_read ON portfolio.watchlist
+    USING (portfolio_id IN (SELECT r.id FROM portfolio.readable_portfolios r));
+ALTER POLICY watchlist_write ON portfolio.watchlist
+    USING (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w))
+    WITH CHECK (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
+ALTER POLICY risk_limits_read ON portfolio.risk_limits
+    USING (portfolio_id IS NULL OR portfolio_id IN (SELECT r.id FROM portfolio.readable_portfolios r));
+ALTER POLICY risk_limits_write ON portfolio.risk_limits
+    USING (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w))
+    WITH CHECK (portfolio_id IN (SELECT w.id FROM portfolio.writable_portfolios w));
+CREATE OR REPLACE VIEW portfolio.portfolio_daily WITH (security_barrier = true) AS
+SELECT d.*
+FROM portfolio.daily_series d
+JOIN portfolio.readable_portfolios p ON p.id = d.portfolio_id   -- the access rule (44_access_rule.sql)
+WHERE d.day <= (SELECT portfolio.as_of());
+
 -- 57_positions.sql: positions and cash read the stored ledger ends while they are current
 -- A portfolio's ledger replayed up to the as-of day, for the portfolios without a current stored
 -- end: per instrument its position (position_agg in the same-instant order), per currency its
@@ -3777,15 +3826,14 @@ COMMENT ON FUNCTION portfolio.ledger_cash(bigint) IS
 -- role's totals replayed 1.1 million rows at every read). A portfolio without a current end is
 -- replayed, so the views never depend on a refresh having run.
 -- Not security_invoker, like portfolio_daily: it reads the private table with its owner's rights
--- and applies the portfolios' access rule itself (security_barrier: no leaky function sees rows
--- before the filter).
+-- and applies the portfolios' access rule (readable_portfolios; security_barrier: no leaky
+-- function sees rows before the filter).
 CREATE VIEW portfolio.ledger_ends_current WITH (security_barrier = true) AS
 SELECT e.portfolio_id, e.instrument, e.currency, e.quantity, e.position
 FROM portfolio.ledger_ends e
-JOIN portfolio.portfolios p ON p.id = e.portfolio_id
+JOIN portfolio.readable_portfolios p ON p.id = e.portfolio_id   -- the access rule (44_access_rule.sql)
 WHERE e.last_day <= (SELECT portfolio.as_of())
-  AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed)
-  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));
+  AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed);
 COMMENT ON VIEW portfolio.ledger_ends_current IS
     'the stored ledger ends that are current for the as-of day (no ledger change queued): positions and cash '
     'read them instead of replaying the ledger';
@@ -3959,21 +4007,21 @@ COMMENT ON TABLE portfolio.performance_figures IS
     'private: read portfolio.performance; each portfolio''s figures after its last refresh (portfolio.refresh_figures())';
 REVOKE ALL ON portfolio.performance_figures FROM PUBLIC;
 
--- The stored figures that stand (see above), of the portfolios the caller may read. Not
--- security_invoker, like portfolio_daily (the table is private); security_barrier.
+-- The stored figures that stand (see above), of the portfolios the caller may read
+-- (readable_portfolios). Not security_invoker, like portfolio_daily (the table is private);
+-- security_barrier.
 CREATE VIEW portfolio.performance_stored WITH (security_barrier = true) AS
 SELECT f.portfolio_id, f.first_day, f.last_day, f.twr_since_inception, f.twr_ytd, f.twr_1y,
        f.annualized_return, f.volatility, f.sharpe, f.sortino, f.max_drawdown, f.var_95, f.cvar_95,
        f.beta, f.alpha, f.tracking_error, f.xirr, f.last_priced_day, f.trading_days
 FROM portfolio.performance_figures f
-JOIN portfolio.portfolios p ON p.id = f.portfolio_id
+JOIN portfolio.readable_portfolios p ON p.id = f.portfolio_id   -- the access rule (44_access_rule.sql)
 JOIN portfolio.valuation_status s ON s.portfolio_id = f.portfolio_id
 WHERE f.refreshed_at = s.refreshed_at
   AND f.benchmark_symbol IS NOT DISTINCT FROM p.benchmark_symbol
   AND f.last_day <= (SELECT portfolio.as_of())
   AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q
-                  WHERE q.portfolio_id = f.portfolio_id AND q.from_day <= f.last_day)
-  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));
+                  WHERE q.portfolio_id = f.portfolio_id AND q.from_day <= f.last_day);
 COMMENT ON VIEW portfolio.performance_stored IS
     'the stored performance figures that equal a computation now, of the portfolios the caller may read';
 
