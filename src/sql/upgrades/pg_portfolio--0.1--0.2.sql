@@ -1660,7 +1660,7 @@ END
 $$;
 COMMENT ON FUNCTION portfolio.quote_before(text, timestamptz) IS
     'the time and close of a symbol''s last quote before an instant';
-SELECT portfolio.last_quotes_changed(ARRAY(SELECT i.symbol FROM portfolio.instruments i));
+SELECT portfolio.last_quotes_changed(ARRAY(SELECT DISTINCT q.symbol FROM portfolio.quotes q));
 GRANT SELECT ON portfolio.last_quotes TO portfolio_user, portfolio_reader;
 
 -- 50_positions.sql: FX on a day, one rule for fx_rate() and the daily series
