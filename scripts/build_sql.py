@@ -17,7 +17,9 @@ A table, one aggregate per entry (# starts a comment line):
   -> finalfunc: the final function
   [kind]: a state kind declared by a "state" line: its combine/serialize/deserialize functions
       (parallel plans and partial aggregation); [-] for none (the aggregate stays whole)
-  {key = value, ...}: further options, as CREATE AGGREGATE spells them (e.g. sspace = 32792)
+  {key = value, ...}: further options, as CREATE AGGREGATE spells them (e.g. sspace = 32792);
+      the word private among them revokes PUBLIC's EXECUTE (an aggregate only the extension's
+      own functions call)
   the indented line after it: the COMMENT, when the aggregate has one
 The state type is internal and every aggregate is parallel safe.
 
@@ -50,10 +52,13 @@ def aggregates(path):
 
     def flush(comment=None):
         name, args = entry["name"], entry["args"]
+        options = [o.strip() for o in (entry["extra"] or "").split(",") if o.strip()]
+        private = "private" in options
+        options = [o for o in options if o != "private"]
         lines = [f"CREATE AGGREGATE portfolio.{name}({args}) (",
                  f"    sfunc = portfolio.{entry['sfunc']}, stype = internal, finalfunc = portfolio.{entry['final']},"]
-        if entry["extra"]:
-            lines.append(f"    {entry['extra'].strip()},")
+        if options:
+            lines.append(f"    {', '.join(options)},")
         if kinds[entry["kind"]]:
             lines.append(f"    {kinds[entry['kind']]},")
         if entry["minv"]:
@@ -63,6 +68,8 @@ def aggregates(path):
         if comment:
             text = comment.replace("'", "''")
             lines.append(f"COMMENT ON AGGREGATE portfolio.{name}({arg_types(args)}) IS\n    '{text}';")
+        if private:
+            lines.append(f"REVOKE ALL ON FUNCTION portfolio.{name}({arg_types(args)}) FROM PUBLIC;")
         out.extend(lines)
 
     with open(path) as table:

@@ -31,25 +31,7 @@ CREATE FUNCTION portfolio.position_trans(internal, timestamptz, portfolio.txn_ki
 CREATE FUNCTION portfolio.position_final(internal) RETURNS portfolio.position
     AS 'MODULE_PATHNAME', 'pgp_position_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
--- Order-dependent (lots are consumed in time order): no combine function, so never split across
--- workers or partitions. Use ORDER BY executed_at (an out-of-order row is an error).
-CREATE AGGREGATE portfolio.position_agg(executed_at timestamptz, kind portfolio.txn_kind,
-                                        quantity numeric, price numeric, fees numeric) (
-    sfunc = portfolio.position_trans, stype = internal,
-    finalfunc = portfolio.position_final, finalfunc_modify = read_only, parallel = safe);
-CREATE AGGREGATE portfolio.position_agg(executed_at timestamptz, kind portfolio.txn_kind,
-                                        quantity numeric, price numeric, fees numeric, method text) (
-    sfunc = portfolio.position_trans, stype = internal,
-    finalfunc = portfolio.position_final, finalfunc_modify = read_only, parallel = safe);
--- label names the position in an oversell error ('portfolio 3 "Main", instrument AAPL'); the views use it.
-CREATE AGGREGATE portfolio.position_agg(executed_at timestamptz, kind portfolio.txn_kind,
-                                        quantity numeric, price numeric, fees numeric, method text, label text) (
-    sfunc = portfolio.position_trans, stype = internal,
-    finalfunc = portfolio.position_final, finalfunc_modify = read_only, parallel = safe);
-COMMENT ON AGGREGATE portfolio.position_agg(timestamptz, portfolio.txn_kind, numeric, numeric, numeric) IS
-    'lot accounting, FIFO; ORDER BY executed_at. Selling more than held is SQLSTATE PF001';
-COMMENT ON AGGREGATE portfolio.position_agg(timestamptz, portfolio.txn_kind, numeric, numeric, numeric, text) IS
-    'lot accounting with method fifo, lifo, average or hifo; ORDER BY executed_at';
+-- position_agg is declared in 41_position.aggregates (order-dependent: no combine function).
 
 CREATE FUNCTION portfolio.quantity(portfolio.position) RETURNS numeric
     AS 'MODULE_PATHNAME', 'pgp_position_quantity' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -101,3 +83,23 @@ COMMENT ON FUNCTION portfolio.same_time_order(portfolio.txn_kind) IS
 CREATE FUNCTION portfolio.position_label(portfolio_id bigint, portfolio_name text, instrument text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE   -- format() is stable
     RETURN format('portfolio %s (%s), instrument %s', portfolio_id, portfolio_name, instrument);
+
+-- The position after each transaction (src/pg/position.cpp), for value_days() (52_daily_values
+-- .sql); position_steps_agg is declared in 41_position.aggregates. One replay
+-- per position through the lots of position_agg, recording quantity, cost basis and realized P/L
+-- after every transaction (a window position_agg would serialize all lots after every row).
+--   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label ORDER BY
+--                      executed_at, same_time_order(kind), id) -> bytea
+--   position_steps(steps) -> (id, quantity, cost, realized_delta, cost_delta, last_of_day): per
+--     transaction the position after it, the change of realized P/L and cost basis it made, and
+--     whether it is the position's last of its day
+CREATE FUNCTION portfolio.position_steps_trans(internal, bigint, date, timestamptz, portfolio.txn_kind, numeric,
+                                               numeric, numeric, text, text)
+    RETURNS internal AS 'MODULE_PATHNAME', 'pgp_position_steps_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_steps_final(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'pgp_position_steps_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION portfolio.position_steps(steps bytea)
+    RETURNS TABLE (id bigint, quantity numeric, cost numeric, realized_delta numeric, cost_delta numeric,
+                   last_of_day boolean)
+    AS 'MODULE_PATHNAME', 'pgp_position_steps' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+REVOKE ALL ON FUNCTION portfolio.position_steps(bytea) FROM PUBLIC;
