@@ -382,8 +382,9 @@ REVOKE ALL ON FUNCTION portfolio.value_days(bigint[], date[]) FROM PUBLIC;
 CREATE VIEW portfolio.portfolio_daily WITH (security_barrier = true) AS
 SELECT d.*
 FROM portfolio.daily_series d
-JOIN portfolio.readable_portfolios p ON p.id = d.portfolio_id   -- the access rule (44_access_rule.sql)
-WHERE d.day <= (SELECT portfolio.as_of());
+JOIN portfolio.portfolios p ON p.id = d.portfolio_id
+WHERE d.day <= (SELECT portfolio.as_of())
+  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));   -- the access rule (44_access_rule.sql)
 COMMENT ON VIEW portfolio.portfolio_daily IS
     'per portfolio and day up to portfolio.as_of(): value in base currency (last quote and FX carried '
     'forward), flows, P/L parts, daily return; only the portfolios the caller may read; as of the last '

@@ -202,13 +202,14 @@ SELECT f.portfolio_id, f.first_day, f.last_day, f.twr_since_inception, f.twr_ytd
        f.annualized_return, f.volatility, f.sharpe, f.sortino, f.max_drawdown, f.var_95, f.cvar_95,
        f.beta, f.alpha, f.tracking_error, f.xirr, f.last_priced_day, f.trading_days
 FROM portfolio.performance_figures f
-JOIN portfolio.readable_portfolios p ON p.id = f.portfolio_id   -- the access rule (44_access_rule.sql)
+JOIN portfolio.portfolios p ON p.id = f.portfolio_id
 JOIN portfolio.valuation_status s ON s.portfolio_id = f.portfolio_id
 WHERE f.refreshed_at = s.refreshed_at
   AND f.benchmark_symbol IS NOT DISTINCT FROM p.benchmark_symbol
   AND f.last_day <= (SELECT portfolio.as_of())
   AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q
-                  WHERE q.portfolio_id = f.portfolio_id AND q.from_day <= f.last_day);
+                  WHERE q.portfolio_id = f.portfolio_id AND q.from_day <= f.last_day)
+  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));   -- the access rule (44_access_rule.sql)
 COMMENT ON VIEW portfolio.performance_stored IS
     'the stored performance figures that equal a computation now, of the portfolios the caller may read';
 

@@ -15,9 +15,10 @@
 CREATE VIEW portfolio.ledger_ends_current WITH (security_barrier = true) AS
 SELECT e.portfolio_id, e.instrument, e.currency, e.quantity, e.position
 FROM portfolio.ledger_ends e
-JOIN portfolio.readable_portfolios p ON p.id = e.portfolio_id   -- the access rule (44_access_rule.sql)
+JOIN portfolio.portfolios p ON p.id = e.portfolio_id
 WHERE e.last_day <= (SELECT portfolio.as_of())
-  AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed);
+  AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed)
+  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));   -- the access rule (44_access_rule.sql)
 COMMENT ON VIEW portfolio.ledger_ends_current IS
     'the stored ledger ends that are current for the as-of day (no ledger change queued): positions and cash '
     'read them instead of replaying the ledger';

@@ -3778,8 +3778,9 @@ ALTER POLICY risk_limits_write ON portfolio.risk_limits
 CREATE OR REPLACE VIEW portfolio.portfolio_daily WITH (security_barrier = true) AS
 SELECT d.*
 FROM portfolio.daily_series d
-JOIN portfolio.readable_portfolios p ON p.id = d.portfolio_id   -- the access rule (44_access_rule.sql)
-WHERE d.day <= (SELECT portfolio.as_of());
+JOIN portfolio.portfolios p ON p.id = d.portfolio_id
+WHERE d.day <= (SELECT portfolio.as_of())
+  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));   -- the access rule (44_access_rule.sql)
 
 -- 57_positions.sql: positions and cash read the stored ledger ends while they are current
 -- A portfolio's ledger replayed up to the as-of day, for the portfolios without a current stored
@@ -3831,9 +3832,10 @@ COMMENT ON FUNCTION portfolio.ledger_cash(bigint) IS
 CREATE VIEW portfolio.ledger_ends_current WITH (security_barrier = true) AS
 SELECT e.portfolio_id, e.instrument, e.currency, e.quantity, e.position
 FROM portfolio.ledger_ends e
-JOIN portfolio.readable_portfolios p ON p.id = e.portfolio_id   -- the access rule (44_access_rule.sql)
+JOIN portfolio.portfolios p ON p.id = e.portfolio_id
 WHERE e.last_day <= (SELECT portfolio.as_of())
-  AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed);
+  AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = e.portfolio_id AND q.ledger_changed)
+  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));   -- the access rule (44_access_rule.sql)
 COMMENT ON VIEW portfolio.ledger_ends_current IS
     'the stored ledger ends that are current for the as-of day (no ledger change queued): positions and cash '
     'read them instead of replaying the ledger';
@@ -4015,13 +4017,14 @@ SELECT f.portfolio_id, f.first_day, f.last_day, f.twr_since_inception, f.twr_ytd
        f.annualized_return, f.volatility, f.sharpe, f.sortino, f.max_drawdown, f.var_95, f.cvar_95,
        f.beta, f.alpha, f.tracking_error, f.xirr, f.last_priced_day, f.trading_days
 FROM portfolio.performance_figures f
-JOIN portfolio.readable_portfolios p ON p.id = f.portfolio_id   -- the access rule (44_access_rule.sql)
+JOIN portfolio.portfolios p ON p.id = f.portfolio_id
 JOIN portfolio.valuation_status s ON s.portfolio_id = f.portfolio_id
 WHERE f.refreshed_at = s.refreshed_at
   AND f.benchmark_symbol IS NOT DISTINCT FROM p.benchmark_symbol
   AND f.last_day <= (SELECT portfolio.as_of())
   AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q
-                  WHERE q.portfolio_id = f.portfolio_id AND q.from_day <= f.last_day);
+                  WHERE q.portfolio_id = f.portfolio_id AND q.from_day <= f.last_day)
+  AND ((SELECT portfolio.reads_all()) OR p.owner = ANY ((SELECT portfolio.member_roles())::name[]));   -- the access rule (44_access_rule.sql)
 COMMENT ON VIEW portfolio.performance_stored IS
     'the stored performance figures that equal a computation now, of the portfolios the caller may read';
 
