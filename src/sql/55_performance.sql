@@ -194,9 +194,9 @@ CREATE TABLE portfolio.performance_figures (
 COMMENT ON TABLE portfolio.performance_figures IS
     'private: read portfolio.performance; each portfolio''s figures after its last refresh (portfolio.refresh_figures())';
 
--- The stored figures that stand (see above), of the portfolios the caller may read
--- (readable_portfolios). Not security_invoker, like portfolio_daily (the table is private);
--- security_barrier.
+-- The stored figures that stand (see above), of the portfolios the caller may read (the access
+-- rule on the joined portfolio row). Not security_invoker, like portfolio_daily (the table is
+-- private); security_barrier.
 CREATE VIEW portfolio.performance_stored WITH (security_barrier = true) AS
 SELECT f.portfolio_id, f.first_day, f.last_day, f.twr_since_inception, f.twr_ytd, f.twr_1y,
        f.annualized_return, f.volatility, f.sharpe, f.sortino, f.max_drawdown, f.var_95, f.cvar_95,

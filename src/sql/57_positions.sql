@@ -10,8 +10,9 @@
 -- role's totals replayed 1.1 million rows at every read). A portfolio without a current end is
 -- replayed, so the views never depend on a refresh having run.
 -- Not security_invoker, like portfolio_daily: it reads the private table with its owner's rights
--- and applies the portfolios' access rule (readable_portfolios; security_barrier: no leaky
--- function sees rows before the filter).
+-- and applies the portfolios' access rule to the joined portfolio row (44_access_rule.sql says
+-- why not through readable_portfolios; security_barrier: no leaky function sees rows before the
+-- filter).
 CREATE VIEW portfolio.ledger_ends_current WITH (security_barrier = true) AS
 SELECT e.portfolio_id, e.instrument, e.currency, e.quantity, e.position
 FROM portfolio.ledger_ends e

@@ -3827,8 +3827,9 @@ COMMENT ON FUNCTION portfolio.ledger_cash(bigint) IS
 -- role's totals replayed 1.1 million rows at every read). A portfolio without a current end is
 -- replayed, so the views never depend on a refresh having run.
 -- Not security_invoker, like portfolio_daily: it reads the private table with its owner's rights
--- and applies the portfolios' access rule (readable_portfolios; security_barrier: no leaky
--- function sees rows before the filter).
+-- and applies the portfolios' access rule to the joined portfolio row (44_access_rule.sql says
+-- why not through readable_portfolios; security_barrier: no leaky function sees rows before the
+-- filter).
 CREATE VIEW portfolio.ledger_ends_current WITH (security_barrier = true) AS
 SELECT e.portfolio_id, e.instrument, e.currency, e.quantity, e.position
 FROM portfolio.ledger_ends e
@@ -4009,9 +4010,9 @@ COMMENT ON TABLE portfolio.performance_figures IS
     'private: read portfolio.performance; each portfolio''s figures after its last refresh (portfolio.refresh_figures())';
 REVOKE ALL ON portfolio.performance_figures FROM PUBLIC;
 
--- The stored figures that stand (see above), of the portfolios the caller may read
--- (readable_portfolios). Not security_invoker, like portfolio_daily (the table is private);
--- security_barrier.
+-- The stored figures that stand (see above), of the portfolios the caller may read (the access
+-- rule on the joined portfolio row). Not security_invoker, like portfolio_daily (the table is
+-- private); security_barrier.
 CREATE VIEW portfolio.performance_stored WITH (security_barrier = true) AS
 SELECT f.portfolio_id, f.first_day, f.last_day, f.twr_since_inception, f.twr_ytd, f.twr_1y,
        f.annualized_return, f.volatility, f.sharpe, f.sortino, f.max_drawdown, f.var_95, f.cvar_95,
