@@ -4,11 +4,18 @@
 #
 # Suites: C++ unit tests (ctest), pg_regress (sql/ + expected/), pgTAP (test/pgtap/*.sql via
 # pg_prove), and every executable test/suites/*.sh (each ends with its own "N passed, N failed").
+#
+#   bash scripts/test.sh                  every suite (what .ci/run and README run)
+#   bash scripts/test.sh regress upgrade  only the named suites (unit, regress, pgtap, or a
+#                                         test/suites/ name), after the same build and fresh cluster
 export PGP_PROFILE=test
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
 
 LOGS=$REPO/build/test-logs
+only=" $* "
+# wanted NAME: whether this run includes the suite (all of them when no name is given).
+wanted() { [[ $only == "  " || $only == *" $1 "* ]]; }
 total_passed=0 total_failed=0 summary=()
 
 # record NAME PASSED FAILED: add a suite's counts to the totals.
@@ -39,6 +46,7 @@ step cluster-start bash scripts/cluster.sh start
 export_connection
 
 # --- C++ unit tests -----------------------------------------------------------------------------
+if wanted unit; then
 (cd build && ctest --output-on-failure -j"$(nproc)") >"$LOGS/unit.log" 2>&1 || true
 line=$(grep -E 'tests passed, [0-9]+ tests failed out of' "$LOGS/unit.log" | tail -1)
 if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
@@ -46,8 +54,10 @@ if [[ $line =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
 else
   record unit 0 1
 fi
+fi
 
 # --- pg_regress -----------------------------------------------------------------------------------
+if wanted regress; then
 rm -rf results regression.diffs regression.out
 regress_args=()
 if [[ -n ${PGP_FAKETIME:-} ]]; then
@@ -63,8 +73,10 @@ bad=$(grep -cE '\.\.\. (FAILED|failed)' "$LOGS/regress.log" || true)
 [[ -f regression.diffs ]] && cp regression.diffs "$LOGS/regress.diffs"
 [[ $ok -gt 0 || $bad -gt 0 ]] || bad=1
 record regress "$ok" "$bad"
+fi
 
 # --- pgTAP ----------------------------------------------------------------------------------------
+if wanted pgtap; then
 psql_cluster -d "$DB_NAME" -qc "CREATE EXTENSION IF NOT EXISTS pgtap; CREATE EXTENSION IF NOT EXISTS pg_portfolio" \
   >"$LOGS/pgtap-setup.log" 2>&1 || { cat "$LOGS/pgtap-setup.log" >&2; record pgtap 0 1; }
 pg_prove --verbose --failures -h "$PGHOST" -p "$PGPORT" -U postgres -d "$DB_NAME" test/pgtap/*.sql \
@@ -73,6 +85,7 @@ ok=$(grep -cE '^ok [0-9]+' "$LOGS/pgtap.log" || true)
 bad=$(grep -cE '^not ok [0-9]+' "$LOGS/pgtap.log" || true)
 grep -q '^Result: PASS' "$LOGS/pgtap.log" || [[ $bad -gt 0 ]] || bad=1
 record pgtap "$ok" "$bad"
+fi
 
 # --- further suites (fetcher, clients, dashboards, ...) ------------------------------------------
 # Each suite gets a database of its own with a fresh pg_portfolio, so no suite sees what another
@@ -81,6 +94,7 @@ for suite in test/suites/*.sh; do
   [[ -e $suite ]] || continue
   name=$(basename "$suite" .sh)
   [[ $name != lib ]] || continue   # the suites' shared helpers, not a suite
+  wanted "$name" || continue
   db=suite_$name
   rc=0
   psql_cluster -d postgres -qc "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" \
