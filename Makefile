@@ -13,14 +13,16 @@ GLUE_SRCS   = $(sort $(wildcard src/pg/*.cpp))
 OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 # The install script is assembled from src/sql/*.sql in name order, each followed by the aggregates
-# its NN_family.aggregates table declares (scripts/build_sql.py); upgrade scripts are by hand.
-# Released versions' install scripts are installed too, frozen (src/sql/released/README.md), so
+# its NN_family.aggregates table declares (scripts/build_sql.py). The upgrade script to the
+# current version is written by hand in src/sql/upgrades/ and names the current definitions it
+# needs (-- @include / -- @replace), which scripts/upgrade_sql.py writes in. Released versions'
+# scripts are frozen, compressed, in src/sql/released/ (its README.md) and installed too, so
 # `CREATE EXTENSION pg_portfolio VERSION '0.1'` still works and the upgrade path can be tested.
 SQL_PARTS   = $(sort $(wildcard src/sql/*.sql))
 AGGREGATE_TABLES = $(wildcard src/sql/*.aggregates)
-DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(wildcard src/sql/released/$(EXTENSION)--*.sql) \
-              $(wildcard src/sql/upgrades/$(EXTENSION)--*--*.sql)
+UPGRADES    = $(notdir $(wildcard src/sql/upgrades/$(EXTENSION)--*--*.sql))
+RELEASED    = $(patsubst %.gz,%,$(notdir $(wildcard src/sql/released/$(EXTENSION)--*.sql.gz)))
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADES) $(RELEASED)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --load-extension=$(EXTENSION)
@@ -39,6 +41,13 @@ include $(PGXS)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(AGGREGATE_TABLES) scripts/build_sql.py $(EXTENSION).control
 	python3 scripts/build_sql.py $(SQL_PARTS) > $@
+
+$(UPGRADES): $(EXTENSION)--%.sql: src/sql/upgrades/$(EXTENSION)--%.sql $(SQL_PARTS) $(AGGREGATE_TABLES) \
+             scripts/upgrade_sql.py scripts/sql_statements.py scripts/build_sql.py
+	python3 scripts/upgrade_sql.py $< > $@
+
+$(RELEASED): %: src/sql/released/%.gz
+	gzip -dc $< > $@
 
 # Objects depend on every header: the project is small and stale objects are worse than a rebuild.
 $(OBJS): $(wildcard src/core/*.hpp src/pg/*.hpp)

@@ -101,13 +101,19 @@ def aggregates(path):
     return "\n".join(out) + "\n"
 
 
+def part_text(part):
+    """What the install script holds of one src/sql/NN_family.sql: the file, then its aggregates."""
+    with open(part) as f:
+        text = f.read()
+    table = os.path.splitext(part)[0] + ".aggregates"
+    if os.path.exists(table):
+        text += "\n" + aggregates(table)
+    return text
+
+
 def main(parts):
     for part in parts:
-        with open(part) as f:
-            sys.stdout.write(f.read())
-        table = os.path.splitext(part)[0] + ".aggregates"
-        if os.path.exists(table):
-            sys.stdout.write("\n" + aggregates(table))
+        sys.stdout.write(part_text(part))
 
 
 if __name__ == "__main__":

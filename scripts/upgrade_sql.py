@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Builds an upgrade script from its hand-written source in src/sql/upgrades/, which names the
+current definitions it needs instead of copying them:
+
+    -- @include 29_today.sql                           every statement of that piece
+    -- @include 48_prices.sql: relation portfolio.last_quotes
+    -- @replace 64_health.sql: routine portfolio.health_rows
+
+A named include writes the piece's CREATE statement(s) of that object (every overload of a
+routine) and the COMMENT statements on it, in the piece's order, as the install script has them;
+@replace writes CREATE OR REPLACE instead of CREATE (routines, views and triggers that 0.1 already
+has). The kinds are those of scripts/sql_statements.py: routine, relation, trigger ("name ON
+table"), policy ("name ON table"). Everything else in the source is copied as it is, so the
+order of the steps, the data checks and the statements that only an upgrade needs stay written
+by hand; the upgrade suite proves the result (0.1 + this script = a fresh install).
+
+An upgrade script is built from the current pieces only until its version is released; then the
+built script is frozen in src/sql/released/ (README there).
+
+Usage: upgrade_sql.py src/sql/upgrades/pg_portfolio--0.1--0.2.sql > pg_portfolio--0.1--0.2.sql
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import build_sql  # noqa: E402
+import sql_statements  # noqa: E402
+
+DIRECTIVE = re.compile(r"^-- @(include|replace) (\S+\.sql)(?:: (\w+) (.+?))?\s*$")
+OR_REPLACE = re.compile(r"^CREATE (?=(?:CONSTRAINT )?TRIGGER |FUNCTION |PROCEDURE |VIEW )")
+
+
+def piece(pieces, name, cache={}):
+    if name not in cache:
+        path = os.path.join(pieces, name)
+        if not os.path.exists(path):
+            raise SystemExit(f"@include: no piece {path}")
+        cache[name] = sql_statements.split(build_sql.part_text(path))
+    return cache[name]
+
+
+def expand(pieces, how, name, kind, obj):
+    statements = piece(pieces, name)
+    if kind is None:
+        return "".join(s.lead + s.text for s in statements).strip("\n") + "\n"
+    chosen = [s.text for s in statements if s.text and s.key == (kind, obj)]
+    if not any(sql_statements.is_create(t) for t in chosen):
+        raise SystemExit(f"@{how} {name}: {kind} {obj} is not created there")
+    if how == "replace":
+        chosen = [OR_REPLACE.sub("CREATE OR REPLACE ", t) for t in chosen]
+    return "\n".join(chosen) + "\n"
+
+
+def main(source):
+    pieces = os.path.dirname(os.path.dirname(os.path.abspath(source)))
+    out = [f"-- Built by scripts/upgrade_sql.py from {os.path.relpath(source, os.path.dirname(pieces))}:"
+           " edit that file, not this one.\n"]
+    with open(source) as f:
+        for line in f:
+            m = DIRECTIVE.match(line)
+            if not m:
+                out.append(line)
+                continue
+            out.append(line)
+            out.append(expand(pieces, *m.groups()))
+    sys.stdout.write("".join(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
