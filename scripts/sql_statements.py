@@ -141,5 +141,44 @@ def object_key(text):
     return None
 
 
+# Words a type's name may start with: an argument of two or more words that starts with any other
+# word is "name type".
+TYPE_START = {"double", "character", "timestamp", "time", "bit", "interval", "national"}
+
+
+def routine_types(text):
+    """'float8, int4' for a statement on a routine: the argument types in its parentheses (names,
+    modes and defaults dropped), as a routine's identity; None for any other statement."""
+    key = object_key(text)
+    if key is None or key[0] != "routine":
+        return None
+    start = text.index("(", text.index(key[1].split(".")[-1]))
+    depth, i = 0, start
+    while True:
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            break
+        i += 1
+    args, depth, current = [], 0, ""
+    for c in text[start + 1:i]:
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if c == "," and depth == 0:
+            args.append(current)
+            current = ""
+        else:
+            current += c
+    args.append(current)
+    types = []
+    for arg in args:
+        words = re.split(r"\s+(?:DEFAULT\b|=).*", " ".join(arg.split()), flags=re.I)[0].split()
+        if words and words[0].upper() in ("IN", "INOUT", "VARIADIC"):
+            words = words[1:]
+        if len(words) >= 2 and words[0].lower() not in TYPE_START:
+            words = words[1:]
+        if words:
+            types.append(" ".join(words).lower())
+    return ", ".join(types)
+
+
 def is_create(text):
     return text.lstrip().upper().startswith("CREATE")

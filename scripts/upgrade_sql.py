@@ -7,7 +7,8 @@ current definitions it needs instead of copying them:
     -- @replace 64_health.sql: routine portfolio.health_rows
 
 A named include writes the piece's CREATE statement(s) of that object (every overload of a
-routine) and the COMMENT statements on it, in the piece's order, as the install script has them;
+routine, or the one named with its argument types: "routine portfolio.refresh(bigint)") and the
+COMMENT statements on it, in the piece's order, as the install script has them;
 @replace writes CREATE OR REPLACE instead of CREATE (routines, views and triggers that 0.1 already
 has). The kinds are those of scripts/sql_statements.py: routine, relation, trigger ("name ON
 table"), policy ("name ON table"). Everything else in the source is copied as it is, so the
@@ -44,7 +45,9 @@ def expand(pieces, how, name, kind, obj):
     statements = piece(pieces, name)
     if kind is None:
         return "".join(s.lead + s.text for s in statements).strip("\n") + "\n"
-    chosen = [s.text for s in statements if s.text and s.key == (kind, obj)]
+    name, _, types = obj.partition("(")
+    chosen = [s.text for s in statements if s.text and s.key == (kind, name)
+              and (not types or sql_statements.routine_types(s.text) == types.rstrip(")"))]
     if not any(sql_statements.is_create(t) for t in chosen):
         raise SystemExit(f"@{how} {name}: {kind} {obj} is not created there")
     if how == "replace":

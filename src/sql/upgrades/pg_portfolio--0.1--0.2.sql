@@ -344,24 +344,8 @@ $upgrade$;
 -- upper bound (the one-argument form stays, meaning "until now")
 -- @replace 49_staleness.sql: routine portfolio.quote_is_stale
 
-CREATE FUNCTION portfolio.quarantine_summary(since timestamptz, until timestamptz)
-    RETURNS TABLE (symbol text, rejected bigint, reasons text[])
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT r.symbol, count(*),
-           (array_agg(DISTINCT r.reason))[1:5]
-    FROM portfolio.quotes_rejected r
-    WHERE r.seen_at >= since AND r.seen_at < until
-    GROUP BY r.symbol
-$$;
-CREATE OR REPLACE FUNCTION portfolio.quarantine_summary(since timestamptz)
-    RETURNS TABLE (symbol text, rejected bigint, reasons text[])
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT * FROM portfolio.quarantine_summary(since, 'infinity')
-$$;
+-- @include 62_quality.sql: routine portfolio.quarantine_summary(timestamptz, timestamptz)
+-- @replace 62_quality.sql: routine portfolio.quarantine_summary(timestamptz)
 
 -- @replace 62_quality.sql: relation portfolio.data_quality
 
@@ -405,81 +389,7 @@ GRANT EXECUTE ON FUNCTION portfolio.cron_job_state() TO portfolio_reader;
 -- granted to portfolio_loader (the fetcher's role), not to PUBLIC (58_security.sql).
 
 -- 42_type_equality.sql: new (= and <> with hash operator classes for the four stored types)
--- Equality of the stored types: = and <> with a hash operator class each, so DISTINCT, UNION,
--- GROUP BY, IN and hash joins work on return_summary, pair_summary, quantile_sketch and position.
--- Two values are equal when their canonical encodings are the same bytes (src/core/canonical.hpp):
--- -0 = 0 and NaN = NaN as for float8, the compensated growth sum compared by its exact value, a
--- sketch's confidence field (the aggregate's parameter, not part of the value) ignored; positions
--- are exact fixed point and compared as stored. No btree class: a summary has no meaningful order
--- (no <, ORDER BY or btree index on one). The functions raise nothing that depends on their
--- arguments (a value that does not decode is compared by its raw bytes): LEAKPROOF.
--- The operators live in schema portfolio: write OPERATOR(portfolio.=) when portfolio is not on the
--- search_path; DISTINCT, UNION and GROUP BY find the operator class whatever the search_path.
-
--- @include 42_type_equality.sql: routine portfolio.return_summary_eq
--- @include 42_type_equality.sql: routine portfolio.return_summary_ne
--- @include 42_type_equality.sql: routine portfolio.return_summary_hash
-CREATE OPERATOR portfolio.= (
-    LEFTARG = portfolio.return_summary, RIGHTARG = portfolio.return_summary, FUNCTION = portfolio.return_summary_eq,
-    COMMUTATOR = OPERATOR(portfolio.=), NEGATOR = OPERATOR(portfolio.<>),
-    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
-CREATE OPERATOR portfolio.<> (
-    LEFTARG = portfolio.return_summary, RIGHTARG = portfolio.return_summary, FUNCTION = portfolio.return_summary_ne,
-    COMMUTATOR = OPERATOR(portfolio.<>), NEGATOR = OPERATOR(portfolio.=),
-    RESTRICT = neqsel, JOIN = neqjoinsel);
-CREATE OPERATOR CLASS portfolio.return_summary_hash_ops DEFAULT FOR TYPE portfolio.return_summary USING hash AS
-    OPERATOR 1 portfolio.= (portfolio.return_summary, portfolio.return_summary),
-    FUNCTION 1 portfolio.return_summary_hash(portfolio.return_summary);
--- @include 42_type_equality.sql: routine portfolio.pair_summary_eq
--- @include 42_type_equality.sql: routine portfolio.pair_summary_ne
--- @include 42_type_equality.sql: routine portfolio.pair_summary_hash
-CREATE OPERATOR portfolio.= (
-    LEFTARG = portfolio.pair_summary, RIGHTARG = portfolio.pair_summary, FUNCTION = portfolio.pair_summary_eq,
-    COMMUTATOR = OPERATOR(portfolio.=), NEGATOR = OPERATOR(portfolio.<>),
-    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
-CREATE OPERATOR portfolio.<> (
-    LEFTARG = portfolio.pair_summary, RIGHTARG = portfolio.pair_summary, FUNCTION = portfolio.pair_summary_ne,
-    COMMUTATOR = OPERATOR(portfolio.<>), NEGATOR = OPERATOR(portfolio.=),
-    RESTRICT = neqsel, JOIN = neqjoinsel);
-CREATE OPERATOR CLASS portfolio.pair_summary_hash_ops DEFAULT FOR TYPE portfolio.pair_summary USING hash AS
-    OPERATOR 1 portfolio.= (portfolio.pair_summary, portfolio.pair_summary),
-    FUNCTION 1 portfolio.pair_summary_hash(portfolio.pair_summary);
--- @include 42_type_equality.sql: routine portfolio.quantile_sketch_eq
--- @include 42_type_equality.sql: routine portfolio.quantile_sketch_ne
--- @include 42_type_equality.sql: routine portfolio.quantile_sketch_hash
-CREATE OPERATOR portfolio.= (
-    LEFTARG = portfolio.quantile_sketch, RIGHTARG = portfolio.quantile_sketch, FUNCTION = portfolio.quantile_sketch_eq,
-    COMMUTATOR = OPERATOR(portfolio.=), NEGATOR = OPERATOR(portfolio.<>),
-    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
-CREATE OPERATOR portfolio.<> (
-    LEFTARG = portfolio.quantile_sketch, RIGHTARG = portfolio.quantile_sketch, FUNCTION = portfolio.quantile_sketch_ne,
-    COMMUTATOR = OPERATOR(portfolio.<>), NEGATOR = OPERATOR(portfolio.=),
-    RESTRICT = neqsel, JOIN = neqjoinsel);
-CREATE OPERATOR CLASS portfolio.quantile_sketch_hash_ops DEFAULT FOR TYPE portfolio.quantile_sketch USING hash AS
-    OPERATOR 1 portfolio.= (portfolio.quantile_sketch, portfolio.quantile_sketch),
-    FUNCTION 1 portfolio.quantile_sketch_hash(portfolio.quantile_sketch);
--- @include 42_type_equality.sql: routine portfolio.position_eq
--- @include 42_type_equality.sql: routine portfolio.position_ne
--- @include 42_type_equality.sql: routine portfolio.position_hash
-CREATE OPERATOR portfolio.= (
-    LEFTARG = portfolio.position, RIGHTARG = portfolio.position, FUNCTION = portfolio.position_eq,
-    COMMUTATOR = OPERATOR(portfolio.=), NEGATOR = OPERATOR(portfolio.<>),
-    RESTRICT = eqsel, JOIN = eqjoinsel, HASHES);
-CREATE OPERATOR portfolio.<> (
-    LEFTARG = portfolio.position, RIGHTARG = portfolio.position, FUNCTION = portfolio.position_ne,
-    COMMUTATOR = OPERATOR(portfolio.<>), NEGATOR = OPERATOR(portfolio.=),
-    RESTRICT = neqsel, JOIN = neqjoinsel);
-CREATE OPERATOR CLASS portfolio.position_hash_ops DEFAULT FOR TYPE portfolio.position USING hash AS
-    OPERATOR 1 portfolio.= (portfolio.position, portfolio.position),
-    FUNCTION 1 portfolio.position_hash(portfolio.position);
-COMMENT ON OPERATOR portfolio.= (portfolio.return_summary, portfolio.return_summary) IS
-    'same summary: equal canonical encodings (-0 = 0, NaN = NaN)';
-COMMENT ON OPERATOR portfolio.= (portfolio.pair_summary, portfolio.pair_summary) IS
-    'same summary: equal canonical encodings (-0 = 0, NaN = NaN)';
-COMMENT ON OPERATOR portfolio.= (portfolio.quantile_sketch, portfolio.quantile_sketch) IS
-    'same sketch: the same counts in the same buckets';
-COMMENT ON OPERATOR portfolio.= (portfolio.position, portfolio.position) IS
-    'same position: method, totals, transaction count, last time and open lots all equal (exact)';
+-- @include 42_type_equality.sql
 
 -- 59_reference_data.sql: new (portfolio_loader, instrument requests, currency corrections)
 -- Reference data with an owner (issue 14): instruments, quotes and FX rates are written only by
@@ -1071,16 +981,7 @@ ALTER TABLE portfolio.live_pending_txn ENABLE ALWAYS TRIGGER live_pending_txn_no
 -- their first lock or write with an error about recovery.
 -- @include 56_refresh.sql: routine portfolio.require_primary
 
-CREATE OR REPLACE PROCEDURE portfolio.refresh()
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM portfolio.require_primary('portfolio.refresh()');
-    PERFORM pg_advisory_xact_lock(1886154850, 0);
-    PERFORM portfolio.refresh_run(NULL);
-END
-$$;
+-- @replace 56_refresh.sql: routine portfolio.refresh()
 
 CREATE OR REPLACE PROCEDURE portfolio.refresh(portfolio bigint)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1244,47 +1145,20 @@ DROP FUNCTION portfolio.xirr_combine(internal, internal);
 DROP FUNCTION portfolio.xirr_serialize(internal);
 DROP FUNCTION portfolio.xirr_deserialize(bytea, internal);
 
-CREATE AGGREGATE portfolio.var_historical(r float8, confidence float8) (
-    sfunc = portfolio.var_historical_trans, stype = internal,
-    finalfunc = portfolio.var_historical_final,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.var_historical(r float8) (
-    sfunc = portfolio.var_historical_trans, stype = internal,
-    finalfunc = portfolio.var_historical_final,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.cvar_historical(r float8, confidence float8) (
-    sfunc = portfolio.var_historical_trans, stype = internal,
-    finalfunc = portfolio.cvar_historical_final,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.cvar_historical(r float8) (
-    sfunc = portfolio.var_historical_trans, stype = internal,
-    finalfunc = portfolio.cvar_historical_final,
-    parallel = safe
-);
+-- @include 20_var_historical.sql: routine portfolio.var_historical(float8, float8)
+-- @include 20_var_historical.sql: routine portfolio.var_historical(float8)
+-- @include 20_var_historical.sql: routine portfolio.cvar_historical(float8, float8)
+-- @include 20_var_historical.sql: routine portfolio.cvar_historical(float8)
 COMMENT ON AGGREGATE portfolio.var_historical(float8, float8) IS
     'historical VaR: -(type-7 quantile of r at 1 - confidence), as percentile_cont; holds every value (8 bytes a row)';
-COMMENT ON AGGREGATE portfolio.var_historical(float8) IS
-    'historical VaR at confidence 0.95';
+
 COMMENT ON AGGREGATE portfolio.cvar_historical(float8, float8) IS
     'historical expected shortfall: -(mean of r strictly below the type-7 quantile at 1 - confidence)';
-COMMENT ON AGGREGATE portfolio.cvar_historical(float8) IS
-    'historical expected shortfall at confidence 0.95';
 
-CREATE AGGREGATE portfolio.xirr(amount float8, at date) (
-    sfunc = portfolio.xirr_trans, stype = internal, finalfunc = portfolio.xirr_final,
-    parallel = safe
-);
-CREATE AGGREGATE portfolio.xirr(amount float8, at timestamptz) (
-    sfunc = portfolio.xirr_trans, stype = internal, finalfunc = portfolio.xirr_final,
-    parallel = safe
-);
+-- @include 23_xirr.sql: routine portfolio.xirr(float8, date)
+-- @include 23_xirr.sql: routine portfolio.xirr(float8, timestamptz)
 COMMENT ON AGGREGATE portfolio.xirr(float8, date) IS
     'annual internal rate of return x: sum amount (1 + x)^(-days / 365) = 0; NULL without a root';
-COMMENT ON AGGREGATE portfolio.xirr(float8, timestamptz) IS
-    'annual internal rate of return with fractional days; NULL without a root';
 
 -- The return statistics of a portfolio between two days, over its trading days in the range (the
 -- first one's return reaches back to the trading day before), with 252 periods a year; the
@@ -1450,26 +1324,7 @@ GRANT SELECT ON portfolio.performance_stored TO portfolio_user, portfolio_reader
 -- An owner's own portfolio, at once. SECURITY DEFINER (the series is private): the caller must be
 -- a member of the portfolio's owner role, judged on session_user, the role that logged in (inside
 -- a SECURITY DEFINER routine current_user is the definer; a session may always act as its login).
-CREATE OR REPLACE PROCEDURE portfolio.refresh(portfolio bigint)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    owner_role name;
-BEGIN
-    PERFORM portfolio.require_primary('portfolio.refresh(portfolio)');
-    SELECT p.owner INTO owner_role FROM portfolio.portfolios p WHERE p.id = refresh.portfolio;
-    IF owner_role IS NULL
-       OR NOT coalesce(pg_has_role(session_user, to_regrole(owner_role::text), 'MEMBER'), false) THEN
-        RAISE EXCEPTION 'portfolio.refresh: portfolio % not found, or not yours', refresh.portfolio
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    PERFORM pg_advisory_xact_lock_shared(1886154850, 0);
-    PERFORM pg_advisory_xact_lock(1886154851, hashint8(refresh.portfolio));
-    PERFORM portfolio.refresh_run(ARRAY[refresh.portfolio]);
-    PERFORM portfolio.refresh_figures(ARRAY[refresh.portfolio]);   -- its performance row, at once
-END
-$$;
+-- @replace 56_refresh.sql: routine portfolio.refresh(bigint)
 
 -- Registers the jobs with pg_cron under stable names: cron.schedule(name, ...) updates a job of
 -- that name, so running this again changes the schedule and never adds a duplicate.
