@@ -415,18 +415,10 @@ REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;
 -- Decimal arithmetic (12 decimals, src/core/decimal.hpp), no floating point.
 -- @include 47_daily_values_kernel.sql: routine portfolio.day_path_trans
 -- @include 47_daily_values_kernel.sql: routine portfolio.day_path_final
-CREATE AGGREGATE portfolio.day_path_agg(first_day date, last_day date, day date, value numeric) (
-    SFUNC = portfolio.day_path_trans, STYPE = internal,
-    FINALFUNC = portfolio.day_path_final, FINALFUNC_MODIFY = READ_WRITE, PARALLEL = SAFE
-);
+-- @include 47_daily_values_kernel.sql: routine portfolio.day_path_agg
 -- @include 47_daily_values_kernel.sql: routine portfolio.span_days_trans
 -- @include 47_daily_values_kernel.sql: routine portfolio.span_days_final
-CREATE AGGREGATE portfolio.span_days_agg(first_day date, last_day date, span_from date, span_to date,
-                                         quantity numeric, cost numeric, price_key text, rate_key text,
-                                         cash boolean, path_keys text[], paths bytea[]) (
-    SFUNC = portfolio.span_days_trans, STYPE = internal,
-    FINALFUNC = portfolio.span_days_final, PARALLEL = SAFE
-);
+-- @include 47_daily_values_kernel.sql: routine portfolio.span_days_agg
 -- @include 47_daily_values_kernel.sql: routine portfolio.span_days
 REVOKE ALL ON FUNCTION portfolio.day_path_agg(date, date, date, numeric) FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, numeric, text, text, boolean, text[], bytea[])
@@ -443,11 +435,7 @@ REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
 --     whether it is the position's last of its day
 -- @include 41_position.sql: routine portfolio.position_steps_trans
 -- @include 41_position.sql: routine portfolio.position_steps_final
-CREATE AGGREGATE portfolio.position_steps_agg(id bigint, day date, executed_at timestamptz, kind portfolio.txn_kind,
-                                              quantity numeric, price numeric, fees numeric, method text, label text) (
-    SFUNC = portfolio.position_steps_trans, STYPE = internal,
-    FINALFUNC = portfolio.position_steps_final, PARALLEL = SAFE
-);
+-- @include 41_position.sql: routine portfolio.position_steps_agg
 -- @include 41_position.sql: routine portfolio.position_steps
 REVOKE ALL ON FUNCTION portfolio.position_steps_agg(bigint, date, timestamptz, portfolio.txn_kind, numeric, numeric,
                                                     numeric, text, text) FROM PUBLIC;
@@ -495,69 +483,14 @@ REVOKE ALL ON FUNCTION portfolio.mark_dirty(bigint[], date[], boolean) FROM PUBL
 -- @include 53_valuation_queue.sql: trigger transactions_dirty_delete ON portfolio.transactions
 
 -- Quotes: per symbol the first day changed, then every portfolio trading the symbol.
-CREATE FUNCTION portfolio.quotes_mark_dirty() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    symbols text[];   -- each changed symbol with the first UTC day changed
-    days date[];
-BEGIN
-    -- the transition tables a statement has depend on its event; the rest is one query
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
-        FROM (SELECT n.symbol, min((n.ts AT TIME ZONE 'UTC')::date) AS day FROM new_rows n GROUP BY n.symbol) x;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
-        FROM (SELECT o.symbol, min((o.ts AT TIME ZONE 'UTC')::date) AS day FROM old_rows o GROUP BY o.symbol) x;
-    ELSE
-        SELECT array_agg(x.symbol), array_agg(x.day) INTO symbols, days
-        FROM (SELECT r.symbol, min((r.ts AT TIME ZONE 'UTC')::date) AS day
-              FROM (SELECT o.symbol, o.ts FROM old_rows o UNION ALL SELECT n.symbol, n.ts FROM new_rows n) r
-              GROUP BY r.symbol) x;
-    END IF;
-    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
-    FROM unnest(symbols, days) s(symbol, day)
-    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true;
-    RETURN NULL;
-END
-$$;
+-- @include 53_valuation_queue.sql: routine portfolio.quotes_mark_dirty
 -- @include 53_valuation_queue.sql: trigger quotes_dirty_insert ON portfolio.quotes
 -- @include 53_valuation_queue.sql: trigger quotes_dirty_update ON portfolio.quotes
 -- @include 53_valuation_queue.sql: trigger quotes_dirty_delete ON portfolio.quotes
 
 -- FX rates: a rate of base/quote on a day converts quote-currency amounts of base-currency
 -- portfolios (by its inverse) and base-currency amounts of quote-currency portfolios.
-CREATE FUNCTION portfolio.fx_rates_mark_dirty() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    bases text[];     -- each changed pair with the first day changed
-    quotes text[];
-    days date[];
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
-        FROM (SELECT n.base, n.quote, min(n.day) AS day FROM new_rows n GROUP BY n.base, n.quote) x;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
-        FROM (SELECT o.base, o.quote, min(o.day) AS day FROM old_rows o GROUP BY o.base, o.quote) x;
-    ELSE
-        SELECT array_agg(x.base), array_agg(x.quote), array_agg(x.day) INTO bases, quotes, days
-        FROM (SELECT r.base, r.quote, min(r.day) AS day
-              FROM (SELECT o.base, o.quote, o.day FROM old_rows o UNION ALL SELECT n.base, n.quote, n.day FROM new_rows n) r
-              GROUP BY r.base, r.quote) x;
-    END IF;
-    PERFORM portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(c.day), false)  -- ledgers unchanged
-    FROM unnest(bases, quotes, days) c(base, quote, day)
-    CROSS JOIN LATERAL (VALUES (c.base, c.quote), (c.quote, c.base)) side(ccy, base_ccy)
-    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t
-                  JOIN portfolio.portfolios p ON p.id = t.portfolio_id
-                  WHERE t.currency = side.ccy AND p.base_currency = side.base_ccy) t ON true;
-    RETURN NULL;
-END
-$$;
+-- @include 53_valuation_queue.sql: routine portfolio.fx_rates_mark_dirty
 -- @include 53_valuation_queue.sql: trigger fx_rates_dirty_insert ON portfolio.fx_rates
 -- @include 53_valuation_queue.sql: trigger fx_rates_dirty_update ON portfolio.fx_rates
 -- @include 53_valuation_queue.sql: trigger fx_rates_dirty_delete ON portfolio.fx_rates
@@ -591,35 +524,6 @@ REVOKE ALL ON FUNCTION portfolio.reference_mark_dirty() FROM PUBLIC;
 
 -- Every part is a LATERAL subquery of one portfolio, so a query for one portfolio
 -- (WHERE portfolio_id = ...) reads only that portfolio's days and its benchmark's quotes.
-CREATE OR REPLACE VIEW portfolio.performance WITH (security_invoker = true) AS
-SELECT pf.id AS portfolio_id, b.first_day, b.last_day,
-       c.twr_since_inception, c.twr_ytd, c.twr_1y,
-       s.annualized_return, s.volatility, s.sharpe, s.sortino, s.max_drawdown, s.var_95, s.cvar_95,
-       s.beta, s.alpha, s.tracking_error,
-       -- a flow or the final value that could not be converted makes the XIRR unknown, not wrong
-       CASE WHEN c.xirr_amounts_known THEN c.xirr END AS xirr,
-       b.last_priced_day, s.trading_days
-FROM portfolio.portfolios pf
-CROSS JOIN LATERAL (
-    SELECT min(d.day) AS first_day, max(d.day) AS last_day,
-           max(d.day) FILTER (WHERE d.trading_day) AS last_priced_day
-    FROM portfolio.portfolio_daily d WHERE d.portfolio_id = pf.id) b
-CROSS JOIN LATERAL (
-    SELECT portfolio.twr(p.r) AS twr_since_inception,
-           portfolio.twr(p.r) FILTER (WHERE p.day >= date_trunc('year', b.last_day)::date) AS twr_ytd,
-           portfolio.twr(p.r) FILTER (WHERE p.day > (b.last_day - interval '1 year')::date) AS twr_1y,
-           bool_and(p.xirr_amount IS NOT NULL) FILTER (WHERE p.xirr_day) AS xirr_amounts_known,
-           portfolio.xirr(p.xirr_amount, p.day) FILTER (WHERE p.xirr_day) AS xirr
-    FROM (SELECT d.day, d.daily_return AS r,
-                 d.net_flow <> 0 OR d.day = b.last_day AS xirr_day,
-                 -- the day's external flow as paid out (+) or in (-), plus the final value
-                 ((d.withdrawals - d.deposits)
-                  + CASE WHEN d.day = b.last_day THEN d.market_value ELSE 0 END)::float8 AS xirr_amount
-          FROM portfolio.portfolio_daily d
-          WHERE d.portfolio_id = pf.id) p
-) c
-CROSS JOIN LATERAL portfolio.performance_between(pf.id, b.first_day, b.last_day) s
-WHERE b.first_day IS NOT NULL;
 COMMENT ON VIEW portfolio.performance IS
     'per portfolio: TWR since inception, YTD and 1Y, XIRR (calendar days); annualized return, volatility, Sharpe, '
     'Sortino, max drawdown, VaR/CVaR 95 % (historical), beta/alpha/tracking error against the benchmark symbol '
@@ -655,39 +559,14 @@ REVOKE ALL ON FUNCTION portfolio.revalue(bigint[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.refresh_run(bigint[]) FROM PUBLIC;
 -- Every portfolio's queued days. One refresh at a time (a second one waits); refresh(id) of an
 -- owner runs beside others but not beside this one.
-CREATE OR REPLACE PROCEDURE portfolio.refresh()
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM pg_advisory_xact_lock(1886154850, 0);
-    PERFORM portfolio.refresh_run(NULL);
-END
-$$;
+-- @replace 56_refresh.sql: routine portfolio.refresh()
 COMMENT ON PROCEDURE portfolio.refresh() IS
     'recomputes the queued days of every portfolio''s daily series; logs the run in portfolio.refresh_log';
 
 -- An owner's own portfolio, at once. SECURITY DEFINER (the series is private): the caller must be
 -- a member of the portfolio's owner role, judged on session_user, the role that logged in (inside
 -- a SECURITY DEFINER routine current_user is the definer; a session may always act as its login).
-CREATE OR REPLACE PROCEDURE portfolio.refresh(portfolio bigint)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    owner_role name;
-BEGIN
-    SELECT p.owner INTO owner_role FROM portfolio.portfolios p WHERE p.id = refresh.portfolio;
-    IF owner_role IS NULL
-       OR NOT coalesce(pg_has_role(session_user, to_regrole(owner_role::text), 'MEMBER'), false) THEN
-        RAISE EXCEPTION 'portfolio.refresh: portfolio % not found, or not yours', refresh.portfolio
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    PERFORM pg_advisory_xact_lock_shared(1886154850, 0);
-    PERFORM pg_advisory_xact_lock(1886154851, hashint8(refresh.portfolio));
-    PERFORM portfolio.refresh_run(ARRAY[refresh.portfolio]);
-END
-$$;
+-- @replace 56_refresh.sql: routine portfolio.refresh(bigint)
 COMMENT ON PROCEDURE portfolio.refresh(bigint) IS
     'recomputes the queued days of one portfolio of the caller''s, at once';
 REVOKE ALL ON PROCEDURE portfolio.refresh(bigint) FROM PUBLIC;
@@ -750,24 +629,13 @@ ORDER BY 1;
 -- What a change of market data marks, in one place: the statement triggers below and the
 -- row triggers that see replicated changes on a subscriber (70_scale_out.sql) both call these.
 -- Quotes of a symbol from a day on: every portfolio trading the symbol, from that day.
-CREATE FUNCTION portfolio.quotes_changed(symbols text[], days date[]) RETURNS void
-    LANGUAGE sql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT portfolio.mark_dirty(array_agg(t.portfolio_id), array_agg(s.day), false)  -- ledgers unchanged
-    FROM unnest(symbols, days) s(symbol, day)
-    JOIN LATERAL (SELECT DISTINCT t.portfolio_id FROM portfolio.transactions t WHERE t.instrument = s.symbol) t ON true
-$$;
+-- @include 53_valuation_queue.sql: routine portfolio.quotes_changed
 REVOKE ALL ON FUNCTION portfolio.quotes_changed(text[], date[]) FROM PUBLIC;
 
 -- FX rates of base/quote from a day on: a rate converts quote-currency amounts of base-currency
 -- portfolios (by its inverse) and base-currency amounts of quote-currency portfolios.
 -- @include 53_valuation_queue.sql: routine portfolio.fx_rates_changed
 REVOKE ALL ON FUNCTION portfolio.fx_rates_changed(text[], text[], date[]) FROM PUBLIC;
-
--- @replace 53_valuation_queue.sql: routine portfolio.quotes_mark_dirty
-
--- @replace 53_valuation_queue.sql: routine portfolio.fx_rates_mark_dirty
 
 -- reference data a subscriber receives by replication: its triggers fire in replica sessions too
 ALTER TABLE portfolio.instruments ENABLE ALWAYS TRIGGER instruments_dirty;
@@ -777,28 +645,6 @@ ALTER TABLE portfolio.live_pending_txn ENABLE ALWAYS TRIGGER live_pending_txn_no
 -- Refreshes write: on a hot standby they cannot, so they say where to run instead of failing on
 -- their first lock or write with an error about recovery.
 -- @include 56_refresh.sql: routine portfolio.require_primary
-
--- @replace 56_refresh.sql: routine portfolio.refresh()
-
-CREATE OR REPLACE PROCEDURE portfolio.refresh(portfolio bigint)
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    owner_role name;
-BEGIN
-    PERFORM portfolio.require_primary('portfolio.refresh(portfolio)');
-    SELECT p.owner INTO owner_role FROM portfolio.portfolios p WHERE p.id = refresh.portfolio;
-    IF owner_role IS NULL
-       OR NOT coalesce(pg_has_role(session_user, to_regrole(owner_role::text), 'MEMBER'), false) THEN
-        RAISE EXCEPTION 'portfolio.refresh: portfolio % not found, or not yours', refresh.portfolio
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    PERFORM pg_advisory_xact_lock_shared(1886154850, 0);
-    PERFORM pg_advisory_xact_lock(1886154851, hashint8(refresh.portfolio));
-    PERFORM portfolio.refresh_run(ARRAY[refresh.portfolio]);
-END
-$$;
 
 -- @replace 64_health.sql: relation portfolio.health
 
@@ -1075,7 +921,6 @@ CREATE INDEX portfolios_benchmark ON portfolio.portfolios (benchmark_symbol);
 -- Quotes of a symbol from a day on: the symbol's last quote (portfolio.last_quotes), and every
 -- portfolio trading the symbol or benchmarked against it (its performance figures compare with
 -- the benchmark's quotes), from that day.
--- @replace 53_valuation_queue.sql: routine portfolio.quotes_changed
 REVOKE ALL ON FUNCTION portfolio.quotes_changed(text[], date[]) FROM PUBLIC;
 
 -- 55_performance.sql: stored performance figures, used while they stand
@@ -1121,7 +966,6 @@ GRANT SELECT ON portfolio.performance_stored TO portfolio_user, portfolio_reader
 -- An owner's own portfolio, at once. SECURITY DEFINER (the series is private): the caller must be
 -- a member of the portfolio's owner role, judged on session_user, the role that logged in (inside
 -- a SECURITY DEFINER routine current_user is the definer; a session may always act as its login).
--- @replace 56_refresh.sql: routine portfolio.refresh(bigint)
 
 -- Registers the jobs with pg_cron under stable names: cron.schedule(name, ...) updates a job of
 -- that name, so running this again changes the schedule and never adds a duplicate.
