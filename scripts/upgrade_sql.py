@@ -5,13 +5,15 @@ current definitions it needs instead of copying them:
     -- @include 29_today.sql                           every statement of that piece
     -- @include 48_prices.sql: relation portfolio.last_quotes
     -- @replace 64_health.sql: routine portfolio.health_rows
+    -- @comment 40_model.sql: relation portfolio.settings
 
 A named include writes the piece's CREATE statement(s) of that object (every overload of a
 routine, or the one named with its argument types: "routine portfolio.refresh(bigint)") and the
 COMMENT statements on it, in the piece's order, as the install script has them;
 @replace writes CREATE OR REPLACE instead of CREATE (routines, views and triggers that 0.1 already
-has). The kinds are those of scripts/sql_statements.py: routine, relation, trigger ("name ON
-table"), policy ("name ON table"). Everything else in the source is copied as it is, so the
+has); @comment writes only the COMMENT statements (an object whose description alone changed).
+The kinds are those of scripts/sql_statements.py: routine, relation, trigger ("name ON table"),
+policy ("name ON table"). Everything else in the source is copied as it is, so the
 order of the steps, the data checks and the statements that only an upgrade needs stay written
 by hand; the upgrade suite proves the result (0.1 + this script = a fresh install).
 
@@ -28,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import build_sql  # noqa: E402
 import sql_statements  # noqa: E402
 
-DIRECTIVE = re.compile(r"^-- @(include|replace) (\S+\.sql)(?:: (\w+) (.+?))?\s*$")
+DIRECTIVE = re.compile(r"^-- @(include|replace|comment) (\S+\.sql)(?:: (\w+) (.+?))?\s*$")
 OR_REPLACE = re.compile(r"^CREATE (?=(?:CONSTRAINT )?TRIGGER |FUNCTION |PROCEDURE |VIEW )")
 
 
@@ -48,8 +50,12 @@ def expand(pieces, how, name, kind, obj):
     name, _, types = obj.partition("(")
     chosen = [s.text for s in statements if s.text and s.key == (kind, name)
               and (not types or sql_statements.routine_types(s.text) == types.rstrip(")"))]
-    if not any(sql_statements.is_create(t) for t in chosen):
+    if how == "comment":
+        chosen = [t for t in chosen if not sql_statements.is_create(t)]
+    elif not any(sql_statements.is_create(t) for t in chosen):
         raise SystemExit(f"@{how} {name}: {kind} {obj} is not created there")
+    if not chosen:
+        raise SystemExit(f"@{how} {name}: nothing there for {kind} {obj}")
     if how == "replace":
         chosen = [OR_REPLACE.sub("CREATE OR REPLACE ", t) for t in chosen]
     return "\n".join(chosen) + "\n"

@@ -98,8 +98,7 @@ $check$;
 -- refuse them at once instead of running until statement_timeout.
 -- @include 30_quotes.sql: routine portfolio.max_history_days
 
-COMMENT ON FUNCTION portfolio.ensure_quote_partitions(date, date) IS
-    'creates the missing monthly partitions of portfolio.quotes covering the given days';
+-- @comment 30_quotes.sql: routine portfolio.ensure_quote_partitions
 
 -- The months whose partitions must exist at any time: today's (UTC) and the next three. The one
 -- definition behind both the upkeep (maintain_quote_partitions, the pg_cron job) and the check
@@ -110,13 +109,9 @@ COMMENT ON FUNCTION portfolio.ensure_quote_partitions(date, date) IS
 
 -- 50_positions.sql: cash and positions up to the as-of day (same columns)
 
-COMMENT ON VIEW portfolio.cash IS
-    'cash per portfolio and currency from the ledger (deposits, trades, income, fees) up to the as-of day; '
-    'base amount at that day''s rate';
+-- @comment 57_positions.sql: relation portfolio.cash
 
-COMMENT ON VIEW portfolio.positions IS
-    'per portfolio and instrument: quantity, average cost, invested, last close and its time, market value, '
-    'P/L, income, weight, and the money in the base currency at the FX rate of the quote''s day; as of as_of()';
+-- @comment 57_positions.sql: relation portfolio.positions
 
 -- 52_daily_values.sql: the materialized view's days ran to current_date; it is replaced by a
 -- table in the valuation engine's section below, which also points portfolio_daily at today().
@@ -189,80 +184,7 @@ GRANT EXECUTE ON FUNCTION portfolio.cron_job_state() TO portfolio_reader;
 -- @include 42_type_equality.sql
 
 -- 59_reference_data.sql: new (portfolio_loader, instrument requests, currency corrections)
--- Reference data with an owner (issue 14): instruments, quotes and FX rates are written only by
--- the extension owner (an admin) or members of portfolio_loader, the role portfolio-fetch runs
--- as, and read by everyone with access. An owner who needs a new instrument asks for it in
--- portfolio.instrument_requests; a loader approves the request (approve_instrument_request) or
--- rejects it. A wrong instrument is corrected by an UPDATE of portfolio.instruments as a loader;
--- a corrected currency flows into the transactions of every portfolio that holds it.
---   portfolio_loader  NOLOGIN; grant it to the login the fetcher uses (docs/operations.md).
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'portfolio_loader') THEN
-        CREATE ROLE portfolio_loader NOLOGIN;
-    END IF;
-END
-$$;
-
--- Owners no longer add instruments themselves (one owner's wrong currency was every owner's).
-REVOKE INSERT ON portfolio.instruments FROM portfolio_user;
-
-GRANT USAGE ON SCHEMA portfolio TO portfolio_loader;
-GRANT SELECT, INSERT, UPDATE, DELETE ON portfolio.instruments, portfolio.quotes, portfolio.fx_rates
-    TO portfolio_loader;
--- portfolio-fetch records refused rows and looks up those it recorded before
-GRANT SELECT, INSERT ON portfolio.quotes_rejected TO portfolio_loader;
-GRANT USAGE ON SEQUENCE portfolio.quotes_rejected_id_seq TO portfolio_loader;
--- partitions (SECURITY DEFINER, 30_quotes.sql): the loader and the owner, nobody else
-REVOKE ALL ON FUNCTION portfolio.ensure_quote_partitions(date, date) FROM PUBLIC;
-REVOKE ALL ON FUNCTION portfolio.maintain_quote_partitions() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION portfolio.ensure_quote_partitions(date, date),
-                          portfolio.maintain_quote_partitions() TO portfolio_loader;
-REVOKE ALL ON FUNCTION portfolio.derive_cross_rates(text, text, text, date, date) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION portfolio.derive_cross_rates(text, text, text, date, date) TO portfolio_loader;
-
--- Requests for new instruments. An owner inserts symbol, currency and the descriptive columns
--- and sees only the requests of the roles they belong to; a loader sees and decides all of them.
--- @include 59_reference_data.sql: relation portfolio.instrument_requests
--- one open request per symbol and requester
-CREATE UNIQUE INDEX instrument_requests_pending ON portfolio.instrument_requests (symbol, requested_by)
-    WHERE status = 'pending';
-
-ALTER TABLE portfolio.instrument_requests ENABLE ROW LEVEL SECURITY;
--- @include 59_reference_data.sql: policy instrument_requests_own_read ON portfolio.instrument_requests
--- @include 59_reference_data.sql: policy instrument_requests_own_insert ON portfolio.instrument_requests
--- @include 59_reference_data.sql: policy instrument_requests_own_withdraw ON portfolio.instrument_requests
--- @include 59_reference_data.sql: policy instrument_requests_loader ON portfolio.instrument_requests
-GRANT SELECT, DELETE ON portfolio.instrument_requests TO portfolio_user;
-GRANT INSERT (symbol, name, currency, asset_class, sector, exchange, note)
-    ON portfolio.instrument_requests TO portfolio_user;
-GRANT USAGE ON SEQUENCE portfolio.instrument_requests_id_seq TO portfolio_user;
-GRANT SELECT, UPDATE ON portfolio.instrument_requests TO portfolio_loader;
--- pg_dump keeps its rows: registered in 90_config_dump_0_2.sql (the order of registration
--- is part of the catalog, and an upgrade from 0.1 registers it after every 0.1 table)
-
--- A loader's decision. Runs with the caller's rights: a loader (or the owner) inserts the
--- instrument and marks the request. Errors: no id (22004), no such request (22023), already
--- decided (55000), the symbol exists with another currency (23505: correct it or reject).
--- @include 59_reference_data.sql: routine portfolio.approve_instrument_request
-
--- @include 59_reference_data.sql: routine portfolio.reject_instrument_request
-
-REVOKE ALL ON FUNCTION portfolio.approve_instrument_request(bigint, text),
-                       portfolio.reject_instrument_request(bigint, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION portfolio.approve_instrument_request(bigint, text),
-                          portfolio.reject_instrument_request(bigint, text) TO portfolio_loader;
-
--- A corrected currency flows into the ledger: transactions take their currency from the
--- instrument when written (transactions_currency, 40_model.sql), so every transaction of the
--- instrument, in every portfolio, is restamped. Positions read the instrument's currency and show
--- the correction at once, cash after this restamp (same transaction); portfolio_daily after the
--- next refresh(). SECURITY DEFINER: the loader may not see (row-level security) or write other
--- owners' transactions itself. A symbol correction needs nothing here: the foreign keys of
--- transactions and watchlist cascade it.
--- @include 59_reference_data.sql: routine portfolio.instruments_currency_corrected
-REVOKE ALL ON FUNCTION portfolio.instruments_currency_corrected() FROM PUBLIC;
--- @include 59_reference_data.sql: trigger instruments_currency_corrected ON portfolio.instruments
+-- @include 59_reference_data.sql
 
 -- 64_health.sql: a week's warning before the made-ahead quote partitions run out
 -- How far ahead quote partitions exist, seen from on_day: the made-ahead window runs from on_day's
@@ -295,9 +217,7 @@ COMMENT ON VIEW portfolio.health IS
 
 -- 50_positions.sql: positions in that order
 
-COMMENT ON VIEW portfolio.positions IS
-    'per portfolio and instrument: quantity, average cost, invested, last close and its time, market value, '
-    'P/L, income, weight, and the money in the base currency at the FX rate of the quote''s day; as of as_of()';
+-- @comment 57_positions.sql: relation portfolio.positions
 
 -- 51_holdings_check.sql
 -- Replays one position's whole ledger through position_agg, which raises PF001 at the first
@@ -524,15 +444,11 @@ REVOKE ALL ON FUNCTION portfolio.reference_mark_dirty() FROM PUBLIC;
 
 -- Every part is a LATERAL subquery of one portfolio, so a query for one portfolio
 -- (WHERE portfolio_id = ...) reads only that portfolio's days and its benchmark's quotes.
-COMMENT ON VIEW portfolio.performance IS
-    'per portfolio: TWR since inception, YTD and 1Y, XIRR (calendar days); annualized return, volatility, Sharpe, '
-    'Sortino, max drawdown, VaR/CVaR 95 % (historical), beta/alpha/tracking error against the benchmark symbol '
-    'over trading days (252 a year); the last priced day and the number of trading-day returns';
+-- @comment 55_performance.sql: relation portfolio.performance
 
 -- 56_refresh.sql: refresh_log counts portfolios; per-portfolio status; refresh() and refresh(id)
 ALTER TABLE portfolio.refresh_log ADD COLUMN portfolios integer, ADD COLUMN failed integer;
-COMMENT ON TABLE portfolio.refresh_log IS
-    'one row per run of portfolio.refresh(): rows written, portfolios recomputed and failed';
+-- @comment 56_refresh.sql: relation portfolio.refresh_log
 -- Per portfolio: the stored series' span, its last trading day, and the outcome of the last
 -- attempt. A failure is recorded here (and shown by portfolio.health) while the other portfolios
 -- carry on; the portfolio keeps its last good rows and stays queued, so the next refresh retries.
@@ -560,15 +476,13 @@ REVOKE ALL ON FUNCTION portfolio.refresh_run(bigint[]) FROM PUBLIC;
 -- Every portfolio's queued days. One refresh at a time (a second one waits); refresh(id) of an
 -- owner runs beside others but not beside this one.
 -- @replace 56_refresh.sql: routine portfolio.refresh()
-COMMENT ON PROCEDURE portfolio.refresh() IS
-    'recomputes the queued days of every portfolio''s daily series; logs the run in portfolio.refresh_log';
+-- @comment 56_refresh.sql: routine portfolio.refresh()
 
 -- An owner's own portfolio, at once. SECURITY DEFINER (the series is private): the caller must be
 -- a member of the portfolio's owner role, judged on session_user, the role that logged in (inside
 -- a SECURITY DEFINER routine current_user is the definer; a session may always act as its login).
 -- @replace 56_refresh.sql: routine portfolio.refresh(bigint)
-COMMENT ON PROCEDURE portfolio.refresh(bigint) IS
-    'recomputes the queued days of one portfolio of the caller''s, at once';
+-- @comment 56_refresh.sql: routine portfolio.refresh(bigint)
 REVOKE ALL ON PROCEDURE portfolio.refresh(bigint) FROM PUBLIC;
 
 -- 58_security.sql (its REVOKE ... ON ALL TABLES/SEQUENCES leaves owner-only privileges recorded)
@@ -592,13 +506,7 @@ COMMENT ON VIEW portfolio.health IS
 -- data_quality_positions reads positions' flag
 -- @replace 62_quality.sql: relation portfolio.data_quality_positions
 
-COMMENT ON TABLE portfolio.settings IS
-    'stale_quote_days: no longer used (since 0.2 positions use stale_business_days, as data_quality); '
-    'fx_max_staleness_days (default 7): how long an FX rate is carried forward over gaps; '
-    'refresh_work_mem_mb (default 256): work_mem for portfolio.refresh(); '
-    'stale_business_days (3): a quote older than this many business days is stale (positions, data_quality); '
-    'gap_window_days (30), suspicious_move_pct (25): data_quality; '
-    'rebalance_cost_bps (0): estimated trading cost in rebalance()';
+-- @comment 40_model.sql: relation portfolio.settings
 
 -- the series of every portfolio, now (refresh() would do it at its next run)
 DO $$ BEGIN PERFORM portfolio.revalue(); END $$;
@@ -792,16 +700,13 @@ DROP FUNCTION portfolio.xirr_deserialize(bytea, internal);
 -- @include 20_var_historical.sql: routine portfolio.var_historical(float8)
 -- @include 20_var_historical.sql: routine portfolio.cvar_historical(float8, float8)
 -- @include 20_var_historical.sql: routine portfolio.cvar_historical(float8)
-COMMENT ON AGGREGATE portfolio.var_historical(float8, float8) IS
-    'historical VaR: -(type-7 quantile of r at 1 - confidence), as percentile_cont; holds every value (8 bytes a row)';
+-- @comment 20_var_historical.sql: routine portfolio.var_historical(float8, float8)
 
-COMMENT ON AGGREGATE portfolio.cvar_historical(float8, float8) IS
-    'historical expected shortfall: -(mean of r strictly below the type-7 quantile at 1 - confidence)';
+-- @comment 20_var_historical.sql: routine portfolio.cvar_historical(float8, float8)
 
 -- @include 23_xirr.sql: routine portfolio.xirr(float8, date)
 -- @include 23_xirr.sql: routine portfolio.xirr(float8, timestamptz)
-COMMENT ON AGGREGATE portfolio.xirr(float8, date) IS
-    'annual internal rate of return x: sum amount (1 + x)^(-days / 365) = 0; NULL without a root';
+-- @comment 23_xirr.sql: routine portfolio.xirr(float8, date)
 
 -- The return statistics of a portfolio between two days, over its trading days in the range (the
 -- first one's return reaches back to the trading day before), with 252 periods a year; the
@@ -840,10 +745,7 @@ CROSS JOIN LATERAL (
 ) c
 CROSS JOIN LATERAL portfolio.performance_between(pf.id, b.first_day, b.last_day) s
 WHERE b.first_day IS NOT NULL;
-COMMENT ON VIEW portfolio.performance IS
-    'per portfolio: TWR since inception, YTD and 1Y, XIRR (calendar days); annualized return, volatility, Sharpe, '
-    'Sortino, max drawdown, VaR/CVaR 95 % (historical), beta/alpha/tracking error against the benchmark symbol '
-    'over trading days (252 a year); the last priced day and the number of trading-day returns';
+-- @comment 55_performance.sql: relation portfolio.performance
 GRANT SELECT ON portfolio.performance TO portfolio_user, portfolio_reader;
 
 -- 44_access_rule.sql: the access rule written once, as two views the policies and views read
