@@ -217,8 +217,6 @@ COMMENT ON VIEW portfolio.health IS
 
 -- 50_positions.sql: positions in that order
 
--- @comment 57_positions.sql: relation portfolio.positions
-
 -- 51_holdings_check.sql
 -- Replays one position's whole ledger through position_agg, which raises PF001 at the first
 -- transaction that sells more than is held. Concurrent writers of one portfolio are serialized
@@ -442,10 +440,6 @@ REVOKE ALL ON FUNCTION portfolio.reference_mark_dirty() FROM PUBLIC;
 -- period figures use.
 -- @include 55_performance.sql: routine portfolio.performance_between
 
--- Every part is a LATERAL subquery of one portfolio, so a query for one portfolio
--- (WHERE portfolio_id = ...) reads only that portfolio's days and its benchmark's quotes.
--- @comment 55_performance.sql: relation portfolio.performance
-
 -- 56_refresh.sql: refresh_log counts portfolios; per-portfolio status; refresh() and refresh(id)
 ALTER TABLE portfolio.refresh_log ADD COLUMN portfolios integer, ADD COLUMN failed integer;
 -- @comment 56_refresh.sql: relation portfolio.refresh_log
@@ -476,13 +470,11 @@ REVOKE ALL ON FUNCTION portfolio.refresh_run(bigint[]) FROM PUBLIC;
 -- Every portfolio's queued days. One refresh at a time (a second one waits); refresh(id) of an
 -- owner runs beside others but not beside this one.
 -- @replace 56_refresh.sql: routine portfolio.refresh()
--- @comment 56_refresh.sql: routine portfolio.refresh()
 
 -- An owner's own portfolio, at once. SECURITY DEFINER (the series is private): the caller must be
 -- a member of the portfolio's owner role, judged on session_user, the role that logged in (inside
 -- a SECURITY DEFINER routine current_user is the definer; a session may always act as its login).
 -- @replace 56_refresh.sql: routine portfolio.refresh(bigint)
--- @comment 56_refresh.sql: routine portfolio.refresh(bigint)
 REVOKE ALL ON PROCEDURE portfolio.refresh(bigint) FROM PUBLIC;
 
 -- 58_security.sql (its REVOKE ... ON ALL TABLES/SEQUENCES leaves owner-only privileges recorded)
@@ -708,45 +700,7 @@ DROP FUNCTION portfolio.xirr_deserialize(bytea, internal);
 -- @include 23_xirr.sql: routine portfolio.xirr(float8, timestamptz)
 -- @comment 23_xirr.sql: routine portfolio.xirr(float8, date)
 
--- The return statistics of a portfolio between two days, over its trading days in the range (the
--- first one's return reaches back to the trading day before), with 252 periods a year; the
--- benchmark's over the same periods. The one definition the performance view and the tearsheet's
--- period figures use.
 -- @include 55_performance.sql: routine portfolio.performance_between
-
--- Every part is a LATERAL subquery of one portfolio, so a query for one portfolio
--- (WHERE portfolio_id = ...) reads only that portfolio's days and its benchmark's quotes.
-CREATE VIEW portfolio.performance WITH (security_invoker = true) AS
-SELECT pf.id AS portfolio_id, b.first_day, b.last_day,
-       c.twr_since_inception, c.twr_ytd, c.twr_1y,
-       s.annualized_return, s.volatility, s.sharpe, s.sortino, s.max_drawdown, s.var_95, s.cvar_95,
-       s.beta, s.alpha, s.tracking_error,
-       -- a flow or the final value that could not be converted makes the XIRR unknown, not wrong
-       CASE WHEN c.xirr_amounts_known THEN c.xirr END AS xirr,
-       b.last_priced_day, s.trading_days
-FROM portfolio.portfolios pf
-CROSS JOIN LATERAL (
-    SELECT min(d.day) AS first_day, max(d.day) AS last_day,
-           max(d.day) FILTER (WHERE d.trading_day) AS last_priced_day
-    FROM portfolio.portfolio_daily d WHERE d.portfolio_id = pf.id) b
-CROSS JOIN LATERAL (
-    SELECT portfolio.twr(p.r) AS twr_since_inception,
-           portfolio.twr(p.r) FILTER (WHERE p.day >= date_trunc('year', b.last_day)::date) AS twr_ytd,
-           portfolio.twr(p.r) FILTER (WHERE p.day > (b.last_day - interval '1 year')::date) AS twr_1y,
-           bool_and(p.xirr_amount IS NOT NULL) FILTER (WHERE p.xirr_day) AS xirr_amounts_known,
-           portfolio.xirr(p.xirr_amount, p.day) FILTER (WHERE p.xirr_day) AS xirr
-    FROM (SELECT d.day, d.daily_return AS r,
-                 d.net_flow <> 0 OR d.day = b.last_day AS xirr_day,
-                 -- the day's external flow as paid out (+) or in (-), plus the final value
-                 ((d.withdrawals - d.deposits)
-                  + CASE WHEN d.day = b.last_day THEN d.market_value ELSE 0 END)::float8 AS xirr_amount
-          FROM portfolio.portfolio_daily d
-          WHERE d.portfolio_id = pf.id) p
-) c
-CROSS JOIN LATERAL portfolio.performance_between(pf.id, b.first_day, b.last_day) s
-WHERE b.first_day IS NOT NULL;
--- @comment 55_performance.sql: relation portfolio.performance
-GRANT SELECT ON portfolio.performance TO portfolio_user, portfolio_reader;
 
 -- 44_access_rule.sql: the access rule written once, as two views the policies and views read
 -- The rule as relations: the portfolios the calling role may read, and those it may change.
@@ -863,6 +817,7 @@ REVOKE ALL ON FUNCTION portfolio.refresh_figures(bigint[]) FROM PUBLIC;
 -- Per portfolio the stored figures where they stand, else computed as the view is read.
 -- @replace 55_performance.sql: relation portfolio.performance
 GRANT SELECT ON portfolio.performance_stored TO portfolio_user, portfolio_reader;
+GRANT SELECT ON portfolio.performance TO portfolio_user, portfolio_reader;
 
 -- 56_refresh.sql: refresh(portfolio) stores its performance figures; the pg_portfolio_figures job
 -- An owner's own portfolio, at once. SECURITY DEFINER (the series is private): the caller must be
