@@ -12,12 +12,13 @@ CORE_SRCS   = $(sort $(wildcard src/core/*.cpp))
 GLUE_SRCS   = $(sort $(wildcard src/pg/*.cpp))
 OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
-# The install script is assembled from src/sql/*.sql in name order, each followed by the aggregates
-# its NN_family.aggregates table declares (scripts/build_sql.py); upgrade scripts are by hand.
+# The install script is assembled from src/sql/*.sql in name order, each followed by what its
+# NN_family.{types,functions,equality,aggregates} tables declare (scripts/build_sql.py); upgrade
+# scripts are by hand.
 # Released versions' install scripts are installed too, frozen (src/sql/released/README.md), so
 # `CREATE EXTENSION pg_portfolio VERSION '0.1'` still works and the upgrade path can be tested.
 SQL_PARTS   = $(sort $(wildcard src/sql/*.sql))
-AGGREGATE_TABLES = $(wildcard src/sql/*.aggregates)
+SQL_TABLES  = $(wildcard src/sql/*.types src/sql/*.functions src/sql/*.equality src/sql/*.aggregates)
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
 DATA        = $(wildcard src/sql/released/$(EXTENSION)--*.sql) \
               $(wildcard src/sql/upgrades/$(EXTENSION)--*--*.sql)
@@ -37,7 +38,7 @@ override with_llvm = no
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(AGGREGATE_TABLES) scripts/build_sql.py $(EXTENSION).control
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(SQL_TABLES) scripts/build_sql.py $(EXTENSION).control
 	python3 scripts/build_sql.py $(SQL_PARTS) > $@
 
 # Objects depend on every header: the project is small and stale objects are worse than a rebuild.
