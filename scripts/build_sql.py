@@ -72,11 +72,11 @@ def revoke_public(name, args):
 def c_function(name, args, returns, symbol=None, strict=False, leakproof=False, rows=None):
     """CREATE FUNCTION of an entry point in the shared library (symbol pgp_<name> unless given).
     Every C function of the extension is immutable and parallel safe."""
-    attributes = " ".join(word for word, wanted in [
-        ("IMMUTABLE", True), ("STRICT", strict), ("PARALLEL SAFE", True),
-        ("LEAKPROOF", leakproof), (f"ROWS {rows}", rows)] if wanted)
+    attributes = ["IMMUTABLE"] + ["STRICT"] * strict + ["PARALLEL SAFE"] + ["LEAKPROOF"] * leakproof
+    if rows:
+        attributes.append(f"ROWS {rows}")
     return (f"CREATE FUNCTION portfolio.{name}({args}) RETURNS {returns}\n"
-            f"    AS 'MODULE_PATHNAME', '{symbol or 'pgp_' + name}' LANGUAGE C {attributes};")
+            f"    AS 'MODULE_PATHNAME', '{symbol or 'pgp_' + name}' LANGUAGE C {' '.join(attributes)};")
 
 
 # --- NN_family.functions --------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def functions(path):
             sys.exit(f"{path}:{number}: not a function entry: {line}")
         options = option_list(m["options"])
         rows = [o.split()[1] for o in options if re.fullmatch(r"rows \d+", o)]
-        unknown = [o for o in options if o not in ("strict", "leakproof", "private") and not o.startswith("rows ")]
+        unknown = [o for o in options if o not in ("strict", "leakproof", "private") and not re.fullmatch(r"rows \d+", o)]
         if unknown:
             sys.exit(f"{path}:{number}: unknown option(s) {', '.join(unknown)}")
         out.append(c_function(m["name"], m["args"], m["returns"], m["symbol"], strict="strict" in options,
