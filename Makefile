@@ -12,14 +12,15 @@ CORE_SRCS   = $(sort $(wildcard src/core/*.cpp))
 GLUE_SRCS   = $(sort $(wildcard src/pg/*.cpp))
 OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
-# The install script is assembled from src/sql/*.sql in name order, each followed by the aggregates
-# its NN_family.aggregates table declares (scripts/build_sql.py). The upgrade script to the
-# current version is written by hand in src/sql/upgrades/ and names the current definitions it
-# needs (-- @include / -- @replace), which scripts/upgrade_sql.py writes in. Released versions'
-# scripts are frozen, compressed, in src/sql/released/ (its README.md) and installed too, so
-# `CREATE EXTENSION pg_portfolio VERSION '0.1'` still works and the upgrade path can be tested.
+# The install script is assembled from src/sql/*.sql in name order, each followed by what its
+# NN_family.{types,functions,equality,aggregates} tables declare (scripts/build_sql.py). The
+# upgrade script to the current version is written by hand in src/sql/upgrades/ and names the
+# current definitions it needs (-- @include / -- @replace), which scripts/upgrade_sql.py writes
+# in. Released versions' scripts are frozen, compressed, in src/sql/released/ (its README.md) and
+# installed too, so `CREATE EXTENSION pg_portfolio VERSION '0.1'` still works and the upgrade path
+# can be tested.
 SQL_PARTS   = $(sort $(wildcard src/sql/*.sql))
-AGGREGATE_TABLES = $(wildcard src/sql/*.aggregates)
+SQL_TABLES  = $(wildcard src/sql/*.types src/sql/*.functions src/sql/*.equality src/sql/*.aggregates)
 UPGRADES    = $(notdir $(wildcard src/sql/upgrades/$(EXTENSION)--*--*.sql))
 RELEASED    = $(patsubst %.gz,%,$(notdir $(wildcard src/sql/released/$(EXTENSION)--*.sql.gz)))
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql $(UPGRADES) $(RELEASED)
@@ -39,10 +40,10 @@ override with_llvm = no
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(AGGREGATE_TABLES) scripts/build_sql.py $(EXTENSION).control
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(SQL_TABLES) scripts/build_sql.py $(EXTENSION).control
 	python3 scripts/build_sql.py $(SQL_PARTS) > $@
 
-$(UPGRADES): $(EXTENSION)--%.sql: src/sql/upgrades/$(EXTENSION)--%.sql $(SQL_PARTS) $(AGGREGATE_TABLES) \
+$(UPGRADES): $(EXTENSION)--%.sql: src/sql/upgrades/$(EXTENSION)--%.sql $(SQL_PARTS) $(SQL_TABLES) \
              scripts/upgrade_sql.py scripts/sql_statements.py scripts/build_sql.py
 	python3 scripts/upgrade_sql.py $< > $@
 

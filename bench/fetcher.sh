@@ -31,21 +31,18 @@ say "generating $ROWS rows ($SYMBOLS symbols x up to 1000 days)"
 /usr/bin/python3 - "$WORK/quotes.csv" "$ROWS" <<'PY'
 import random, sys
 sys.path.insert(0, "scripts")
-from synthetic_quotes import business_days, high_low, walk
+from synthetic_quotes import CSV_HEADER, business_days, csv_bars
 path, rows = sys.argv[1], int(sys.argv[2])
 rng = random.Random(7)
 days = business_days()
 with open(path, "w") as f:
-    f.write("symbol,date,open,high,low,close,volume,adj_close\n")
+    f.write(CSV_HEADER)
     written, s = 0, 0
     while written < rows:
-        sym, price = f"S{s:05d}", 20 + 200 * rng.random()
-        for day in days:
+        for _, _, line in csv_bars(rng, f"S{s:05d}", days):
             if written == rows:
                 break
-            o, price = walk(rng, price)
-            hi, lo = high_low(o, price)
-            f.write(f"{sym},{day},{o:.2f},{hi:.2f},{lo:.2f},{price:.2f},{rng.randrange(10**5, 10**7)},{price * 0.98:.2f}\n")
+            f.write(line)
             written += 1
         s += 1
 PY

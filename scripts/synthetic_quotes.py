@@ -23,3 +23,19 @@ def walk(rng, price):
 def high_low(open_, close):
     """A bar's high and low: 0.4% beyond its open and close."""
     return max(open_, close) * 1.004, min(open_, close) * 0.996
+
+
+# The CSV that portfolio-fetch --provider csv reads.
+CSV_HEADER = "symbol,date,open,high,low,close,volume,adj_close\n"
+
+
+def csv_bars(rng, symbol, days):
+    """One symbol's walk over `days` from a random first close, as CSV lines with a random volume
+    and adj_close 98 % of the close (bench/fetcher.sh, test/suites/kill.sh): (day, close, line) a
+    day. The draws come in the order those scripts made them inline, so their files stay the same."""
+    price = 20 + 200 * rng.random()
+    for day in days:
+        o, price = walk(rng, price)
+        hi, lo = high_low(o, price)
+        volume = rng.randrange(10**5, 10**7)
+        yield day, price, f"{symbol},{day},{o:.2f},{hi:.2f},{lo:.2f},{price:.2f},{volume},{price * 0.98:.2f}\n"

@@ -39,7 +39,7 @@ def piece(pieces, name, cache={}):
         path = os.path.join(pieces, name)
         if not os.path.exists(path):
             raise SystemExit(f"@include: no piece {path}")
-        cache[name] = sql_statements.split(build_sql.part_text(path))
+        cache[name] = sql_statements.split(build_sql.family(path))
     return cache[name]
 
 

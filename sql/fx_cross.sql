@@ -1,9 +1,5 @@
 -- derive_cross_rates: EUR/CAD from EUR/USD and USD/CAD, each leg direct or inverted.
--- hermetic: a fresh install, whatever tests ran before (their order must not matter)
-SET client_min_messages = warning;
-DROP EXTENSION pg_portfolio CASCADE;
-CREATE EXTENSION pg_portfolio;
-RESET client_min_messages;
+\i sql/include/fresh_install.sql
 INSERT INTO portfolio.fx_rates (day, base, quote, rate, source) VALUES
     ('2024-01-02', 'EUR', 'USD', 1.10, 'test'), ('2024-01-02', 'USD', 'CAD', 1.35, 'test'),
     ('2024-01-03', 'EUR', 'USD', 1.08, 'test'), ('2024-01-03', 'CAD', 'USD', 0.75, 'test'),

@@ -1,11 +1,9 @@
 -- health: refresh, fetch per provider, pg_cron (absent in the regression database), partitions.
 -- Health is about the server now, so this test reads the real (or, in test/suites/instants.sh,
 -- the faked) clock on purpose; what it prints does not depend on the day.
-SET client_min_messages = warning;
 \set VERBOSITY terse
--- hermetic: a fresh install, whatever tests ran before (their order must not matter)
-DROP EXTENSION pg_portfolio CASCADE;
-CREATE EXTENSION pg_portfolio;
+\i sql/include/fresh_install.sql
+SET client_min_messages = warning;
 -- the areas always present; pg_cron is not installed in the regression database
 SELECT area, item, status, detail FROM portfolio.health WHERE area = 'cron';
 SELECT count(*) AS cron_jobs FROM portfolio.cron_job_state();

@@ -1,10 +1,8 @@
 -- data_quality and data_quality_positions on hand-made quote histories, as of a pinned day.
-SET client_min_messages = warning;
 \set VERBOSITY terse
--- hermetic: a fresh install, whatever tests ran before (their order must not matter), and a
--- pinned report day instead of the wall clock: Friday 13 June 2025
-DROP EXTENSION pg_portfolio CASCADE;
-CREATE EXTENSION pg_portfolio;
+\i sql/include/fresh_install.sql
+SET client_min_messages = warning;
+-- a pinned report day instead of the wall clock: Friday 13 June 2025
 SET portfolio.as_of = '2025-06-13';
 SELECT portfolio.ensure_quote_partitions('2025-04-01', '2025-06-30') AS partitions;
 INSERT INTO portfolio.instruments (symbol, currency) VALUES

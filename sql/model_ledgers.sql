@@ -1,11 +1,7 @@
 -- Hand-worked ledgers through position_agg and the views (docs/data-model.md has the rules).
 SET TimeZone = 'UTC';
--- hermetic: a fresh install, whatever tests ran before (their order must not matter), and a
--- pinned report day instead of the wall clock
-SET client_min_messages = warning;
-DROP EXTENSION pg_portfolio CASCADE;
-CREATE EXTENSION pg_portfolio;
-RESET client_min_messages;
+\i sql/include/fresh_install.sql
+-- a pinned report day instead of the wall clock
 SET portfolio.as_of = '2024-03-29';
 SELECT portfolio.ensure_quote_partitions('2024-01-01', '2024-03-31');
 INSERT INTO portfolio.instruments (symbol, name, currency, asset_class, sector, exchange) VALUES

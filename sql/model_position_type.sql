@@ -1,10 +1,6 @@
 -- portfolio.position: text and binary forms, accessors, argument errors, and pg_cron absent.
 SET TimeZone = 'UTC';
--- hermetic: a fresh install, whatever tests ran before (their order must not matter)
-SET client_min_messages = warning;
-DROP EXTENSION pg_portfolio CASCADE;
-CREATE EXTENSION pg_portfolio;
-RESET client_min_messages;
+\i sql/include/fresh_install.sql
 CREATE TEMP TABLE ledger (t timestamptz, k portfolio.txn_kind, q numeric, p numeric, f numeric);
 INSERT INTO ledger VALUES
     ('2024-01-02', 'buy', 10, 100, 5),        -- cost 1,005

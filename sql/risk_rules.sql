@@ -1,10 +1,8 @@
 -- risk_checks on hand-worked portfolios: each rule, its limits (defaults and overrides), statuses.
-SET client_min_messages = warning;
 \set VERBOSITY terse
--- hermetic: a fresh install, whatever tests ran before (their order must not matter), and a
--- pinned report day instead of the wall clock
-DROP EXTENSION pg_portfolio CASCADE;
-CREATE EXTENSION pg_portfolio;
+\i sql/include/fresh_install.sql
+SET client_min_messages = warning;
+-- a pinned report day instead of the wall clock
 SET portfolio.as_of = '2025-06-13';
 SELECT portfolio.ensure_quote_partitions('2025-04-01', '2025-06-30') AS partitions;
 INSERT INTO portfolio.instruments (symbol, currency, asset_class, sector) VALUES

@@ -5,10 +5,5 @@
 -- workers saved (2 workers slower than 1 on 10M rows, issue 15; docs/benchmarks.md), while the
 -- root search, the larger part of the time, runs in one process either way. The functions stay
 -- PARALLEL SAFE (they are): a parallel query may still run the whole aggregate inside one worker.
--- The aggregates are declared in 23_xirr.aggregates (scripts/build_sql.py writes them out).
-CREATE FUNCTION portfolio.xirr_trans(internal, float8, date) RETURNS internal
-    AS 'MODULE_PATHNAME', 'pgp_xirr_date_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION portfolio.xirr_trans(internal, float8, timestamptz) RETURNS internal
-    AS 'MODULE_PATHNAME', 'pgp_xirr_timestamptz_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION portfolio.xirr_final(internal) RETURNS float8
-    AS 'MODULE_PATHNAME', 'pgp_xirr_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+-- The functions are declared in 23_xirr.functions and the aggregates in
+-- 23_xirr.aggregates (scripts/build_sql.py writes them out).

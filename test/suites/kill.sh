@@ -50,22 +50,19 @@ ok "kill cluster on port $PORT ($CLUSTER_ROOT)"
 /usr/bin/python3 - "$WORK" "$SYMBOLS" <<'PY'
 import random, sys
 sys.path.insert(0, "scripts")
-from synthetic_quotes import business_days, high_low, walk
+from synthetic_quotes import CSV_HEADER, business_days, csv_bars
 work, symbols = sys.argv[1], int(sys.argv[2])
 rng = random.Random(14)
 days = business_days()
 valid = 0
 with open(f"{work}/quotes.csv", "w") as f, open(f"{work}/expect.tsv", "w") as e, open(f"{work}/bad.tsv", "w") as b:
-    f.write("symbol,date,open,high,low,close,volume,adj_close\n")
+    f.write(CSV_HEADER)
     for s in range(symbols):
-        sym, price = f"K{s:04d}", 20 + 200 * rng.random()
-        for day in days:
-            o, price = walk(rng, price)
-            hi, lo = high_low(o, price)
-            vol = rng.randrange(10**5, 10**7)
-            f.write(f"{sym},{day},{o:.2f},{hi:.2f},{lo:.2f},{price:.2f},{vol},{price * 0.98:.2f}\n")
+        sym = f"K{s:04d}"
+        for day, close, line in csv_bars(rng, sym, days):
+            f.write(line)
             valid += 1
-            e.write(f"{valid}\t{sym}\t{day}\t{price:.2f}\n")
+            e.write(f"{valid}\t{sym}\t{day}\t{close:.2f}\n")
             if valid % 9973 == 0:   # low above high: quarantined with the batch it falls in
                 f.write(f"{sym}X,{day},10,9,11,10,1,10\n")
                 b.write(f"{valid}\t{sym}X\n")
