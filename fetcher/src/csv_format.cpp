@@ -67,28 +67,33 @@ bool CsvReader::split(std::string_view line, std::string& error) {
     }
 }
 
+// The column a header name (lower case, trimmed) names; any other name is Ignored.
+CsvReader::Column CsvReader::column_named(const std::string& name) {
+    struct Known {
+        const char* name;
+        Column column;
+    };
+    static constexpr Known kKnown[] = {{"symbol", Symbol},
+                                       {"date", Date},
+                                       {"open", Open},
+                                       {"high", High},
+                                       {"low", Low},
+                                       {"close", Close},
+                                       {"volume", Volume},
+                                       {"adj_close", AdjClose},
+                                       {"adj close", AdjClose},
+                                       {"adjclose", AdjClose}};
+    for (const Known& known : kKnown)
+        if (name == known.name) return known.column;
+    return Ignored;
+}
+
 bool CsvReader::read_header(std::string& error) {
     std::vector<Column> columns;
     bool has[Ignored] = {};
     for (std::string_view f : fields_) {
         const std::string name = lower_trimmed(f);
-        Column c = Ignored;
-        if (name == "symbol")
-            c = Symbol;
-        else if (name == "date")
-            c = Date;
-        else if (name == "open")
-            c = Open;
-        else if (name == "high")
-            c = High;
-        else if (name == "low")
-            c = Low;
-        else if (name == "close")
-            c = Close;
-        else if (name == "volume")
-            c = Volume;
-        else if (name == "adj_close" || name == "adj close" || name == "adjclose")
-            c = AdjClose;
+        const Column c = column_named(name);
         if (c != Ignored) {
             if (has[c]) {
                 error = "header names column '" + name + "' twice";

@@ -21,6 +21,7 @@ class CsvReader {
 
   private:
     enum Column { Symbol, Date, Open, High, Low, Close, Volume, AdjClose, Ignored };
+    static Column column_named(const std::string& name);
     std::vector<Column> columns_;  // the layout: positional until a header says otherwise
     bool first_line_ = true;
     bool header_ = false;

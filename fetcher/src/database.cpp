@@ -143,6 +143,15 @@ SELECT DISTINCT s.symbol, s.raw, s.reason, $1 FROM pg_temp.portfolio_fetch_rejec
                     WHERE r.symbol IS NOT DISTINCT FROM s.symbol AND r.source = $1
                       AND r.reason = s.reason AND r.raw = s.raw)
 )SQL";
+
+// Runs a check whose first column is true when the database is fit to load into; otherwise throws
+// the message `refusal` writes from the result (its other columns say who or what is missing).
+template <typename Refusal>
+void require(PGconn* pg, const char* query, Refusal refusal) {
+    Result r(PQexec(pg, query));
+    if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
+    if (std::string(PQgetvalue(r.r, 0, 0)) != "t") throw DatabaseError(refusal(r.r));
+}
 }  // namespace
 
 Database::Database(const std::string& dsn, std::int64_t test_pause_ms)
@@ -155,34 +164,28 @@ Database::Database(const std::string& dsn, std::int64_t test_pause_ms)
         throw DatabaseError("cannot connect to the database: " +
                             (conn_->pg ? trimmed_error(conn_->pg) : "out of memory"));
     PGconn* pg = conn_->pg;
-    {
-        Result r(PQexec(
-            pg,
+    require(pg,
             "SELECT to_regclass('portfolio.quotes') IS NOT NULL AND "
             "to_regclass('portfolio.fx_rates') IS NOT NULL"
             " AND to_regclass('portfolio.quotes_rejected') IS NOT NULL"
-            " AND to_regprocedure('portfolio.ensure_quote_partitions(date,date)') IS NOT NULL"));
-        if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
-        if (std::string(PQgetvalue(r.r, 0, 0)) != "t")
-            throw DatabaseError(std::string("database \"") + PQdb(pg) +
-                                "\" has no pg_portfolio quote tables: run CREATE EXTENSION "
-                                "pg_portfolio there first");
-    }
-    {
-        // reference data is written by portfolio_loader (or the extension's owner) only
-        Result r(
-            PQexec(pg,
-                   "SELECT has_table_privilege('portfolio.quotes', 'INSERT')"
-                   " AND has_table_privilege('portfolio.fx_rates', 'INSERT, UPDATE')"
-                   " AND has_function_privilege('portfolio.ensure_quote_partitions(date,date)',"
-                   " 'EXECUTE'), current_user"));
-        if (PQresultStatus(r.r) != PGRES_TUPLES_OK) throw DatabaseError(trimmed_error(pg));
-        if (std::string(PQgetvalue(r.r, 0, 0)) != "t")
-            throw DatabaseError(std::string("role \"") + PQgetvalue(r.r, 0, 1) +
-                                "\" may not load quotes: run the fetcher as a member of "
-                                "portfolio_loader (GRANT portfolio_loader TO " +
-                                PQgetvalue(r.r, 0, 1) + ")");
-    }
+            " AND to_regprocedure('portfolio.ensure_quote_partitions(date,date)') IS NOT NULL",
+            [&](PGresult*) {
+                return std::string("database \"") + PQdb(pg) +
+                       "\" has no pg_portfolio quote tables: run CREATE EXTENSION "
+                       "pg_portfolio there first";
+            });
+    // reference data is written by portfolio_loader (or the extension's owner) only
+    require(pg,
+            "SELECT has_table_privilege('portfolio.quotes', 'INSERT')"
+            " AND has_table_privilege('portfolio.fx_rates', 'INSERT, UPDATE')"
+            " AND has_function_privilege('portfolio.ensure_quote_partitions(date,date)',"
+            " 'EXECUTE'), current_user",
+            [](PGresult* r) {
+                return std::string("role \"") + PQgetvalue(r, 0, 1) +
+                       "\" may not load quotes: run the fetcher as a member of "
+                       "portfolio_loader (GRANT portfolio_loader TO " +
+                       PQgetvalue(r, 0, 1) + ")";
+            });
     // Staging tables: session-local, no WAL, emptied at each commit.
     exec(pg, "SET client_min_messages = warning");
     // a whole batch of the staging table in memory (temp tables use local buffers, 8 MB by default)

@@ -12,13 +12,9 @@ using namespace detail;
 namespace {
 constexpr BarFields daily_fields = {"1. open", "2. high", "3. low", "4. close", "5. volume"};
 constexpr BarFields adjusted_fields = {"1. open", "2. high", "3. low", "4. close", "6. volume"};
-}  // namespace
 
-ParsedResponse parse_alphavantage(long status, std::string_view body, const std::string& symbol) {
-    ParsedResponse failed;
-    const std::optional<json> parsed = parse_object_body(status, body, failed);
-    if (!parsed) return failed;
-    const json& j = *parsed;
+ParsedResponse read_alphavantage(long status, const json& j, std::string_view body,
+                                 const std::string& symbol) {
     auto text_of = [&](const char* key) {
         const auto it = j.find(key);
         return it != j.end() && it->is_string() ? it->get<std::string>() : it->dump();
@@ -58,6 +54,11 @@ ParsedResponse parse_alphavantage(long status, std::string_view body, const std:
         r.rows.push_back(std::move(row));
     }
     return r;
+}
+}  // namespace
+
+ParsedResponse parse_alphavantage(long status, std::string_view body, const std::string& symbol) {
+    return read_json_response(status, body, symbol, BodyShape::Object, &read_alphavantage);
 }
 
 }  // namespace pgp::fetch

@@ -39,6 +39,15 @@ std::optional<json> parse_body(long http_status, std::string_view body, ParsedRe
 std::optional<json> parse_object_body(long http_status, std::string_view body,
                                       ParsedResponse& failed);
 
+// A provider's reader of a response whose body is JSON (`j`; `body` is the same, as sent).
+using JsonReader = ParsedResponse (*)(long http_status, const json& j, std::string_view body,
+                                      const std::string& symbol);
+enum class BodyShape { Object, AnyJson };
+// Parses the body (parse_object_body or parse_body, by shape) and reads it; the failure when it
+// does not parse. Every provider's parse_<provider> is this with its reader.
+ParsedResponse read_json_response(long http_status, std::string_view body,
+                                  const std::string& symbol, BodyShape shape, JsonReader read);
+
 // What a provider calls a bar's fields in the JSON object it sends for one day.
 struct BarFields {
     const char* open;

@@ -10,11 +10,9 @@ namespace pgp::fetch {
 
 using namespace detail;
 
-ParsedResponse parse_polygon(long status, std::string_view body, const std::string& symbol) {
-    ParsedResponse failed;
-    const std::optional<json> parsed = parse_object_body(status, body, failed);
-    if (!parsed) return failed;
-    const json& j = *parsed;
+namespace {
+ParsedResponse read_polygon(long status, const json& j, std::string_view body,
+                            const std::string& symbol) {
     const std::string state = j.value("status", "");
     std::string said = value_text(j, "error").value_or(value_text(j, "message").value_or(""));
     if (const auto o = outcome_of_status(status))
@@ -42,6 +40,11 @@ ParsedResponse parse_polygon(long status, std::string_view body, const std::stri
         r.rows.push_back(row_of_bar(v, {"o", "h", "l", "c", "v"}, symbol, std::move(date)));
     }
     return r;
+}
+}  // namespace
+
+ParsedResponse parse_polygon(long status, std::string_view body, const std::string& symbol) {
+    return read_json_response(status, body, symbol, BodyShape::Object, &read_polygon);
 }
 
 }  // namespace pgp::fetch

@@ -8,12 +8,9 @@ namespace pgp::fetch {
 
 using namespace detail;
 
-ParsedResponse parse_twelvedata(long status, std::string_view body, const std::string& symbol) {
-    ParsedResponse failed;
-    const std::optional<json> parsed = parse_object_body(status, body, failed);
-    if (!parsed) return failed;
-    const json& j = *parsed;
-
+namespace {
+ParsedResponse read_twelvedata(long status, const json& j, std::string_view body,
+                               const std::string& symbol) {
     if (j.value("status", "") == "error") {
         const long code =
             j.contains("code") && j["code"].is_number_integer() ? j["code"].get<long>() : status;
@@ -41,6 +38,11 @@ ParsedResponse parse_twelvedata(long status, std::string_view body, const std::s
         r.rows.push_back(row_of_bar(v, {"open", "high", "low", "close", "volume"}, symbol,
                                     value_text(v, "datetime").value_or("")));
     return r;
+}
+}  // namespace
+
+ParsedResponse parse_twelvedata(long status, std::string_view body, const std::string& symbol) {
+    return read_json_response(status, body, symbol, BodyShape::Object, &read_twelvedata);
 }
 
 }  // namespace pgp::fetch

@@ -76,13 +76,9 @@ void read_yahoo_result(const json& result, const std::string& symbol, ParsedResp
         r.rows.push_back(std::move(row));
     }
 }
-}  // namespace
 
-ParsedResponse parse_yahoo(long status, std::string_view body, const std::string& symbol) {
-    ParsedResponse failed;
-    const std::optional<json> parsed = parse_body(status, body, failed);
-    if (!parsed) return failed;
-    const json& j = *parsed;
+ParsedResponse read_yahoo(long status, const json& j, std::string_view body,
+                          const std::string& symbol) {
     const json* chart =
         j.is_object() && j.contains("chart") && j["chart"].is_object() ? &j["chart"] : nullptr;
     if (chart && chart->contains("error") && !(*chart)["error"].is_null()) {
@@ -101,6 +97,11 @@ ParsedResponse parse_yahoo(long status, std::string_view body, const std::string
     ParsedResponse r;
     read_yahoo_result((*chart)["result"][0], symbol, r);
     return r;
+}
+}  // namespace
+
+ParsedResponse parse_yahoo(long status, std::string_view body, const std::string& symbol) {
+    return read_json_response(status, body, symbol, BodyShape::AnyJson, &read_yahoo);
 }
 
 }  // namespace pgp::fetch

@@ -201,6 +201,16 @@ std::optional<json> parse_object_body(long status, std::string_view body, Parsed
     return parsed;
 }
 
+ParsedResponse read_json_response(long status, std::string_view body, const std::string& symbol,
+                                  BodyShape shape, JsonReader read) {
+    ParsedResponse failed;
+    const std::optional<json> parsed = shape == BodyShape::Object
+                                           ? parse_object_body(status, body, failed)
+                                           : parse_body(status, body, failed);
+    if (!parsed) return failed;
+    return read(status, *parsed, body, symbol);
+}
+
 RawRow row_of_bar(const json& bar, const BarFields& fields, const std::string& symbol,
                   std::string date) {
     RawRow row;

@@ -9,53 +9,52 @@
 
 using namespace pgp::fetch;
 
-TEST(Csv, PositionalRowsWithAndWithoutAdjClose) {
+namespace {
+// One reader per test, with the fields and the error of the line it read last.
+class Csv : public ::testing::Test {
+  protected:
+    CsvReader::Line read(std::string_view line) { return reader.read(line, f, error); }
     CsvReader reader;
     RowFields f;
     std::string error;
-    ASSERT_EQ(reader.read("AAPL,2024-01-02,187.15,188.44,183.885,185.64,82488700", f, error),
-              CsvReader::Line::Row);
+};
+}  // namespace
+
+TEST_F(Csv, PositionalRowsWithAndWithoutAdjClose) {
+    ASSERT_EQ(read("AAPL,2024-01-02,187.15,188.44,183.885,185.64,82488700"), CsvReader::Line::Row);
     EXPECT_EQ(f.symbol, "AAPL");
     EXPECT_EQ(f.date, "2024-01-02");
     EXPECT_EQ(*f.low, "183.885");
     EXPECT_EQ(*f.volume, "82488700");
     EXPECT_FALSE(f.adj_close);
-    ASSERT_EQ(reader.read("AAPL,2024-01-03,1,2,1,1.5,10,1.4\r", f, error), CsvReader::Line::Row);
+    ASSERT_EQ(read("AAPL,2024-01-03,1,2,1,1.5,10,1.4\r"), CsvReader::Line::Row);
     EXPECT_EQ(*f.adj_close, "1.4");
-    EXPECT_EQ(reader.read("AAPL,2024-01-03,1,2", f, error), CsvReader::Line::Bad);
+    EXPECT_EQ(read("AAPL,2024-01-03,1,2"), CsvReader::Line::Bad);
     EXPECT_EQ(error, "expected 7 or 8 fields, found 4");
-    EXPECT_EQ(reader.read("   ", f, error), CsvReader::Line::Blank);
+    EXPECT_EQ(read("   "), CsvReader::Line::Blank);
 }
 
-TEST(Csv, HeaderReordersAndOmitsColumns) {
-    CsvReader reader;
-    RowFields f;
-    std::string error;
-    ASSERT_EQ(reader.read("\xEF\xBB\xBFSymbol,Close,Date,Extra", f, error),
-              CsvReader::Line::Header);
-    ASSERT_EQ(reader.read("EUR/USD,1.0945,2024-01-02,x", f, error), CsvReader::Line::Row);
+TEST_F(Csv, HeaderReordersAndOmitsColumns) {
+    ASSERT_EQ(read("\xEF\xBB\xBFSymbol,Close,Date,Extra"), CsvReader::Line::Header);
+    ASSERT_EQ(read("EUR/USD,1.0945,2024-01-02,x"), CsvReader::Line::Row);
     EXPECT_EQ(f.symbol, "EUR/USD");
     EXPECT_EQ(*f.close, "1.0945");
     EXPECT_EQ(f.date, "2024-01-02");
     EXPECT_FALSE(f.open);
-    EXPECT_EQ(reader.read("EUR/USD,1.0945,2024-01-02", f, error), CsvReader::Line::Bad);
+    EXPECT_EQ(read("EUR/USD,1.0945,2024-01-02"), CsvReader::Line::Bad);
 
     CsvReader bad;
     EXPECT_EQ(bad.read("symbol,open,high", f, error), CsvReader::Line::Bad);
     EXPECT_EQ(error, "header must name symbol, date and close");
 }
 
-TEST(Csv, QuotedFields) {
-    CsvReader reader;
-    RowFields f;
-    std::string error;
-    ASSERT_EQ(reader.read(R"("AAPL","2024-01-02","1","2","1","1.5","10")", f, error),
-              CsvReader::Line::Row);
+TEST_F(Csv, QuotedFields) {
+    ASSERT_EQ(read(R"("AAPL","2024-01-02","1","2","1","1.5","10")"), CsvReader::Line::Row);
     EXPECT_EQ(f.symbol, "AAPL");
     EXPECT_EQ(*f.volume, "10");
-    ASSERT_EQ(reader.read(R"("A""B",2024-01-02,1,2,1,1.5,10)", f, error), CsvReader::Line::Row);
+    ASSERT_EQ(read(R"("A""B",2024-01-02,1,2,1,1.5,10)"), CsvReader::Line::Row);
     EXPECT_EQ(f.symbol, "A\"B");
-    EXPECT_EQ(reader.read(R"("AAPL,2024-01-02,1,2,1,1.5,10)", f, error), CsvReader::Line::Bad);
+    EXPECT_EQ(read(R"("AAPL,2024-01-02,1,2,1,1.5,10)"), CsvReader::Line::Bad);
     EXPECT_EQ(error, "unterminated quoted field");
 }
 

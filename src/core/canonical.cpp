@@ -24,17 +24,17 @@ CompensatedSum canonical_sum(CompensatedSum s) noexcept {
     return CompensatedSum{canonical_double(hi), canonical_double(lo)};
 }
 
-bool canonical_return_summary(const uint8_t* in, size_t size,
-                              uint8_t (&out)[ReturnSummary::kEncodedSize]) noexcept {
+namespace {
+// Decodes a fixed-size summary, lets `canonicalize` normalise its fields and encodes it into out;
+// false when it does not decode.
+template <typename Summary, typename Canonicalize>
+bool canonical_fixed(const uint8_t* in, size_t size, uint8_t (&out)[Summary::kEncodedSize],
+                     const char* what, Canonicalize canonicalize) noexcept {
     try {
         ByteReader reader(in, size);
-        ReturnSummary s = ReturnSummary::decode(reader);
-        reader.expect_end("return_summary");
-        s.moments.mean = canonical_double(s.moments.mean);
-        s.moments.m2 = canonical_double(s.moments.m2);
-        s.moments.m3 = canonical_double(s.moments.m3);
-        s.moments.m4 = canonical_double(s.moments.m4);
-        s.growth.log_growth = canonical_sum(s.growth.log_growth);
+        Summary s = Summary::decode(reader);
+        reader.expect_end(what);
+        canonicalize(s);
         ByteWriter writer(out, sizeof out);
         s.encode(writer);
         return writer.written() == sizeof out;
@@ -42,22 +42,24 @@ bool canonical_return_summary(const uint8_t* in, size_t size,
         return false;
     }
 }
+}  // namespace
+
+bool canonical_return_summary(const uint8_t* in, size_t size,
+                              uint8_t (&out)[ReturnSummary::kEncodedSize]) noexcept {
+    return canonical_fixed<ReturnSummary>(in, size, out, "return_summary", [](ReturnSummary& s) {
+        Moments& m = s.moments;
+        for (double* v : {&m.mean, &m.m2, &m.m3, &m.m4}) *v = canonical_double(*v);
+        s.growth.log_growth = canonical_sum(s.growth.log_growth);
+    });
+}
 
 bool canonical_pair_summary(const uint8_t* in, size_t size,
                             uint8_t (&out)[PairSummary::kEncodedSize]) noexcept {
-    try {
-        ByteReader reader(in, size);
-        PairSummary s = PairSummary::decode(reader);
-        reader.expect_end("pair_summary");
+    return canonical_fixed<PairSummary>(in, size, out, "pair_summary", [](PairSummary& s) {
         PairMoments& m = s.moments;
         for (double* v : {&m.mean_x, &m.mean_y, &m.mean_d, &m.m2_x, &m.m2_y, &m.m2_d, &m.c_xy})
             *v = canonical_double(*v);
-        ByteWriter writer(out, sizeof out);
-        s.encode(writer);
-        return writer.written() == sizeof out;
-    } catch (...) {
-        return false;
-    }
+    });
 }
 
 bool canonical_quantile_sketch(const uint8_t* in, size_t size, QuantileSketch& scratch,

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/byte_codec.hpp"
+
 namespace pgp::core {
 
 struct CompensatedSum {
@@ -25,6 +27,19 @@ struct CompensatedSum {
         add(other.compensation);
     }
     double value() const noexcept { return sum + compensation; }
+
+    // In a state's stored form: the sum, then its compensation (not renormalised, so a decoded
+    // state continues exactly where the encoded one stopped).
+    void encode(ByteWriter& out) const {
+        out.f64(sum);
+        out.f64(compensation);
+    }
+    static CompensatedSum decode(ByteReader& in) {
+        CompensatedSum s;
+        s.sum = in.f64();
+        s.compensation = in.f64();
+        return s;
+    }
 };
 
 }  // namespace pgp::core

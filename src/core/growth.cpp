@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/format.hpp"
+#include "core/state_codec.hpp"
 
 namespace pgp::core {
 
@@ -47,23 +48,11 @@ double GrowthState::compounded_return() const noexcept {
     return std::expm1(log_growth.value());
 }
 
-void GrowthState::encode(ByteWriter& out) const {
-    out.u8(kFormatVersion);
-    out.i64(n);
-    out.i64(total_losses);
-    out.f64(log_growth.sum);
-    out.f64(log_growth.compensation);
-}
+void GrowthState::encode(ByteWriter& out) const { encode_fields(*this, out); }
 
 GrowthState GrowthState::decode(ByteReader& in) {
-    in.expect_version(kFormatVersion, "growth state");
-    GrowthState s;
-    s.n = in.i64();
-    s.total_losses = in.i64();
-    s.log_growth.sum = in.f64();
-    s.log_growth.compensation = in.f64();
-    if (s.n < 0 || s.total_losses < 0 || s.total_losses > s.n)
-        fail(ErrorCode::CorruptState, "growth state has inconsistent counts");
+    const GrowthState s = decode_fields<GrowthState>(in, "growth state");
+    check_part_count(s.n, s.total_losses, "growth state");
     return s;
 }
 

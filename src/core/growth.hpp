@@ -39,6 +39,11 @@ struct GrowthState {
     static constexpr size_t kEncodedSize = 1 + 8 + 8 + 8 + 8;
     void encode(ByteWriter& out) const;
     static GrowthState decode(ByteReader& in);
+    // The stored fields after the version byte, in order (core/state_codec.hpp).
+    template <class Self, class Visit>
+    static void fields(Self& s, Visit&& visit) {
+        visit(s.n, s.total_losses, s.log_growth);
+    }
 };
 
 // Validates one periodic simple return: finite and not below -100 %.

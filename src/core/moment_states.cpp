@@ -49,18 +49,10 @@ void MomentAggState::merge(const MomentAggState& other, const char* param_name) 
     moments.merge(other.moments);
 }
 
-void MomentAggState::encode(ByteWriter& out) const {
-    out.u8(kFormatVersion);
-    moments.encode(out);
-    param.encode(out);
-}
+void MomentAggState::encode(ByteWriter& out) const { encode_fields(*this, out); }
 
 MomentAggState MomentAggState::decode(ByteReader& in) {
-    in.expect_version(kFormatVersion, "moment aggregate state");
-    MomentAggState s;
-    s.moments = Moments::decode(in);
-    s.param = FixedParameter::decode(in);
-    return s;
+    return decode_fields<MomentAggState>(in, "moment aggregate state");
 }
 
 void SortinoState::remove(double e) noexcept {
@@ -89,29 +81,11 @@ void SortinoState::merge(const SortinoState& other) {
     downside_squares.merge(other.downside_squares);
 }
 
-void SortinoState::encode(ByteWriter& out) const {
-    out.u8(kFormatVersion);
-    out.i64(n);
-    out.i64(n_down);
-    out.f64(excess.sum);
-    out.f64(excess.compensation);
-    out.f64(downside_squares.sum);
-    out.f64(downside_squares.compensation);
-    ppy.encode(out);
-}
+void SortinoState::encode(ByteWriter& out) const { encode_fields(*this, out); }
 
 SortinoState SortinoState::decode(ByteReader& in) {
-    in.expect_version(kFormatVersion, "sortino state");
-    SortinoState s;
-    s.n = in.i64();
-    s.n_down = in.i64();
-    s.excess.sum = in.f64();
-    s.excess.compensation = in.f64();
-    s.downside_squares.sum = in.f64();
-    s.downside_squares.compensation = in.f64();
-    s.ppy = FixedParameter::decode(in);
-    if (s.n < 0 || s.n_down < 0 || s.n_down > s.n)
-        fail(ErrorCode::CorruptState, "sortino state has inconsistent counts");
+    const SortinoState s = decode_fields<SortinoState>(in, "sortino state");
+    check_part_count(s.n, s.n_down, "sortino state");
     return s;
 }
 

@@ -12,6 +12,7 @@
 #include "core/growth.hpp"
 #include "core/moments.hpp"
 #include "core/pair_moments.hpp"
+#include "core/state_codec.hpp"
 
 namespace pgp::core {
 
@@ -47,6 +48,11 @@ struct MomentAggState {
     static constexpr size_t kEncodedSize = 1 + Moments::kEncodedSize + FixedParameter::kEncodedSize;
     void encode(ByteWriter& out) const;
     static MomentAggState decode(ByteReader& in);
+    // The stored fields after the version byte, in order (core/state_codec.hpp).
+    template <class Self, class Visit>
+    static void fields(Self& s, Visit&& visit) {
+        visit(s.moments, s.param);
+    }
 };
 
 // The state of an aggregate over a series and a ppy argument: annualized_return (GrowthState),
@@ -62,17 +68,12 @@ struct PpyAggState {
 
     static constexpr uint8_t kFormatVersion = 1;
     static constexpr size_t kEncodedSize = 1 + Series::kEncodedSize + FixedParameter::kEncodedSize;
-    void encode(ByteWriter& out) const {
-        out.u8(kFormatVersion);
-        series.encode(out);
-        ppy.encode(out);
-    }
-    static PpyAggState decode(ByteReader& in) {
-        in.expect_version(kFormatVersion, What);
-        PpyAggState s;
-        s.series = Series::decode(in);
-        s.ppy = FixedParameter::decode(in);
-        return s;
+    void encode(ByteWriter& out) const { encode_fields(*this, out); }
+    static PpyAggState decode(ByteReader& in) { return decode_fields<PpyAggState>(in, What); }
+    // The stored fields after the version byte, in order (core/state_codec.hpp).
+    template <class Self, class Visit>
+    static void fields(Self& s, Visit&& visit) {
+        visit(s.series, s.ppy);
     }
 };
 
@@ -108,6 +109,11 @@ struct SortinoState {
     static constexpr size_t kEncodedSize = 1 + 8 + 8 + 16 + 16 + FixedParameter::kEncodedSize;
     void encode(ByteWriter& out) const;
     static SortinoState decode(ByteReader& in);
+    // The stored fields after the version byte, in order (core/state_codec.hpp).
+    template <class Self, class Visit>
+    static void fields(Self& s, Visit&& visit) {
+        visit(s.n, s.n_down, s.excess, s.downside_squares, s.ppy);
+    }
 };
 // mean(e) / sqrt(mean(min(e,0)^2)) * sqrt(ppy); NULL when empty or without downside
 std::optional<double> sortino(const SortinoState& s, double ppy) noexcept;

@@ -6,6 +6,7 @@
 #include "core/downdate_guard.hpp"
 #include "core/error.hpp"
 #include "core/moments_codec.hpp"
+#include "core/pairwise_merge.hpp"
 #include "core/normal_distribution.hpp"
 #include "core/parameters.hpp"
 
@@ -80,14 +81,9 @@ bool Moments::unmerge(const Moments& b) noexcept {
 }
 
 void Moments::merge(const Moments& b) noexcept {
-    if (b.n == 0) return;
-    if (n == 0) {
-        *this = b;
-        return;
-    }
-    const double na = static_cast<double>(n);
-    const double nb = static_cast<double>(b.n);
-    const double nn = na + nb;
+    const std::optional<MergeCounts> counts = merge_counts(*this, b);
+    if (!counts) return;
+    const auto [na, nb, nn] = *counts;
     const double delta = b.mean - mean;
     const double delta2 = delta * delta;
     const double delta_n = delta / nn;

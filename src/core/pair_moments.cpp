@@ -6,6 +6,7 @@
 #include "core/downdate_guard.hpp"
 #include "core/error.hpp"
 #include "core/moments_codec.hpp"
+#include "core/pairwise_merge.hpp"
 
 namespace pgp::core {
 
@@ -81,14 +82,9 @@ bool PairMoments::unmerge(const PairMoments& b) noexcept {
 }
 
 void PairMoments::merge(const PairMoments& b) noexcept {
-    if (b.n == 0) return;
-    if (n == 0) {
-        *this = b;
-        return;
-    }
-    const double na = static_cast<double>(n);
-    const double nb = static_cast<double>(b.n);
-    const double nn = na + nb;
+    const std::optional<MergeCounts> counts = merge_counts(*this, b);
+    if (!counts) return;
+    const auto [na, nb, nn] = *counts;
     const double w = na * nb / nn;
     const double dx = b.mean_x - mean_x;
     const double dy = b.mean_y - mean_y;

@@ -46,8 +46,7 @@ void ReturnSummary::encode(ByteWriter& out) const {
     out.f64(moments.m2);
     out.f64(moments.m3);
     out.f64(moments.m4);
-    out.f64(growth.log_growth.sum);
-    out.f64(growth.log_growth.compensation);
+    growth.log_growth.encode(out);
     out.i64(growth.total_losses);
 }
 
@@ -68,8 +67,7 @@ ReturnSummary ReturnSummary::decode(ByteReader& in) {
     s.moments.m3 = in.f64();
     s.moments.m4 = in.f64();
     s.growth.n = s.moments.n;
-    s.growth.log_growth.sum = in.f64();
-    s.growth.log_growth.compensation = in.f64();
+    s.growth.log_growth = CompensatedSum::decode(in);
     s.growth.total_losses = in.i64();
     s.check_consistent();
     s.moments.reset_bookkeeping();
@@ -158,6 +156,23 @@ void parse_fields(const char* text, const Field* fields, size_t count, int64_t* 
     if (*p != '\0') fail(ErrorCode::DataException, "unexpected text after the closing parenthesis");
 }
 
+// The values of the nine fields of a summary's text form: ints[i] where fields[i] is an integer,
+// else reals[i].
+struct SummaryFields {
+    int64_t ints[9] = {};
+    double reals[9] = {};
+};
+
+// Parses a summary's text form; its version (the first field) must be T's.
+template <typename T>
+SummaryFields parse_summary_fields(const char* text, const Field (&fields)[9]) {
+    SummaryFields f;
+    parse_fields(text, fields, 9, f.ints, f.reals);
+    if (f.ints[0] != T::kFormatVersion)
+        fail(ErrorCode::DataException, "unsupported version " + std::to_string(f.ints[0]));
+    return f;
+}
+
 template <typename T, typename Fn>
 ParsedSummary<T> guarded_parse(const char* what, Fn&& fn) noexcept {
     ParsedSummary<T> out{};
@@ -203,21 +218,17 @@ ParsedSummary<ReturnSummary> parse_return_summary(const char* text) noexcept {
                                            {"m3", false},         {"m4", false},
                                            {"log_growth", false}, {"log_growth_error", false},
                                            {"total_losses", true}};
-        int64_t ints[9] = {};
-        double reals[9] = {};
-        parse_fields(text, fields, 9, ints, reals);
-        if (ints[0] != ReturnSummary::kFormatVersion)
-            fail(ErrorCode::DataException, "unsupported version " + std::to_string(ints[0]));
+        const SummaryFields f = parse_summary_fields<ReturnSummary>(text, fields);
         ReturnSummary s;
-        s.moments.n = ints[1];
-        s.moments.mean = reals[2];
-        s.moments.m2 = reals[3];
-        s.moments.m3 = reals[4];
-        s.moments.m4 = reals[5];
-        s.growth.n = ints[1];
-        s.growth.log_growth.sum = reals[6];
-        s.growth.log_growth.compensation = reals[7];
-        s.growth.total_losses = ints[8];
+        s.moments.n = f.ints[1];
+        s.moments.mean = f.reals[2];
+        s.moments.m2 = f.reals[3];
+        s.moments.m3 = f.reals[4];
+        s.moments.m4 = f.reals[5];
+        s.growth.n = f.ints[1];
+        s.growth.log_growth.sum = f.reals[6];
+        s.growth.log_growth.compensation = f.reals[7];
+        s.growth.total_losses = f.ints[8];
         s.check_consistent();
         s.moments.reset_bookkeeping();
         return s;
@@ -230,21 +241,17 @@ ParsedSummary<PairSummary> parse_pair_summary(const char* text) noexcept {
             {"version", true},  {"n", true},          {"mean_r", false},
             {"mean_rb", false}, {"mean_diff", false}, {"m2_r", false},
             {"m2_rb", false},   {"m2_diff", false},   {"c_r_rb", false}};
-        int64_t ints[9] = {};
-        double reals[9] = {};
-        parse_fields(text, fields, 9, ints, reals);
-        if (ints[0] != PairSummary::kFormatVersion)
-            fail(ErrorCode::DataException, "unsupported version " + std::to_string(ints[0]));
+        const SummaryFields f = parse_summary_fields<PairSummary>(text, fields);
         PairSummary s;
         PairMoments& p = s.moments;
-        p.n = ints[1];
-        p.mean_x = reals[2];
-        p.mean_y = reals[3];
-        p.mean_d = reals[4];
-        p.m2_x = reals[5];
-        p.m2_y = reals[6];
-        p.m2_d = reals[7];
-        p.c_xy = reals[8];
+        p.n = f.ints[1];
+        p.mean_x = f.reals[2];
+        p.mean_y = f.reals[3];
+        p.mean_d = f.reals[4];
+        p.m2_x = f.reals[5];
+        p.m2_y = f.reals[6];
+        p.m2_d = f.reals[7];
+        p.c_xy = f.reals[8];
         p.check_consistent();
         p.reset_bookkeeping();
         return s;

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "pg/boundary.hpp"
+#include "pg/sql_function.hpp"
 #include "core/byte_codec.hpp"
 
 namespace pgp::pg {
@@ -24,6 +25,13 @@ inline MemoryContext aggregate_context(FunctionCallInfo fcinfo, const char* func
 inline Datum unchanged_state(FunctionCallInfo fcinfo) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+}
+
+// The flat state in argument 0 of a final function, or nullptr while no row was accepted.
+template <typename State>
+const State* state_or_null(FunctionCallInfo fcinfo) {
+    if (PG_ARGISNULL(0)) return nullptr;
+    return reinterpret_cast<const State*>(PG_GETARG_POINTER(0));
 }
 
 // The state in argument argno, or a new zero-initialised one in the aggregate context.
@@ -88,3 +96,25 @@ Datum combine_fixed_states(FunctionCallInfo fcinfo, const char* function_name) {
 }
 
 }  // namespace pgp::pg
+
+// Defines the three parallel-aggregate functions of a fixed-size state with encode/decode/merge:
+// pgp_<name>_combine, pgp_<name>_serialize and pgp_<name>_deserialize. Their error messages name
+// "<name>_combine" and "<name>_deserialize", as the SQL declarations' functions.
+#define PGP_FIXED_STATE_PARALLEL_FUNCTIONS(name, State)                                           \
+    PGP_FUNCTION(pgp_##name##_combine) {                                                          \
+        return pgp::pg::combine_fixed_states<State>(fcinfo, #name "_combine");                    \
+    }                                                                                             \
+    PGP_FUNCTION(pgp_##name##_serialize) {                                                        \
+        const auto* state = reinterpret_cast<const State*>(PG_GETARG_POINTER(0));                 \
+        PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));                                \
+    }                                                                                             \
+    PGP_FUNCTION(pgp_##name##_deserialize) {                                                      \
+        PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<State>(fcinfo, #name "_deserialize")); \
+    }
+
+// A moving-window aggregate of a fixed-size state whose rows go through one step(fcinfo, inverse):
+// pgp_<name>_trans and pgp_<name>_inv, and the parallel functions above.
+#define PGP_MOVING_FIXED_STATE_AGGREGATE(name, State, step)          \
+    PGP_FUNCTION(pgp_##name##_trans) { return step(fcinfo, false); } \
+    PGP_FUNCTION(pgp_##name##_inv) { return step(fcinfo, true); }    \
+    PGP_FIXED_STATE_PARALLEL_FUNCTIONS(name, State)

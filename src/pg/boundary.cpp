@@ -1,6 +1,7 @@
 #include "pg/boundary.hpp"
 
 #include <cstring>
+#include <stdexcept>
 
 namespace pgp::pg {
 
@@ -25,6 +26,35 @@ int sqlstate_for(core::ErrorCode code) noexcept {
         case core::ErrorCode::Internal:
             return ERRCODE_INTERNAL_ERROR;
     }
+    return ERRCODE_INTERNAL_ERROR;
+}
+
+namespace {
+template <class E>
+bool is_a(const std::exception& e) noexcept {
+    return dynamic_cast<const E*>(&e) != nullptr;
+}
+
+struct StdErrorState {
+    bool (*matches)(const std::exception&) noexcept;
+    int sqlstate;
+};
+
+// Tested in this order, as a chain of catch clauses would be; the first class that matches wins.
+constexpr StdErrorState kStdErrorStates[] = {
+    {&is_a<std::invalid_argument>, ERRCODE_INVALID_PARAMETER_VALUE},
+    {&is_a<std::domain_error>, ERRCODE_INVALID_PARAMETER_VALUE},
+    {&is_a<std::length_error>, ERRCODE_PROGRAM_LIMIT_EXCEEDED},
+    {&is_a<std::out_of_range>, ERRCODE_PROGRAM_LIMIT_EXCEEDED},
+    {&is_a<std::overflow_error>, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE},
+    {&is_a<std::underflow_error>, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE},
+    {&is_a<std::range_error>, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE},
+};
+}  // namespace
+
+int sqlstate_for(const std::exception& e) noexcept {
+    for (const StdErrorState& known : kStdErrorStates)
+        if (known.matches(e)) return known.sqlstate;
     return ERRCODE_INTERNAL_ERROR;
 }
 

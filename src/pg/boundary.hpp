@@ -33,6 +33,8 @@ struct CapturedError {
 
 void capture_error(CapturedError& err, int sqlstate, const char* message) noexcept;
 int sqlstate_for(core::ErrorCode code) noexcept;
+// The SQLSTATE of any other standard exception, by its class (XX000 for a class not mapped).
+int sqlstate_for(const std::exception& e) noexcept;
 [[noreturn]] void raise_captured(const CapturedError& err);
 
 // Lets long core loops notice statement_timeout and query cancel (see core/interrupt.hpp).
@@ -52,22 +54,8 @@ auto call_core(Fn&& fn) -> decltype(fn()) {
         err.cancelled = true;
     } catch (const std::bad_alloc&) {
         capture_error(err, ERRCODE_OUT_OF_MEMORY, "out of memory in pg_portfolio");
-    } catch (const std::invalid_argument& e) {
-        capture_error(err, ERRCODE_INVALID_PARAMETER_VALUE, e.what());
-    } catch (const std::domain_error& e) {
-        capture_error(err, ERRCODE_INVALID_PARAMETER_VALUE, e.what());
-    } catch (const std::length_error& e) {
-        capture_error(err, ERRCODE_PROGRAM_LIMIT_EXCEEDED, e.what());
-    } catch (const std::out_of_range& e) {
-        capture_error(err, ERRCODE_PROGRAM_LIMIT_EXCEEDED, e.what());
-    } catch (const std::overflow_error& e) {
-        capture_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, e.what());
-    } catch (const std::underflow_error& e) {
-        capture_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, e.what());
-    } catch (const std::range_error& e) {
-        capture_error(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, e.what());
     } catch (const std::exception& e) {
-        capture_error(err, ERRCODE_INTERNAL_ERROR, e.what());
+        capture_error(err, sqlstate_for(e), e.what());
     } catch (...) {
         capture_error(err, ERRCODE_INTERNAL_ERROR, "unknown C++ exception in pg_portfolio");
     }

@@ -171,3 +171,16 @@ struct FlatBuffer {
 };
 
 }  // namespace pgp::pg
+
+// 0.1's combine/serialize/deserialize of a buffered aggregate (0.2 declares none):
+// pgp_<name>_combine, pgp_<name>_serialize and pgp_<name>_deserialize; their messages name "<name>"
+// and "<name> state".
+#define PGP_BUFFER_PARALLEL_FUNCTIONS(name, Buffer)                                               \
+    PGP_FUNCTION(pgp_##name##_combine) { return Buffer::combine(fcinfo, #name); }                 \
+    PGP_FUNCTION(pgp_##name##_serialize) {                                                        \
+        const auto* state = reinterpret_cast<const pgp::pg::BufferHeader*>(PG_GETARG_POINTER(0)); \
+        PG_RETURN_BYTEA_P(Buffer::serialize(state));                                              \
+    }                                                                                             \
+    PGP_FUNCTION(pgp_##name##_deserialize) {                                                      \
+        PG_RETURN_POINTER(Buffer::deserialize(fcinfo, #name " state"));                           \
+    }

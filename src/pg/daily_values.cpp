@@ -13,14 +13,8 @@
 
 #include <algorithm>
 
-using pgp::core::DayPathBuilder;
-using pgp::core::DayPathReader;
-using pgp::core::Decimal;
-using pgp::core::HoldingSpan;
-using pgp::core::SpanDaysReader;
+namespace core = pgp::core;
 using pgp::pg::call_core;
-using pgp::pg::decimal_from_numeric;
-using pgp::pg::numeric_from_decimal;
 
 namespace {
 
@@ -45,7 +39,7 @@ Window window_args(FunctionCallInfo fcinfo, const char* function_name) {
     Window w;
     w.first = window_bound(fcinfo, 1, function_name);
     w.last = window_bound(fcinfo, 2, function_name);
-    w.days = call_core([&] { return pgp::core::day_path_window_days(w.first, w.last); });
+    w.days = call_core([&] { return core::day_path_window_days(w.first, w.last); });
     return w;
 }
 
@@ -54,10 +48,10 @@ int32_t span_bound(FunctionCallInfo fcinfo, int argno, int32_t window_day) {
     return PG_ARGISNULL(argno) ? window_day : PG_GETARG_DATEADT(argno);
 }
 
-DayPathReader open_path(bytea* value) {
+core::DayPathReader open_path(bytea* value) {
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(value));
     const size_t size = VARSIZE_ANY_EXHDR(value);
-    return call_core([&] { return DayPathReader::open(bytes, size); });
+    return call_core([&] { return core::DayPathReader::open(bytes, size); });
 }
 
 // A copy of a block as a bytea in the current (output) memory context.
@@ -74,7 +68,7 @@ Datum bytea_of(const uint8_t* bytes, size_t size) {
 struct PathEntry {
     const char* key;
     int key_length;
-    DayPathReader reader;
+    core::DayPathReader reader;
 };
 int compare_keys(const char* a, int a_length, const char* b, int b_length) {
     const int c = memcmp(a, b, std::min(a_length, b_length));
@@ -129,7 +123,8 @@ void index_paths(SpanDaysState* state, MemoryContext context, Datum key_array, D
 }
 
 // The path of a key argument, or nullptr (a NULL key, or no path under it).
-const DayPathReader* find_path(const SpanDaysState* state, FunctionCallInfo fcinfo, int argno) {
+const core::DayPathReader* find_path(const SpanDaysState* state, FunctionCallInfo fcinfo,
+                                     int argno) {
     if (PG_ARGISNULL(argno)) return nullptr;
     text* key = PG_GETARG_TEXT_PP(argno);
     const char* k = VARDATA_ANY(key);
@@ -152,32 +147,58 @@ const DayPathReader* find_path(const SpanDaysState* state, FunctionCallInfo fcin
 
 // day_path_agg(first_day date, last_day date, day date, value numeric): non-strict; a NULL value
 // is a day without one (a stale FX rate), a NULL day is skipped.
+namespace {
+constexpr const char* kDayPathAgg = "day_path_agg";
+
+// The first row's state: an empty path over the group's window, in the aggregate context.
+core::DayPathBuilder* new_day_path(FunctionCallInfo fcinfo, MemoryContext context) {
+    const Window w = window_args(fcinfo, kDayPathAgg);
+    void* block =
+        MemoryContextAlloc(context, sizeof(core::DayPathBuilder) + core::day_path_size(w.days));
+    return call_core([&] { return core::day_path_start(block, w.first, w.last); });
+}
+}  // namespace
+
 PGP_FUNCTION(pgp_day_path_trans) {
-    static const char* const name = "day_path_agg";
-    MemoryContext context = pgp::pg::aggregate_context(fcinfo, name);
-    DayPathBuilder* builder;
-    if (PG_ARGISNULL(0)) {
-        const Window w = window_args(fcinfo, name);
-        void* block =
-            MemoryContextAlloc(context, sizeof(DayPathBuilder) + pgp::core::day_path_size(w.days));
-        builder = call_core([&] { return pgp::core::day_path_start(block, w.first, w.last); });
-    } else {
-        builder = reinterpret_cast<DayPathBuilder*>(PG_GETARG_POINTER(0));
-    }
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, kDayPathAgg);
+    core::DayPathBuilder* builder =
+        PG_ARGISNULL(0) ? new_day_path(fcinfo, context)
+                        : reinterpret_cast<core::DayPathBuilder*>(PG_GETARG_POINTER(0));
     if (PG_ARGISNULL(3)) PG_RETURN_POINTER(builder);
     const int32_t day = PG_GETARG_DATEADT(3);
     const bool has_value = !PG_ARGISNULL(4);
-    const Decimal value = has_value ? decimal_from_numeric(PG_GETARG_DATUM(4)) : Decimal();
-    call_core([&] { pgp::core::day_path_add(*builder, day, has_value ? &value : nullptr); });
+    const core::Decimal value =
+        has_value ? pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(4)) : core::Decimal();
+    call_core([&] { core::day_path_add(*builder, day, has_value ? &value : nullptr); });
     PG_RETURN_POINTER(builder);
 }
 
 PGP_FUNCTION(pgp_day_path_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    auto* builder = reinterpret_cast<DayPathBuilder*>(PG_GETARG_POINTER(0));
-    const uint8_t* bytes = call_core([&] { return pgp::core::day_path_finish(*builder); });
-    return bytea_of(bytes, pgp::core::day_path_size(builder->days));
+    auto* builder = reinterpret_cast<core::DayPathBuilder*>(PG_GETARG_POINTER(0));
+    const uint8_t* bytes = call_core([&] { return core::day_path_finish(*builder); });
+    return bytea_of(bytes, core::day_path_size(builder->days));
 }
+
+namespace {
+constexpr const char* kSpanDaysAgg = "span_days_agg";
+
+// The first row's state: the group's window with no span yet, and the index of its paths.
+SpanDaysState* new_span_days(FunctionCallInfo fcinfo, MemoryContext context) {
+    const Window w = window_args(fcinfo, kSpanDaysAgg);
+    const size_t size = core::span_days_size(w.days);
+    auto* state =
+        static_cast<SpanDaysState*>(MemoryContextAllocZero(context, sizeof(SpanDaysState) + size));
+    state->size = size;
+    uint8_t* block = span_days_block(state);
+    call_core([&] { core::span_days_start(block, w.first, w.last); });
+    if (PG_ARGISNULL(10) || PG_ARGISNULL(11))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("span_days_agg: the path keys and paths must not be NULL")));
+    index_paths(state, context, PG_GETARG_DATUM(10), PG_GETARG_DATUM(11));
+    return state;
+}
+}  // namespace
 
 // span_days_agg(first_day, last_day, span_from, span_to, quantity, cost, price_key, rate_key,
 // cash, keys, paths): non-strict; a row without a quantity adds nothing (a portfolio with no span
@@ -185,37 +206,22 @@ PGP_FUNCTION(pgp_day_path_final) {
 // never quoted, every day missing); rate_key NULL is a holding in the base currency, else its FX
 // path (none: every day missing); cash: a cash balance (price_key 'u').
 PGP_FUNCTION(pgp_span_days_trans) {
-    static const char* const name = "span_days_agg";
-    MemoryContext context = pgp::pg::aggregate_context(fcinfo, name);
-    SpanDaysState* state;
-    if (PG_ARGISNULL(0)) {
-        const Window w = window_args(fcinfo, name);
-        const size_t size = pgp::core::span_days_size(w.days);
-        state = static_cast<SpanDaysState*>(
-            MemoryContextAllocZero(context, sizeof(SpanDaysState) + size));
-        state->size = size;
-        uint8_t* block = span_days_block(state);
-        call_core([&] { pgp::core::span_days_start(block, w.first, w.last); });
-        if (PG_ARGISNULL(10) || PG_ARGISNULL(11))
-            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                            errmsg("span_days_agg: the path keys and paths must not be NULL")));
-        index_paths(state, context, PG_GETARG_DATUM(10), PG_GETARG_DATUM(11));
-    } else {
-        state = reinterpret_cast<SpanDaysState*>(PG_GETARG_POINTER(0));
-    }
+    MemoryContext context = pgp::pg::aggregate_context(fcinfo, kSpanDaysAgg);
+    SpanDaysState* state = PG_ARGISNULL(0) ? new_span_days(fcinfo, context)
+                                           : reinterpret_cast<SpanDaysState*>(PG_GETARG_POINTER(0));
     if (PG_ARGISNULL(5)) PG_RETURN_POINTER(state);
-    HoldingSpan span{};
-    span.from_day = span_bound(fcinfo, 3, window_bound(fcinfo, 1, name));
-    span.to_day = span_bound(fcinfo, 4, window_bound(fcinfo, 2, name));
-    span.quantity = decimal_from_numeric(PG_GETARG_DATUM(5));
+    core::HoldingSpan span{};
+    span.from_day = span_bound(fcinfo, 3, window_bound(fcinfo, 1, kSpanDaysAgg));
+    span.to_day = span_bound(fcinfo, 4, window_bound(fcinfo, 2, kSpanDaysAgg));
+    span.quantity = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(5));
     span.has_cost = !PG_ARGISNULL(6);
-    if (span.has_cost) span.cost = decimal_from_numeric(PG_GETARG_DATUM(6));
+    if (span.has_cost) span.cost = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(6));
     span.convert = !PG_ARGISNULL(8);
     span.cash = !PG_ARGISNULL(9) && PG_GETARG_BOOL(9);
-    const DayPathReader* price = find_path(state, fcinfo, 7);
-    const DayPathReader* rate = span.convert ? find_path(state, fcinfo, 8) : nullptr;
+    const core::DayPathReader* price = find_path(state, fcinfo, 7);
+    const core::DayPathReader* rate = span.convert ? find_path(state, fcinfo, 8) : nullptr;
     uint8_t* block = span_days_block(state);
-    call_core([&] { pgp::core::span_days_add(block, span, price, rate); });
+    call_core([&] { core::span_days_add(block, span, price, rate); });
     PG_RETURN_POINTER(state);
 }
 
@@ -233,21 +239,22 @@ PGP_FUNCTION(pgp_span_days) {
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
     const size_t size = VARSIZE_ANY_EXHDR(in);
-    const SpanDaysReader reader = call_core([&] { return SpanDaysReader::open(bytes, size); });
+    const core::SpanDaysReader reader =
+        call_core([&] { return core::SpanDaysReader::open(bytes, size); });
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     for (int32_t i = 0; i < reader.days(); ++i) {
-        const pgp::core::DayValue v = call_core([&] { return reader.at(i); });
+        const core::DayValue v = call_core([&] { return reader.at(i); });
         Datum values[7] = {DateADTGetDatum(v.day),   0, 0,
                            Int32GetDatum(v.missing), 0, Int32GetDatum(v.cash_missing),
                            BoolGetDatum(v.traded)};
         bool nulls[7] = {false, v.missing > 0, v.missing > 0, false, v.cash_missing > 0,
                          false, false};
         if (v.missing == 0) {
-            values[1] = numeric_from_decimal(v.value);
-            values[2] = numeric_from_decimal(v.cost);
+            values[1] = pgp::pg::numeric_from_decimal(v.value);
+            values[2] = pgp::pg::numeric_from_decimal(v.cost);
         }
-        if (v.cash_missing == 0) values[4] = numeric_from_decimal(v.cash);
+        if (v.cash_missing == 0) values[4] = pgp::pg::numeric_from_decimal(v.cash);
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
     PG_RETURN_NULL();

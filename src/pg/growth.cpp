@@ -9,10 +9,7 @@ using pgp::core::GrowthState;
 using pgp::pg::call_core;
 
 PGP_FUNCTION(pgp_growth_trans) {
-    if (PG_ARGISNULL(1)) {  // NULL returns are skipped
-        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-    }
+    if (PG_ARGISNULL(1)) return pgp::pg::unchanged_state(fcinfo);  // NULL returns are skipped
     GrowthState* state = pgp::pg::state_arg_or_new<GrowthState>(fcinfo, 0, "growth_trans");
     const double r = PG_GETARG_FLOAT8(1);
     if (pgp::core::plausible_return(r))
@@ -31,23 +28,11 @@ PGP_FUNCTION(pgp_growth_inv) {
     PG_RETURN_POINTER(state);
 }
 
-PGP_FUNCTION(pgp_growth_combine) {
-    return pgp::pg::combine_fixed_states<GrowthState>(fcinfo, "growth_combine");
-}
-
-PGP_FUNCTION(pgp_growth_serialize) {
-    const auto* state = reinterpret_cast<const GrowthState*>(PG_GETARG_POINTER(0));
-    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
-}
-
-PGP_FUNCTION(pgp_growth_deserialize) {
-    PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<GrowthState>(fcinfo, "growth_deserialize"));
-}
+PGP_FIXED_STATE_PARALLEL_FUNCTIONS(growth, GrowthState)
 
 // twr = prod(1 + r) - 1; NULL for an empty set.
 PGP_FUNCTION(pgp_twr_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const GrowthState*>(PG_GETARG_POINTER(0));
-    if (state->n == 0) PG_RETURN_NULL();
+    const auto* state = pgp::pg::state_or_null<GrowthState>(fcinfo);
+    if (state == nullptr || state->n == 0) PG_RETURN_NULL();
     PG_RETURN_FLOAT8(state->compounded_return());
 }

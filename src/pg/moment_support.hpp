@@ -28,4 +28,13 @@ inline Datum optional_float8(FunctionCallInfo fcinfo, std::optional<double> v) {
     PG_RETURN_FLOAT8(*v);
 }
 
+// A float8 final function: NULL while no row was accepted, else what `result` computes from the
+// state (a std::optional<double>, NULL where undefined). `result` may call call_core itself.
+template <typename State, typename Result>
+Datum float8_final(FunctionCallInfo fcinfo, Result&& result) {
+    const State* state = state_or_null<State>(fcinfo);
+    if (state == nullptr) PG_RETURN_NULL();
+    return optional_float8(fcinfo, result(*state));
+}
+
 }  // namespace pgp::pg

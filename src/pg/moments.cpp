@@ -14,14 +14,8 @@
 #include "core/parameters.hpp"
 #include "core/return_summary.hpp"
 
-using pgp::core::GrowthAggState;
-using pgp::core::MomentAggState;
-using pgp::core::SortinoState;
+namespace core = pgp::core;
 using pgp::pg::call_core;
-
-using pgp::pg::any_argument_null;
-using pgp::pg::optional_float8;
-using pgp::pg::unchanged_state;
 
 namespace {
 
@@ -37,7 +31,7 @@ const char* param_name(Shape shape) {
 
 // One row: read the arguments, then validate and apply them in a single call into the core.
 Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
-    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
+    if (pgp::pg::any_argument_null(fcinfo)) return pgp::pg::unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
     double other = 0.0;
     std::optional<double> param;
@@ -56,23 +50,23 @@ Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
             if (PG_NARGS() > 3) param = static_cast<double>(PG_GETARG_INT32(3));
             break;
     }
-    auto* state = pgp::pg::state_or_new<MomentAggState>(fcinfo, "moment aggregate");
+    auto* state = pgp::pg::state_or_new<core::MomentAggState>(fcinfo, "moment aggregate");
     // The common row is plausible and repeats the stored parameter: it never enters call_core (a
     // measurable cost per row). Anything else is validated in the core, which raises the error.
     const bool param_seen = state->param.repeats(param);
-    const bool plausible = pgp::core::plausible_return(r) &&
-                           (shape == Shape::Excess       ? pgp::core::plausible_rate(other)
-                            : shape == Shape::Difference ? pgp::core::plausible_return(other)
-                                                         : true);
+    const bool plausible =
+        core::plausible_return(r) && (shape == Shape::Excess       ? core::plausible_rate(other)
+                                      : shape == Shape::Difference ? core::plausible_return(other)
+                                                                   : true);
     if (!plausible || !param_seen) {
         call_core([&] {
-            pgp::core::check_simple_return(r);
-            if (shape == Shape::Excess) pgp::core::check_rate(other, "rf");
-            if (shape == Shape::Difference) pgp::core::check_simple_return(other);
-            state->param.accept(param,
-                                shape == Shape::Confidence ? pgp::core::check_confidence
-                                                           : pgp::core::check_periods_per_year,
-                                param_name(shape));
+            core::check_simple_return(r);
+            if (shape == Shape::Excess) core::check_rate(other, "rf");
+            if (shape == Shape::Difference) core::check_simple_return(other);
+            state->param.accept(
+                param,
+                shape == Shape::Confidence ? core::check_confidence : core::check_periods_per_year,
+                param_name(shape));
         });
     }
     const double value = r - other;
@@ -83,11 +77,6 @@ Datum moment_step(FunctionCallInfo fcinfo, Shape shape, bool inverse) {
         accurate = state->moments.remove(value);
     if (!accurate) PG_RETURN_NULL();  // recompute the frame
     PG_RETURN_POINTER(state);
-}
-
-const MomentAggState* moment_state(FunctionCallInfo fcinfo) {
-    if (PG_ARGISNULL(0)) return nullptr;
-    return reinterpret_cast<const MomentAggState*>(PG_GETARG_POINTER(0));
 }
 
 }  // namespace
@@ -103,75 +92,53 @@ PGP_FUNCTION(pgp_moment_inv_excess) { return moment_step(fcinfo, Shape::Excess, 
 PGP_FUNCTION(pgp_moment_trans_diff) { return moment_step(fcinfo, Shape::Difference, false); }
 PGP_FUNCTION(pgp_moment_inv_diff) { return moment_step(fcinfo, Shape::Difference, true); }
 
-PGP_FUNCTION(pgp_moment_combine) {
-    return pgp::pg::combine_fixed_states<MomentAggState>(fcinfo, "moment_combine");
+PGP_FIXED_STATE_PARALLEL_FUNCTIONS(moment, core::MomentAggState)
+
+namespace {
+using MomentFormula = std::optional<double> (*)(const core::Moments&, double);
+
+// The final functions of MomentAggState: f(moments, the stored parameter or its default). The
+// formulas with a confidence validate it and may throw, so all of them run inside call_core.
+Datum moment_final(FunctionCallInfo fcinfo, MomentFormula f, double default_param) {
+    return pgp::pg::float8_final<core::MomentAggState>(fcinfo, [&](const core::MomentAggState& s) {
+        return call_core([&] { return f(s.moments, s.param.value_or(default_param)); });
+    });
 }
-PGP_FUNCTION(pgp_moment_serialize) {
-    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*moment_state(fcinfo)));
-}
-PGP_FUNCTION(pgp_moment_deserialize) {
-    PG_RETURN_POINTER(
-        pgp::pg::deserialize_fixed_state<MomentAggState>(fcinfo, "moment_deserialize"));
-}
+}  // namespace
 
 // volatility and tracking_error: sample stddev * sqrt(ppy)
 PGP_FUNCTION(pgp_volatility_final) {
-    const MomentAggState* s = moment_state(fcinfo);
-    if (!s) PG_RETURN_NULL();
-    return optional_float8(
-        fcinfo, pgp::core::volatility(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
+    return moment_final(fcinfo, &core::volatility, kDefaultPeriodsPerYear);
 }
-
 // sharpe and information_ratio: mean / sample stddev * sqrt(ppy) of the excess or active return
 PGP_FUNCTION(pgp_mean_ratio_final) {
-    const MomentAggState* s = moment_state(fcinfo);
-    if (!s) PG_RETURN_NULL();
-    return optional_float8(
-        fcinfo, pgp::core::sharpe_ratio(s->moments, s->param.value_or(kDefaultPeriodsPerYear)));
+    return moment_final(fcinfo, &core::sharpe_ratio, kDefaultPeriodsPerYear);
 }
-
 PGP_FUNCTION(pgp_var_gaussian_final) {
-    const MomentAggState* s = moment_state(fcinfo);
-    if (!s) PG_RETURN_NULL();
-    return optional_float8(fcinfo, call_core([&] {
-                               return pgp::core::var_gaussian(
-                                   s->moments, s->param.value_or(kDefaultConfidence));
-                           }));
+    return moment_final(fcinfo, &core::var_gaussian, kDefaultConfidence);
 }
-
 PGP_FUNCTION(pgp_cvar_gaussian_final) {
-    const MomentAggState* s = moment_state(fcinfo);
-    if (!s) PG_RETURN_NULL();
-    return optional_float8(fcinfo, call_core([&] {
-                               return pgp::core::cvar_gaussian(
-                                   s->moments, s->param.value_or(kDefaultConfidence));
-                           }));
+    return moment_final(fcinfo, &core::cvar_gaussian, kDefaultConfidence);
 }
-
 PGP_FUNCTION(pgp_var_cornish_fisher_final) {
-    const MomentAggState* s = moment_state(fcinfo);
-    if (!s) PG_RETURN_NULL();
-    return optional_float8(fcinfo, call_core([&] {
-                               return pgp::core::var_cornish_fisher(
-                                   s->moments, s->param.value_or(kDefaultConfidence));
-                           }));
+    return moment_final(fcinfo, &core::var_cornish_fisher, kDefaultConfidence);
 }
 
 // --- annualized_return(r [, ppy]) -------------------------------------------------------------
 
 namespace {
 Datum growth_step(FunctionCallInfo fcinfo, bool inverse) {
-    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
+    if (pgp::pg::any_argument_null(fcinfo)) return pgp::pg::unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
     std::optional<double> ppy;
     if (PG_NARGS() > 2) ppy = static_cast<double>(PG_GETARG_INT32(2));
-    auto* state = pgp::pg::state_or_new<GrowthAggState>(fcinfo, "annualized_return");
-    if (!inverse && pgp::core::plausible_return(r) && state->ppy.repeats(ppy)) {
+    auto* state = pgp::pg::state_or_new<core::GrowthAggState>(fcinfo, "annualized_return");
+    if (!inverse && core::plausible_return(r) && state->ppy.repeats(ppy)) {
         state->series.add_plausible(r);  // the per-row hot path: nothing to check
         PG_RETURN_POINTER(state);
     }
     call_core([&] {
-        state->ppy.accept(ppy, pgp::core::check_periods_per_year, "periods per year");
+        state->ppy.accept(ppy, core::check_periods_per_year, "periods per year");
         if (inverse)
             state->series.remove(r);
         else
@@ -181,43 +148,29 @@ Datum growth_step(FunctionCallInfo fcinfo, bool inverse) {
 }
 }  // namespace
 
-PGP_FUNCTION(pgp_annualized_trans) { return growth_step(fcinfo, false); }
-PGP_FUNCTION(pgp_annualized_inv) { return growth_step(fcinfo, true); }
-PGP_FUNCTION(pgp_annualized_combine) {
-    return pgp::pg::combine_fixed_states<GrowthAggState>(fcinfo, "annualized_combine");
-}
-PGP_FUNCTION(pgp_annualized_serialize) {
-    const auto* state = reinterpret_cast<const GrowthAggState*>(PG_GETARG_POINTER(0));
-    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
-}
-PGP_FUNCTION(pgp_annualized_deserialize) {
-    PG_RETURN_POINTER(
-        pgp::pg::deserialize_fixed_state<GrowthAggState>(fcinfo, "annualized_deserialize"));
-}
+PGP_MOVING_FIXED_STATE_AGGREGATE(annualized, core::GrowthAggState, growth_step)
 PGP_FUNCTION(pgp_annualized_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* s = reinterpret_cast<const GrowthAggState*>(PG_GETARG_POINTER(0));
-    return optional_float8(
-        fcinfo, pgp::core::annualized_return(s->series, s->ppy.value_or(kDefaultPeriodsPerYear)));
+    return pgp::pg::float8_final<core::GrowthAggState>(fcinfo, [](const core::GrowthAggState& s) {
+        return core::annualized_return(s.series, s.ppy.value_or(kDefaultPeriodsPerYear));
+    });
 }
 
 // --- sortino(r [, mar [, ppy]]) ---------------------------------------------------------------
 
 namespace {
 Datum sortino_step(FunctionCallInfo fcinfo, bool inverse) {
-    if (any_argument_null(fcinfo)) return unchanged_state(fcinfo);
+    if (pgp::pg::any_argument_null(fcinfo)) return pgp::pg::unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
     const double mar = PG_NARGS() > 2 ? PG_GETARG_FLOAT8(2) : 0.0;
     std::optional<double> ppy;
     if (PG_NARGS() > 3) ppy = static_cast<double>(PG_GETARG_INT32(3));
-    auto* state = pgp::pg::state_or_new<SortinoState>(fcinfo, "sortino");
+    auto* state = pgp::pg::state_or_new<core::SortinoState>(fcinfo, "sortino");
     // Only a row that fails the fast checks enters the core, which raises the error.
-    if (!pgp::core::plausible_return(r) || !pgp::core::plausible_rate(mar) ||
-        !state->ppy.repeats(ppy)) {
+    if (!core::plausible_return(r) || !core::plausible_rate(mar) || !state->ppy.repeats(ppy)) {
         call_core([&] {
-            pgp::core::check_simple_return(r);
-            pgp::core::check_rate(mar, "mar");
-            state->ppy.accept(ppy, pgp::core::check_periods_per_year, "periods per year");
+            core::check_simple_return(r);
+            core::check_rate(mar, "mar");
+            state->ppy.accept(ppy, core::check_periods_per_year, "periods per year");
         });
     }
     if (inverse)
@@ -228,21 +181,9 @@ Datum sortino_step(FunctionCallInfo fcinfo, bool inverse) {
 }
 }  // namespace
 
-PGP_FUNCTION(pgp_sortino_trans) { return sortino_step(fcinfo, false); }
-PGP_FUNCTION(pgp_sortino_inv) { return sortino_step(fcinfo, true); }
-PGP_FUNCTION(pgp_sortino_combine) {
-    return pgp::pg::combine_fixed_states<SortinoState>(fcinfo, "sortino_combine");
-}
-PGP_FUNCTION(pgp_sortino_serialize) {
-    const auto* state = reinterpret_cast<const SortinoState*>(PG_GETARG_POINTER(0));
-    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
-}
-PGP_FUNCTION(pgp_sortino_deserialize) {
-    PG_RETURN_POINTER(
-        pgp::pg::deserialize_fixed_state<SortinoState>(fcinfo, "sortino_deserialize"));
-}
+PGP_MOVING_FIXED_STATE_AGGREGATE(sortino, core::SortinoState, sortino_step)
 PGP_FUNCTION(pgp_sortino_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* s = reinterpret_cast<const SortinoState*>(PG_GETARG_POINTER(0));
-    return optional_float8(fcinfo, pgp::core::sortino(*s, s->ppy.value_or(kDefaultPeriodsPerYear)));
+    return pgp::pg::float8_final<core::SortinoState>(fcinfo, [](const core::SortinoState& s) {
+        return core::sortino(s, s.ppy.value_or(kDefaultPeriodsPerYear));
+    });
 }

@@ -164,20 +164,31 @@ PGP_FUNCTION(pgp_comoment_deserialize) {
     PG_RETURN_POINTER(state);
 }
 
+namespace {
+// The state of a final function when it holds at least min_rows rows; else nullptr (the result is
+// NULL: too few rows for the statistic).
+const ComomentHeader* state_with_rows(FunctionCallInfo fcinfo, int64_t min_rows) {
+    const auto* state = pgp::pg::state_or_null<ComomentHeader>(fcinfo);
+    return state != nullptr && state->n >= min_rows ? state : nullptr;
+}
+
+// Room for a k x k matrix of doubles (a covariance) in the current memory context.
+double* new_matrix(const ComomentHeader* state) {
+    return static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(state->k * state->k)));
+}
+}  // namespace
+
 PGP_FUNCTION(pgp_covariance_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const ComomentHeader*>(PG_GETARG_POINTER(0));
-    if (state->n < 2) PG_RETURN_NULL();
-    double* out =
-        static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(state->k * state->k)));
+    const ComomentHeader* state = state_with_rows(fcinfo, 2);
+    if (state == nullptr) PG_RETURN_NULL();
+    double* out = new_matrix(state);
     call_core([&] { pgp::core::covariance_matrix(state, 1, out); });
     return float8_matrix(out, nullptr, state->k);
 }
 
 PGP_FUNCTION(pgp_correlation_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const ComomentHeader*>(PG_GETARG_POINTER(0));
-    if (state->n < 2) PG_RETURN_NULL();
+    const ComomentHeader* state = state_with_rows(fcinfo, 2);
+    if (state == nullptr) PG_RETURN_NULL();
     const size_t count = static_cast<size_t>(state->k * state->k);
     double* out = static_cast<double*>(palloc(sizeof(double) * count));
     bool* defined = static_cast<bool*>(palloc(sizeof(bool) * count));
@@ -186,11 +197,9 @@ PGP_FUNCTION(pgp_correlation_final) {
 }
 
 PGP_FUNCTION(pgp_var_monte_carlo_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const ComomentHeader*>(PG_GETARG_POINTER(0));
-    if (state->n < 2) PG_RETURN_NULL();
-    double* covariance =
-        static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(state->k * state->k)));
+    const ComomentHeader* state = state_with_rows(fcinfo, 2);
+    if (state == nullptr) PG_RETURN_NULL();
+    double* covariance = new_matrix(state);
     const double var = call_core([&] {
         pgp::core::covariance_matrix(state, 1, covariance);
         pgp::core::MonteCarloInput in{state->k,           pgp::core::comoment_mean(state),
@@ -203,11 +212,10 @@ PGP_FUNCTION(pgp_var_monte_carlo_final) {
 }
 
 PGP_FUNCTION(pgp_component_var_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const ComomentHeader*>(PG_GETARG_POINTER(0));
-    if (state->n < 1) PG_RETURN_NULL();
+    const ComomentHeader* state = state_with_rows(fcinfo, 1);
+    if (state == nullptr) PG_RETURN_NULL();
     const size_t k = static_cast<size_t>(state->k);
-    double* covariance = static_cast<double*>(palloc(sizeof(double) * k * k));
+    double* covariance = new_matrix(state);
     double* out = static_cast<double*>(palloc(sizeof(double) * k));
     const bool defined = call_core([&] {
         pgp::core::covariance_matrix(state, 0, covariance);  // population, as var_gaussian

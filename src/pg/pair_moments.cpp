@@ -11,7 +11,6 @@
 
 using pgp::core::PairAggState;
 using pgp::pg::call_core;
-using pgp::pg::optional_float8;
 
 namespace {
 
@@ -45,29 +44,16 @@ Datum pair_step(FunctionCallInfo fcinfo, bool inverse) {
 
 }  // namespace
 
-PGP_FUNCTION(pgp_pair_trans) { return pair_step(fcinfo, false); }
-PGP_FUNCTION(pgp_pair_inv) { return pair_step(fcinfo, true); }
-PGP_FUNCTION(pgp_pair_combine) {
-    return pgp::pg::combine_fixed_states<PairAggState>(fcinfo, "pair_combine");
-}
-PGP_FUNCTION(pgp_pair_serialize) {
-    const auto* state = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
-    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
-}
-PGP_FUNCTION(pgp_pair_deserialize) {
-    PG_RETURN_POINTER(pgp::pg::deserialize_fixed_state<PairAggState>(fcinfo, "pair_deserialize"));
-}
+PGP_MOVING_FIXED_STATE_AGGREGATE(pair, PairAggState, pair_step)
 
 PGP_FUNCTION(pgp_beta_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* s = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
-    return optional_float8(fcinfo, pgp::core::beta(s->series));
+    return pgp::pg::float8_final<PairAggState>(
+        fcinfo, [](const PairAggState& s) { return pgp::core::beta(s.series); });
 }
 
 // rf was subtracted row by row already, so the constant-rf formula runs with rf = 0
 PGP_FUNCTION(pgp_alpha_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* s = reinterpret_cast<const PairAggState*>(PG_GETARG_POINTER(0));
-    return optional_float8(
-        fcinfo, pgp::core::alpha(s->series, 0.0, s->ppy.value_or(kDefaultPeriodsPerYear)));
+    return pgp::pg::float8_final<PairAggState>(fcinfo, [](const PairAggState& s) {
+        return pgp::core::alpha(s.series, 0.0, s.ppy.value_or(kDefaultPeriodsPerYear));
+    });
 }

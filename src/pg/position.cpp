@@ -6,19 +6,15 @@
 // text (numeric_out / numeric_in), which is exact; a value the core's Decimal cannot hold is
 // SQLSTATE 22003.
 #include "pg/aggregate_support.hpp"
+#include "pg/binary_io.hpp"
 #include "pg/decimal_numeric.hpp"
 #include "pg/sql_function.hpp"
 #include "core/lots.hpp"
 
 extern "C" {}
 
-using pgp::core::ByteReader;
-using pgp::core::ByteWriter;
-using pgp::core::Decimal;
-using pgp::core::LotBook;
-using pgp::core::PositionHeader;
+namespace core = pgp::core;
 using pgp::pg::call_core;
-using pgp::pg::decimal_from_numeric;
 using pgp::pg::numeric_from_decimal;
 
 namespace {
@@ -28,51 +24,51 @@ constexpr int kInsufficientHoldings = MAKE_SQLSTATE('P', 'F', '0', '0', '1');
 constexpr uint32_t kInitialLots = 4;
 
 // A stored position decoded into a palloc'd block (header + lots).
-LotBook decode_stored(Datum datum) {
+core::LotBook decode_stored(Datum datum) {
     bytea* stored = reinterpret_cast<bytea*>(PG_DETOAST_DATUM(datum));
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(stored));
     const size_t size = VARSIZE_ANY_EXHDR(stored);
-    const PositionHeader header = call_core([&] {
-        ByteReader reader(bytes, size);
-        return pgp::core::decode_position_header(reader);
+    const core::PositionHeader header = call_core([&] {
+        core::ByteReader reader(bytes, size);
+        return core::decode_position_header(reader);
     });
-    void* block = palloc(pgp::core::position_block_size(header.capacity));
-    LotBook book = pgp::core::lot_book(block);
+    void* block = palloc(core::position_block_size(header.capacity));
+    core::LotBook book = core::lot_book(block);
     *book.header = header;
     call_core([&] {
-        ByteReader reader(bytes, size);
-        (void)pgp::core::decode_position_header(reader);
-        pgp::core::decode_position_lots(reader, book);
+        core::ByteReader reader(bytes, size);
+        (void)core::decode_position_header(reader);
+        core::decode_position_lots(reader, book);
         reader.expect_end("position");
     });
     return book;
 }
 
-Datum store(const LotBook& book) {
-    const size_t size = pgp::core::encoded_position_size(book);
+Datum store(const core::LotBook& book) {
+    const size_t size = core::encoded_position_size(book);
     bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
     call_core([&] {
-        ByteWriter writer(bytes, size);
-        pgp::core::encode_position(book, writer);
+        core::ByteWriter writer(bytes, size);
+        core::encode_position(book, writer);
     });
     return PointerGetDatum(out);
 }
 
-PositionHeader stored_header(FunctionCallInfo fcinfo) {
+core::PositionHeader stored_header(FunctionCallInfo fcinfo) {
     bytea* stored = PG_GETARG_BYTEA_PP(0);
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(stored));
     const size_t size = VARSIZE_ANY_EXHDR(stored);
     return call_core([&] {
-        ByteReader reader(bytes, size);
-        return pgp::core::decode_position_header(reader);
+        core::ByteReader reader(bytes, size);
+        return core::decode_position_header(reader);
     });
 }
 
-pgp::core::TxnKind kind_from_enum(Datum value) {
+core::TxnKind kind_from_enum(Datum value) {
     char* label = DatumGetCString(DirectFunctionCall1(enum_out, value));
-    const auto kind = call_core([&] { return pgp::core::parse_txn_kind(label); });
+    const auto kind = call_core([&] { return core::parse_txn_kind(label); });
     pfree(label);
     return kind;
 }
@@ -83,38 +79,34 @@ pgp::core::TxnKind kind_from_enum(Datum value) {
 
 PGP_FUNCTION(pgp_position_in) {
     const char* text = PG_GETARG_CSTRING(0);
-    const PositionHeader header = call_core([&] { return pgp::core::parse_position_header(text); });
-    void* block = palloc(pgp::core::position_block_size(header.capacity));
-    LotBook book = pgp::core::lot_book(block);
+    const core::PositionHeader header =
+        call_core([&] { return core::parse_position_header(text); });
+    void* block = palloc(core::position_block_size(header.capacity));
+    core::LotBook book = core::lot_book(block);
     *book.header = header;
-    call_core([&] { pgp::core::parse_position_lots(text, book); });
+    call_core([&] { core::parse_position_lots(text, book); });
     return store(book);
 }
 
 PGP_FUNCTION(pgp_position_out) {
-    LotBook book = decode_stored(PG_GETARG_DATUM(0));
+    core::LotBook book = decode_stored(PG_GETARG_DATUM(0));
     // a lot is at most ~110 characters and the header fields ~400: room for all, checked below
     const size_t capacity = 512 + static_cast<size_t>(book.open_lots()) * 128;
     char* out = static_cast<char*>(palloc(capacity));
     call_core([&] {
-        const std::string text = pgp::core::format_position(book);
+        const std::string text = core::format_position(book);
         if (text.size() + 1 > capacity)
-            pgp::core::fail(pgp::core::ErrorCode::Internal, "position text too long");
+            core::fail(core::ErrorCode::Internal, "position text too long");
         std::memcpy(out, text.c_str(), text.size() + 1);
     });
     PG_RETURN_CSTRING(out);
 }
 
 PGP_FUNCTION(pgp_position_recv) {
-    StringInfo buffer = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
-    const int length = buffer->len - buffer->cursor;
-    bytea* raw = static_cast<bytea*>(palloc(VARHDRSZ + length));
-    SET_VARSIZE(raw, VARHDRSZ + length);
-    std::memcpy(VARDATA(raw), buffer->data + buffer->cursor, length);
-    buffer->cursor = buffer->len;
+    bytea* raw = pgp::pg::received_bytea(fcinfo);
     // validate by decoding (and by the text form's rules), then store the canonical encoding
-    LotBook book = decode_stored(PointerGetDatum(raw));
-    call_core([&] { pgp::core::validate_position_lots(book); });
+    core::LotBook book = decode_stored(PointerGetDatum(raw));
+    call_core([&] { core::validate_position_lots(book); });
     return store(book);
 }
 
@@ -134,45 +126,46 @@ namespace {
 void* position_apply(FunctionCallInfo fcinfo, MemoryContext context, void* block, int base) {
     const int nargs = PG_NARGS();
     if (block == nullptr) {
-        pgp::core::CostMethod method = pgp::core::CostMethod::Fifo;
+        core::CostMethod method = core::CostMethod::Fifo;
         if (nargs > base + 5 && !PG_ARGISNULL(base + 5)) {
             char* name = text_to_cstring(PG_GETARG_TEXT_PP(base + 5));
-            method = call_core([&] { return pgp::core::parse_cost_method(name); });
+            method = call_core([&] { return core::parse_cost_method(name); });
         }
-        block = MemoryContextAllocZero(context, pgp::core::position_block_size(kInitialLots));
-        LotBook book = pgp::core::lot_book(block);
-        *book.header = PositionHeader();
+        block = MemoryContextAllocZero(context, core::position_block_size(kInitialLots));
+        core::LotBook book = core::lot_book(block);
+        *book.header = core::PositionHeader();
         book.header->method = method;
         book.header->capacity = kInitialLots;
     }
     if (PG_ARGISNULL(base) || PG_ARGISNULL(base + 1))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("position_agg: executed_at and kind must not be NULL")));
-    pgp::core::Txn txn;
+    core::Txn txn;
     txn.at = PG_GETARG_TIMESTAMPTZ(base);
     txn.kind = kind_from_enum(PG_GETARG_DATUM(base + 1));
     txn.has_quantity = !PG_ARGISNULL(base + 2);
-    if (txn.has_quantity) txn.quantity = decimal_from_numeric(PG_GETARG_DATUM(base + 2));
+    if (txn.has_quantity) txn.quantity = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(base + 2));
     txn.has_price = !PG_ARGISNULL(base + 3);
-    if (txn.has_price) txn.price = decimal_from_numeric(PG_GETARG_DATUM(base + 3));
-    if (!PG_ARGISNULL(base + 4)) txn.fees = decimal_from_numeric(PG_GETARG_DATUM(base + 4));
+    if (txn.has_price) txn.price = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(base + 3));
+    if (!PG_ARGISNULL(base + 4))
+        txn.fees = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(base + 4));
 
-    LotBook book = pgp::core::lot_book(block);
-    if (pgp::core::needs_lot_slot(*book.header, txn.kind)) {
+    core::LotBook book = core::lot_book(block);
+    if (core::needs_lot_slot(*book.header, txn.kind)) {
         if (book.header->head > 0) {
-            pgp::core::compact(book);
+            core::compact(book);
         } else {
             const uint32_t capacity = book.header->capacity * 2;
-            if (pgp::core::position_block_size(capacity) > MaxAllocSize)
+            if (core::position_block_size(capacity) > MaxAllocSize)
                 ereport(ERROR,
                         (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                          errmsg("position_agg: too many open lots (%u)", book.header->capacity)));
-            block = repalloc(block, pgp::core::position_block_size(capacity));
-            book = pgp::core::lot_book(block);
+            block = repalloc(block, core::position_block_size(capacity));
+            book = core::lot_book(block);
             book.header->capacity = capacity;
         }
     }
-    const pgp::core::ApplyResult result = call_core([&] { return pgp::core::apply(book, txn); });
+    const core::ApplyResult result = call_core([&] { return core::apply(book, txn); });
     if (result.oversold) {
         if (nargs > base + 6 && !PG_ARGISNULL(base + 6)) {
             char* label = text_to_cstring(PG_GETARG_TEXT_PP(base + 6));
@@ -198,7 +191,7 @@ PGP_FUNCTION(pgp_position_trans) {
 
 PGP_FUNCTION(pgp_position_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    LotBook book = pgp::core::lot_book(PG_GETARG_POINTER(0));
+    core::LotBook book = core::lot_book(PG_GETARG_POINTER(0));
     return store(book);
 }
 
@@ -216,36 +209,36 @@ PGP_FUNCTION(pgp_position_fees) { return numeric_from_decimal(stored_header(fcin
 PGP_FUNCTION(pgp_position_transactions) { PG_RETURN_INT64(stored_header(fcinfo).transactions); }
 
 PGP_FUNCTION(pgp_position_cost_method) {
-    PG_RETURN_TEXT_P(cstring_to_text(pgp::core::cost_method_name(stored_header(fcinfo).method)));
+    PG_RETURN_TEXT_P(cstring_to_text(core::cost_method_name(stored_header(fcinfo).method)));
 }
 
 // NULL when nothing is held (no shares, no average).
 PGP_FUNCTION(pgp_position_average_cost) {
-    const PositionHeader h = stored_header(fcinfo);
+    const core::PositionHeader h = stored_header(fcinfo);
     if (h.quantity.is_zero()) PG_RETURN_NULL();
-    return numeric_from_decimal(call_core([&] { return pgp::core::average_cost(h); }));
+    return numeric_from_decimal(call_core([&] { return core::average_cost(h); }));
 }
 
 PGP_FUNCTION(pgp_position_market_value) {
-    const PositionHeader h = stored_header(fcinfo);
-    const Decimal price = decimal_from_numeric(PG_GETARG_DATUM(1));
-    return numeric_from_decimal(call_core([&] { return pgp::core::market_value(h, price); }));
+    const core::PositionHeader h = stored_header(fcinfo);
+    const core::Decimal price = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(1));
+    return numeric_from_decimal(call_core([&] { return core::market_value(h, price); }));
 }
 
 PGP_FUNCTION(pgp_position_unrealized_pl) {
-    const PositionHeader h = stored_header(fcinfo);
-    const Decimal price = decimal_from_numeric(PG_GETARG_DATUM(1));
-    return numeric_from_decimal(call_core([&] { return pgp::core::unrealized_pl(h, price); }));
+    const core::PositionHeader h = stored_header(fcinfo);
+    const core::Decimal price = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(1));
+    return numeric_from_decimal(call_core([&] { return core::unrealized_pl(h, price); }));
 }
 
 // open_lots(position) -> SETOF (opened_at timestamptz, quantity numeric, unit_cost numeric)
 PGP_FUNCTION(pgp_position_open_lots) {
-    LotBook book = decode_stored(PG_GETARG_DATUM(0));
+    core::LotBook book = decode_stored(PG_GETARG_DATUM(0));
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     for (uint32_t i = book.header->head; i < book.header->end; ++i) {
-        const pgp::core::Lot lot = book.lots[i];
-        const Decimal unit_cost = call_core([&] { return pgp::core::lot_unit_cost(lot); });
+        const core::Lot lot = book.lots[i];
+        const core::Decimal unit_cost = call_core([&] { return core::lot_unit_cost(lot); });
         Datum values[4] = {TimestampTzGetDatum(lot.opened_at), numeric_from_decimal(lot.quantity),
                            numeric_from_decimal(unit_cost), numeric_from_decimal(lot.cost)};
         bool nulls[4] = {false, false, false, false};
@@ -268,9 +261,9 @@ struct Step {
     int64_t id;
     int32_t day;
     int32_t padding;
-    Decimal quantity;
-    Decimal cost;
-    Decimal realized;
+    core::Decimal quantity;
+    core::Decimal cost;
+    core::Decimal realized;
 };
 
 struct StepsState {
@@ -307,7 +300,7 @@ PGP_FUNCTION(pgp_position_steps_trans) {
         state->capacity *= 2;
         state->steps = static_cast<Step*>(repalloc(state->steps, sizeof(Step) * state->capacity));
     }
-    const LotBook book = pgp::core::lot_book(state->lots);
+    const core::LotBook book = core::lot_book(state->lots);
     Step& step = state->steps[state->count++];
     step = Step();
     step.id = PG_GETARG_INT64(1);
@@ -349,12 +342,13 @@ PGP_FUNCTION(pgp_position_steps) {
         const bool last = i + 1 == count;
         if (!last) memcpy(&next, bytes + kStepsHeader + sizeof(Step) * (i + 1), sizeof(Step));
         // a crafted block's amounts are checked like stored ones: from_raw refuses > 10^24
-        const Decimal realized_delta = call_core([&] {
-            return Decimal::from_raw(step.realized.raw()) -
-                   Decimal::from_raw(previous.realized.raw());
+        const core::Decimal realized_delta = call_core([&] {
+            return core::Decimal::from_raw(step.realized.raw()) -
+                   core::Decimal::from_raw(previous.realized.raw());
         });
-        const Decimal cost_delta = call_core([&] {
-            return Decimal::from_raw(step.cost.raw()) - Decimal::from_raw(previous.cost.raw());
+        const core::Decimal cost_delta = call_core([&] {
+            return core::Decimal::from_raw(step.cost.raw()) -
+                   core::Decimal::from_raw(previous.cost.raw());
         });
         Datum values[6] = {
             Int64GetDatum(step.id),           numeric_from_decimal(step.quantity),

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "pg/aggregate_support.hpp"
+#include "pg/binary_io.hpp"
 #include "pg/confidence_checks.hpp"
 #include "pg/sql_function.hpp"
 #include "core/quantile_sketch.hpp"
@@ -14,6 +15,35 @@ using pgp::pg::fix_confidence;
 using pgp::pg::kDefaultConfidence;
 
 namespace {
+
+// The storable sketch's varlena body is the sketch's versioned little-endian encoding (the same
+// bytes as the parallel-state serialization, with the confidence field 0: a stored sketch answers
+// any level).
+bytea* sketch_to_varlena(const QuantileSketch& sketch) {
+    const size_t size = sketch.encoded_size();
+    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(out, VARHDRSZ + size);
+    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
+    call_core([&] {
+        pgp::core::ByteWriter w(bytes, size);
+        sketch.encode(w);
+    });
+    return out;
+}
+
+// Decodes into a new zeroed sketch in the current memory context (or `into` when given).
+QuantileSketch* sketch_from_varlena(const bytea* in, QuantileSketch* into = nullptr) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
+    const size_t size = VARSIZE_ANY_EXHDR(in);
+    QuantileSketch* sketch =
+        into != nullptr ? into : static_cast<QuantileSketch*>(palloc0(sizeof(QuantileSketch)));
+    call_core([&] {
+        pgp::core::ByteReader r(bytes, size);
+        QuantileSketch::decode(r, *sketch);
+        r.expect_end("quantile sketch");
+    });
+    return sketch;
+}
 
 Datum sketch_trans(FunctionCallInfo fcinfo, double confidence) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, "var_historical_approx");
@@ -46,76 +76,41 @@ PGP_FUNCTION(pgp_var_approx_trans_default) { return sketch_trans(fcinfo, kDefaul
 PGP_FUNCTION(pgp_var_approx_combine) {
     return pgp::pg::combine_fixed_states<QuantileSketch>(fcinfo, "var_historical_approx combine");
 }
+// The parallel state's bytes are the stored sketch's encoding (with its confidence field).
 PGP_FUNCTION(pgp_var_approx_serialize) {
     const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
-    const size_t size = state->encoded_size();
-    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
-    SET_VARSIZE(out, VARHDRSZ + size);
-    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
-    call_core([&] {
-        pgp::core::ByteWriter w(bytes, size);
-        state->encode(w);
-    });
-    PG_RETURN_BYTEA_P(out);
+    PG_RETURN_BYTEA_P(sketch_to_varlena(*state));
 }
 PGP_FUNCTION(pgp_var_approx_deserialize) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, "var_historical_approx deserialize");
-    bytea* in = PG_GETARG_BYTEA_PP(0);
-    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
-    const size_t size = VARSIZE_ANY_EXHDR(in);
+    const bytea* in = PG_GETARG_BYTEA_PP(0);
     auto* state =
         static_cast<QuantileSketch*>(MemoryContextAllocZero(context, sizeof(QuantileSketch)));
-    call_core([&] {
-        pgp::core::ByteReader r(bytes, size);
-        QuantileSketch::decode(r, *state);
-        r.expect_end("quantile sketch");
-    });
-    PG_RETURN_POINTER(state);
-}
-PGP_FUNCTION(pgp_var_approx_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
-    if (state->count == 0) PG_RETURN_NULL();
-    PG_RETURN_FLOAT8(call_core([&] { return state->var(state->confidence); }));
-}
-PGP_FUNCTION(pgp_cvar_approx_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const QuantileSketch*>(PG_GETARG_POINTER(0));
-    if (state->count == 0) PG_RETURN_NULL();
-    PG_RETURN_FLOAT8(call_core([&] { return state->cvar(state->confidence); }));
+    PG_RETURN_POINTER(sketch_from_varlena(in, state));
 }
 
-// --- the storable sketch: type portfolio.quantile_sketch -----------------------------------------
-// Its varlena body is the sketch's versioned little-endian encoding (the same bytes as the
-// parallel-state serialization, with the confidence field 0: a stored sketch answers any level).
 namespace {
-bytea* sketch_to_varlena(const QuantileSketch& sketch) {
-    const size_t size = sketch.encoded_size();
-    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
-    SET_VARSIZE(out, VARHDRSZ + size);
-    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
-    call_core([&] {
-        pgp::core::ByteWriter w(bytes, size);
-        sketch.encode(w);
-    });
-    return out;
+using SketchLevel = double (QuantileSketch::*)(double) const;
+
+// var or cvar of a sketch at a confidence level; an empty sketch gives NULL (undefined, like an
+// aggregate over no rows).
+Datum sketch_at(FunctionCallInfo fcinfo, const QuantileSketch* sketch, SketchLevel level,
+                double confidence) {
+    if (sketch == nullptr || sketch->count == 0) PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(call_core([&] { return (sketch->*level)(confidence); }));
 }
 
-// Decodes into a new zeroed sketch in the current memory context (or `into` when given).
-QuantileSketch* sketch_from_varlena(const bytea* in, QuantileSketch* into = nullptr) {
-    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
-    const size_t size = VARSIZE_ANY_EXHDR(in);
-    QuantileSketch* sketch =
-        into != nullptr ? into : static_cast<QuantileSketch*>(palloc0(sizeof(QuantileSketch)));
-    call_core([&] {
-        pgp::core::ByteReader r(bytes, size);
-        QuantileSketch::decode(r, *sketch);
-        r.expect_end("quantile sketch");
-    });
-    return sketch;
+// The approximate aggregates end here, at the confidence their rows gave.
+Datum approx_final(FunctionCallInfo fcinfo, SketchLevel level) {
+    const QuantileSketch* state = pgp::pg::state_or_null<QuantileSketch>(fcinfo);
+    return sketch_at(fcinfo, state, level, state == nullptr ? 0.0 : state->confidence);
 }
 }  // namespace
 
+PGP_FUNCTION(pgp_var_approx_final) { return approx_final(fcinfo, &QuantileSketch::var); }
+PGP_FUNCTION(pgp_cvar_approx_final) { return approx_final(fcinfo, &QuantileSketch::cvar); }
+
+// --- the storable sketch: type portfolio.quantile_sketch -----------------------------------------
 PGP_FUNCTION(pgp_quantile_sketch_in) {
     const char* text = PG_GETARG_CSTRING(0);
     auto* sketch = static_cast<QuantileSketch*>(palloc0(sizeof(QuantileSketch)));
@@ -131,12 +126,7 @@ PGP_FUNCTION(pgp_quantile_sketch_out) {
 }
 
 PGP_FUNCTION(pgp_quantile_sketch_recv) {
-    StringInfo buffer = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
-    const int size = buffer->len - buffer->cursor;
-    bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size));
-    SET_VARSIZE(out, VARHDRSZ + size);
-    std::memcpy(VARDATA(out), buffer->data + buffer->cursor, size);
-    buffer->cursor = buffer->len;
+    bytea* out = pgp::pg::received_bytea(fcinfo);
     sketch_from_varlena(out);  // validates: version, runs, counts
     PG_RETURN_BYTEA_P(out);
 }
@@ -178,20 +168,14 @@ PGP_FUNCTION(pgp_sketch_rollup_trans) {
     PG_RETURN_POINTER(state);
 }
 
+// var(sketch, confidence) and cvar(...) of a stored sketch (an empty one can be typed in)
 PGP_FUNCTION(pgp_sketch_var) {
-    const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
-    const double confidence = PG_GETARG_FLOAT8(1);
-    if (sketch->count == 0)
-        PG_RETURN_NULL();  // an empty sketch (typed in): undefined, like the aggregate over no rows
-    PG_RETURN_FLOAT8(call_core([&] { return sketch->var(confidence); }));
+    return sketch_at(fcinfo, sketch_from_varlena(PG_GETARG_BYTEA_PP(0)), &QuantileSketch::var,
+                     PG_GETARG_FLOAT8(1));
 }
-
 PGP_FUNCTION(pgp_sketch_cvar) {
-    const QuantileSketch* sketch = sketch_from_varlena(PG_GETARG_BYTEA_PP(0));
-    const double confidence = PG_GETARG_FLOAT8(1);
-    if (sketch->count == 0)
-        PG_RETURN_NULL();  // an empty sketch (typed in): undefined, like the aggregate over no rows
-    PG_RETURN_FLOAT8(call_core([&] { return sketch->cvar(confidence); }));
+    return sketch_at(fcinfo, sketch_from_varlena(PG_GETARG_BYTEA_PP(0)), &QuantileSketch::cvar,
+                     PG_GETARG_FLOAT8(1));
 }
 
 PGP_FUNCTION(pgp_sketch_quantile) {

@@ -5,11 +5,8 @@
 #include "pg/sql_function.hpp"
 #include "core/rebalance.hpp"
 
-using pgp::core::Decimal;
-using pgp::core::RebalanceAsset;
+namespace core = pgp::core;
 using pgp::pg::call_core;
-using pgp::pg::decimal_from_numeric;
-using pgp::pg::numeric_from_decimal;
 
 namespace {
 
@@ -43,23 +40,23 @@ PGP_FUNCTION(pgp_rebalance_plan) {
         numeric_elements(PG_GETARG_ARRAYTYPE_P(3), "weight", &weight) != n)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
                         errmsg("rebalance_plan: the arrays differ in length")));
-    auto* assets = static_cast<RebalanceAsset*>(
-        palloc(sizeof(RebalanceAsset) * static_cast<size_t>(n > 0 ? n : 1)));
-    auto* target =
-        static_cast<Decimal*>(palloc0(sizeof(Decimal) * static_cast<size_t>(n > 0 ? n : 1)));
+    auto* assets = static_cast<core::RebalanceAsset*>(
+        palloc(sizeof(core::RebalanceAsset) * static_cast<size_t>(n > 0 ? n : 1)));
+    auto* target = static_cast<core::Decimal*>(
+        palloc0(sizeof(core::Decimal) * static_cast<size_t>(n > 0 ? n : 1)));
     for (int i = 0; i < n; ++i)
-        assets[i] = {decimal_from_numeric(held[i]), decimal_from_numeric(price[i]),
-                     decimal_from_numeric(lot[i]), decimal_from_numeric(weight[i])};
-    const Decimal cash = decimal_from_numeric(PG_GETARG_DATUM(4));
-    const Decimal cost_rate = decimal_from_numeric(PG_GETARG_DATUM(5));
-    const pgp::core::InterruptCheck interrupts = pgp::pg::postgres_interrupts();
-    const pgp::core::RebalanceTotals totals = call_core([&] {
-        return pgp::core::rebalance(assets, static_cast<size_t>(n), cash, cost_rate, target,
-                                    interrupts);
+        assets[i] = {pgp::pg::decimal_from_numeric(held[i]),
+                     pgp::pg::decimal_from_numeric(price[i]), pgp::pg::decimal_from_numeric(lot[i]),
+                     pgp::pg::decimal_from_numeric(weight[i])};
+    const core::Decimal cash = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(4));
+    const core::Decimal cost_rate = pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(5));
+    const core::InterruptCheck interrupts = pgp::pg::postgres_interrupts();
+    const core::RebalanceTotals totals = call_core([&] {
+        return core::rebalance(assets, static_cast<size_t>(n), cash, cost_rate, target, interrupts);
     });
     Datum* out = static_cast<Datum*>(palloc(sizeof(Datum) * static_cast<size_t>(n + 2)));
-    for (int i = 0; i < n; ++i) out[i] = numeric_from_decimal(target[i]);
-    out[n] = numeric_from_decimal(totals.cash_after);
-    out[n + 1] = numeric_from_decimal(totals.cost);
+    for (int i = 0; i < n; ++i) out[i] = pgp::pg::numeric_from_decimal(target[i]);
+    out[n] = pgp::pg::numeric_from_decimal(totals.cash_after);
+    out[n + 1] = pgp::pg::numeric_from_decimal(totals.cost);
     PG_RETURN_ARRAYTYPE_P(construct_array(out, n + 2, NUMERICOID, -1, false, TYPALIGN_INT));
 }

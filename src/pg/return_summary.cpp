@@ -4,7 +4,9 @@
 //
 // On disk a summary is a varlena whose payload is the core's versioned little-endian encoding; the
 // binary send/recv format is the same payload. Accessors decode (and so validate) the value.
+#include <array>
 #include <optional>
+#include <tuple>
 
 #include "pg/moment_support.hpp"
 #include "pg/sql_function.hpp"
@@ -81,82 +83,75 @@ Datum summary_send(FunctionCallInfo fcinfo) {
     PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-}  // namespace
-
-// --- return_summary: I/O ------------------------------------------------------------------------
-PGP_FUNCTION(pgp_return_summary_in) {
-    return summary_in<ReturnSummary>(fcinfo, &pgp::core::parse_return_summary);
-}
-PGP_FUNCTION(pgp_return_summary_out) {
-    return summary_out<ReturnSummary>(fcinfo, "return_summary");
-}
-PGP_FUNCTION(pgp_return_summary_recv) {
-    return summary_recv<ReturnSummary>(fcinfo, "return_summary");
-}
-PGP_FUNCTION(pgp_return_summary_send) { return summary_send(fcinfo); }
-
-// --- return_stats(r) and rollup(return_summary) -------------------------------------------------
-namespace {
-Datum return_stats_step(FunctionCallInfo fcinfo, bool inverse) {
-    if (PG_ARGISNULL(1)) {
-        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+// One row of return_stats(r) (kReturns 1) or pair_stats(r, rb) (kReturns 2): a row with a NULL
+// return is skipped; an inverse that may have lost accuracy gives NULL (recompute the frame).
+template <typename Summary, size_t kReturns>
+Datum stats_step(FunctionCallInfo fcinfo, const char* name, bool inverse) {
+    std::array<double, kReturns> row{};
+    for (size_t i = 0; i < kReturns; ++i) {
+        const int argno = static_cast<int>(i) + 1;
+        if (PG_ARGISNULL(argno)) return pgp::pg::unchanged_state(fcinfo);
+        row[i] = PG_GETARG_FLOAT8(argno);
     }
-    const double r = PG_GETARG_FLOAT8(1);
-    auto* state = pgp::pg::state_or_new<ReturnSummary>(fcinfo, "return_stats");
+    auto* state = pgp::pg::state_or_new<Summary>(fcinfo, name);
     const bool accurate = call_core([&] {
-        if (!inverse) {
-            state->add(r);
-            return true;
-        }
-        return state->remove(r);
+        if (inverse) return std::apply([&](auto... r) { return state->remove(r...); }, row);
+        std::apply([&](auto... r) { state->add(r...); }, row);
+        return true;
     });
-    if (!accurate) PG_RETURN_NULL();  // recompute the frame
-    PG_RETURN_POINTER(state);
-}
-}  // namespace
-
-PGP_FUNCTION(pgp_return_stats_trans) { return return_stats_step(fcinfo, false); }
-PGP_FUNCTION(pgp_return_stats_inv) { return return_stats_step(fcinfo, true); }
-
-PGP_FUNCTION(pgp_return_summary_rollup_trans) {
-    if (PG_ARGISNULL(1)) {
-        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-    }
-    const ReturnSummary part = summary_arg<ReturnSummary>(fcinfo, 1, "return_summary");
-    auto* state = pgp::pg::state_arg_or_new<ReturnSummary>(fcinfo, 0, "rollup");
-    call_core([&] { state->merge(part); });
+    if (!accurate) PG_RETURN_NULL();
     PG_RETURN_POINTER(state);
 }
 
-// rollup over a moving window: take a summary that left the frame back out
-PGP_FUNCTION(pgp_return_summary_rollup_inv) {
+// rollup(summary): merges each stored summary into the state; the inverse, over a moving window,
+// takes a summary that left the frame back out (NULL when that may have lost accuracy).
+template <typename Summary>
+Datum rollup_step(FunctionCallInfo fcinfo, const char* type_name, bool inverse) {
     if (PG_ARGISNULL(1)) return pgp::pg::unchanged_state(fcinfo);
-    const ReturnSummary part = summary_arg<ReturnSummary>(fcinfo, 1, "return_summary");
-    auto* state = pgp::pg::state_or_new<ReturnSummary>(fcinfo, "rollup");
-    if (!call_core([&] { return state->unmerge(part); })) PG_RETURN_NULL();  // recompute the frame
+    const Summary part = summary_arg<Summary>(fcinfo, 1, type_name);
+    if (!inverse) {
+        auto* state = pgp::pg::state_arg_or_new<Summary>(fcinfo, 0, "rollup");
+        call_core([&] { state->merge(part); });
+        PG_RETURN_POINTER(state);
+    }
+    auto* state = pgp::pg::state_or_new<Summary>(fcinfo, "rollup");
+    if (!call_core([&] { return state->unmerge(part); })) PG_RETURN_NULL();
     PG_RETURN_POINTER(state);
 }
 
-PGP_FUNCTION(pgp_return_stats_combine) {
-    return pgp::pg::combine_fixed_states<ReturnSummary>(fcinfo, "return_stats_combine");
-}
-PGP_FUNCTION(pgp_return_stats_serialize) {
-    const auto* state = reinterpret_cast<const ReturnSummary*>(PG_GETARG_POINTER(0));
-    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
-}
-PGP_FUNCTION(pgp_return_stats_deserialize) {
-    PG_RETURN_POINTER(
-        pgp::pg::deserialize_fixed_state<ReturnSummary>(fcinfo, "return_stats_deserialize"));
-}
-// An empty set gives NULL, as every aggregate here.
-PGP_FUNCTION(pgp_return_stats_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const ReturnSummary*>(PG_GETARG_POINTER(0));
-    if (state->moments.n == 0) PG_RETURN_NULL();
+// The stored summary of an aggregate; an empty set gives NULL, as every aggregate here.
+template <typename Summary>
+Datum summary_final(FunctionCallInfo fcinfo) {
+    const Summary* state = pgp::pg::state_or_null<Summary>(fcinfo);
+    if (state == nullptr || state->moments.n == 0) PG_RETURN_NULL();
     PG_RETURN_POINTER(to_varlena(*state));
 }
+
+}  // namespace
+
+// Every SQL function of a summary type and of the aggregate that builds it: text and binary I/O,
+// the aggregate's transition, inverse, parallel and final functions, and rollup's. kReturns is how
+// many returns a row of the aggregate has.
+#define PGP_SUMMARY_FUNCTIONS(type, stats, Summary, kReturns)                                      \
+    PGP_FUNCTION(pgp_##type##_in) {                                                                \
+        return summary_in<Summary>(fcinfo, &pgp::core::parse_##type);                              \
+    }                                                                                              \
+    PGP_FUNCTION(pgp_##type##_out) { return summary_out<Summary>(fcinfo, #type); }                 \
+    PGP_FUNCTION(pgp_##type##_recv) { return summary_recv<Summary>(fcinfo, #type); }               \
+    PGP_FUNCTION(pgp_##type##_send) { return summary_send(fcinfo); }                               \
+    PGP_FUNCTION(pgp_##stats##_trans) {                                                            \
+        return stats_step<Summary, kReturns>(fcinfo, #stats, false);                               \
+    }                                                                                              \
+    PGP_FUNCTION(pgp_##stats##_inv) {                                                              \
+        return stats_step<Summary, kReturns>(fcinfo, #stats, true);                                \
+    }                                                                                              \
+    PGP_FIXED_STATE_PARALLEL_FUNCTIONS(stats, Summary)                                             \
+    PGP_FUNCTION(pgp_##stats##_final) { return summary_final<Summary>(fcinfo); }                   \
+    PGP_FUNCTION(pgp_##type##_rollup_trans) { return rollup_step<Summary>(fcinfo, #type, false); } \
+    PGP_FUNCTION(pgp_##type##_rollup_inv) { return rollup_step<Summary>(fcinfo, #type, true); }
+
+PGP_SUMMARY_FUNCTIONS(return_summary, return_stats, ReturnSummary, 1)
+PGP_SUMMARY_FUNCTIONS(pair_summary, pair_stats, PairSummary, 2)
 
 // --- return_summary accessors ------------------------------------------------------------------
 namespace {
@@ -167,6 +162,18 @@ double ppy_arg(FunctionCallInfo fcinfo, int argno) {
     const double ppy = static_cast<double>(PG_GETARG_INT32(argno));
     call_core([&] { pgp::core::check_periods_per_year(ppy); });
     return ppy;
+}
+// An accessor with a ppy argument: formula(part of the summary, ppy), the ppy checked first.
+template <typename Part, typename Formula>
+Datum at_ppy(FunctionCallInfo fcinfo, const Part& part, Formula formula) {
+    return optional_float8(fcinfo, formula(part, ppy_arg(fcinfo, 1)));
+}
+// var_gaussian(s, c) and its kin: the formula validates the confidence c and may raise.
+Datum at_confidence(FunctionCallInfo fcinfo,
+                    std::optional<double> (*formula)(const pgp::core::Moments&, double)) {
+    const ReturnSummary s = rs(fcinfo);
+    const double c = PG_GETARG_FLOAT8(1);
+    return optional_float8(fcinfo, call_core([&] { return formula(s.moments, c); }));
 }
 }  // namespace
 
@@ -187,12 +194,10 @@ PGP_FUNCTION(pgp_return_summary_kurtosis) {
 }
 PGP_FUNCTION(pgp_return_summary_twr) { return optional_float8(fcinfo, pgp::core::twr(rs(fcinfo))); }
 PGP_FUNCTION(pgp_return_summary_annualized_return) {
-    const ReturnSummary s = rs(fcinfo);
-    return optional_float8(fcinfo, pgp::core::annualized_return(s.growth, ppy_arg(fcinfo, 1)));
+    return at_ppy(fcinfo, rs(fcinfo).growth, &pgp::core::annualized_return);
 }
 PGP_FUNCTION(pgp_return_summary_volatility) {
-    const ReturnSummary s = rs(fcinfo);
-    return optional_float8(fcinfo, pgp::core::volatility(s.moments, ppy_arg(fcinfo, 1)));
+    return at_ppy(fcinfo, rs(fcinfo).moments, &pgp::core::volatility);
 }
 // sharpe with a constant rf: the excess mean over the (shift-invariant) sample stddev
 PGP_FUNCTION(pgp_return_summary_sharpe) {
@@ -204,91 +209,16 @@ PGP_FUNCTION(pgp_return_summary_sharpe) {
     return optional_float8(fcinfo, pgp::core::sharpe_ratio(s.moments, ppy));
 }
 PGP_FUNCTION(pgp_return_summary_var_gaussian) {
-    const ReturnSummary s = rs(fcinfo);
-    const double c = PG_GETARG_FLOAT8(1);
-    return optional_float8(fcinfo,
-                           call_core([&] { return pgp::core::var_gaussian(s.moments, c); }));
+    return at_confidence(fcinfo, &pgp::core::var_gaussian);
 }
 PGP_FUNCTION(pgp_return_summary_cvar_gaussian) {
-    const ReturnSummary s = rs(fcinfo);
-    const double c = PG_GETARG_FLOAT8(1);
-    return optional_float8(fcinfo,
-                           call_core([&] { return pgp::core::cvar_gaussian(s.moments, c); }));
+    return at_confidence(fcinfo, &pgp::core::cvar_gaussian);
 }
 PGP_FUNCTION(pgp_return_summary_var_cornish_fisher) {
-    const ReturnSummary s = rs(fcinfo);
-    const double c = PG_GETARG_FLOAT8(1);
-    return optional_float8(fcinfo,
-                           call_core([&] { return pgp::core::var_cornish_fisher(s.moments, c); }));
+    return at_confidence(fcinfo, &pgp::core::var_cornish_fisher);
 }
 
-// --- pair_summary ----------------------------------------------------------------------------
-PGP_FUNCTION(pgp_pair_summary_in) {
-    return summary_in<PairSummary>(fcinfo, &pgp::core::parse_pair_summary);
-}
-PGP_FUNCTION(pgp_pair_summary_out) { return summary_out<PairSummary>(fcinfo, "pair_summary"); }
-PGP_FUNCTION(pgp_pair_summary_recv) { return summary_recv<PairSummary>(fcinfo, "pair_summary"); }
-PGP_FUNCTION(pgp_pair_summary_send) { return summary_send(fcinfo); }
-
-namespace {
-Datum pair_stats_step(FunctionCallInfo fcinfo, bool inverse) {
-    if (PG_ARGISNULL(1) || PG_ARGISNULL(2)) {
-        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-    }
-    const double r = PG_GETARG_FLOAT8(1);
-    const double rb = PG_GETARG_FLOAT8(2);
-    auto* state = pgp::pg::state_or_new<PairSummary>(fcinfo, "pair_stats");
-    const bool accurate = call_core([&] {
-        if (!inverse) {
-            state->add(r, rb);
-            return true;
-        }
-        return state->remove(r, rb);
-    });
-    if (!accurate) PG_RETURN_NULL();
-    PG_RETURN_POINTER(state);
-}
-}  // namespace
-
-PGP_FUNCTION(pgp_pair_stats_trans) { return pair_stats_step(fcinfo, false); }
-PGP_FUNCTION(pgp_pair_stats_inv) { return pair_stats_step(fcinfo, true); }
-PGP_FUNCTION(pgp_pair_summary_rollup_trans) {
-    if (PG_ARGISNULL(1)) {
-        if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-        PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-    }
-    const PairSummary part = summary_arg<PairSummary>(fcinfo, 1, "pair_summary");
-    auto* state = pgp::pg::state_arg_or_new<PairSummary>(fcinfo, 0, "rollup");
-    call_core([&] { state->merge(part); });
-    PG_RETURN_POINTER(state);
-}
-PGP_FUNCTION(pgp_pair_summary_rollup_inv) {
-    if (PG_ARGISNULL(1)) return pgp::pg::unchanged_state(fcinfo);
-    const PairSummary part = summary_arg<PairSummary>(fcinfo, 1, "pair_summary");
-    auto* state = pgp::pg::state_or_new<PairSummary>(fcinfo, "rollup");
-    if (!call_core([&] { return state->unmerge(part); })) PG_RETURN_NULL();
-    PG_RETURN_POINTER(state);
-}
-
-PGP_FUNCTION(pgp_pair_stats_combine) {
-    return pgp::pg::combine_fixed_states<PairSummary>(fcinfo, "pair_stats_combine");
-}
-PGP_FUNCTION(pgp_pair_stats_serialize) {
-    const auto* state = reinterpret_cast<const PairSummary*>(PG_GETARG_POINTER(0));
-    PG_RETURN_BYTEA_P(pgp::pg::serialize_fixed_state(*state));
-}
-PGP_FUNCTION(pgp_pair_stats_deserialize) {
-    PG_RETURN_POINTER(
-        pgp::pg::deserialize_fixed_state<PairSummary>(fcinfo, "pair_stats_deserialize"));
-}
-PGP_FUNCTION(pgp_pair_stats_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const PairSummary*>(PG_GETARG_POINTER(0));
-    if (state->moments.n == 0) PG_RETURN_NULL();
-    PG_RETURN_POINTER(to_varlena(*state));
-}
-
+// --- pair_summary accessors ---------------------------------------------------------------------
 namespace {
 PairSummary ps(FunctionCallInfo fcinfo) {
     return summary_arg<PairSummary>(fcinfo, 0, "pair_summary");
@@ -310,10 +240,8 @@ PGP_FUNCTION(pgp_pair_summary_alpha) {
     return optional_float8(fcinfo, pgp::core::alpha(s.moments, rf, ppy));
 }
 PGP_FUNCTION(pgp_pair_summary_tracking_error) {
-    const PairSummary s = ps(fcinfo);
-    return optional_float8(fcinfo, pgp::core::tracking_error(s.moments, ppy_arg(fcinfo, 1)));
+    return at_ppy(fcinfo, ps(fcinfo).moments, &pgp::core::tracking_error);
 }
 PGP_FUNCTION(pgp_pair_summary_information_ratio) {
-    const PairSummary s = ps(fcinfo);
-    return optional_float8(fcinfo, pgp::core::information_ratio(s.moments, ppy_arg(fcinfo, 1)));
+    return at_ppy(fcinfo, ps(fcinfo).moments, &pgp::core::information_ratio);
 }

@@ -7,6 +7,7 @@
 // bytes instead of raising: these functions raise nothing that depends on their arguments
 // (LEAKPROOF). Detoasting and palloc can still fail for lack of memory, as in texteq.
 #include <cstring>
+#include <type_traits>
 
 #include "pg/postgres_headers.hpp"
 #include "pg/sql_function.hpp"
@@ -29,105 +30,77 @@ bool same(Bytes a, Bytes b) {
 
 Datum hash_bytes(Bytes b) { return hash_any(b.data, static_cast<int>(b.size)); }
 
-// Canonical bytes of a fixed-size summary in `buffer`, else the raw bytes.
-template <size_t N, bool (*Canonical)(const uint8_t*, size_t, uint8_t (&)[N]) noexcept>
-Bytes fixed_canonical(struct varlena* v, uint8_t (&buffer)[N]) {
-    const Bytes raw = raw_bytes(v);
-    if (Canonical(raw.data, raw.size, buffer)) return Bytes{buffer, N};
-    return raw;
+// How each type's values become the bytes compared and hashed: canon.bytes(datum, side), side 0
+// for the left argument and 1 for the right. The canons live on the stack across detoasting and
+// palloc, which can raise, so they are trivially destructible and free their memory in release().
+
+// A fixed-size summary: its canonical bytes in a stack buffer per side, else the raw bytes.
+template <typename Summary,
+          bool (*Canonical)(const uint8_t*, size_t, uint8_t (&)[Summary::kEncodedSize]) noexcept>
+struct FixedCanon {
+    uint8_t buffers[2][Summary::kEncodedSize];
+    Bytes bytes(Datum d, int side) {
+        const Bytes raw = raw_bytes(PG_DETOAST_DATUM_PACKED(d));
+        if (Canonical(raw.data, raw.size, buffers[side]))
+            return Bytes{buffers[side], sizeof buffers[side]};
+        return raw;
+    }
+    void release() {}
+};
+using ReturnSummaryCanon =
+    FixedCanon<pgp::core::ReturnSummary, &pgp::core::canonical_return_summary>;
+using PairSummaryCanon = FixedCanon<pgp::core::PairSummary, &pgp::core::canonical_pair_summary>;
+
+// A sketch: its canonical bytes in palloc'd memory, decoded through one 32 KiB scratch sketch.
+struct SketchCanon {
+    pgp::core::QuantileSketch* scratch =
+        static_cast<pgp::core::QuantileSketch*>(palloc(sizeof(pgp::core::QuantileSketch)));
+    Bytes bytes(Datum d, int /*side*/) {
+        const Bytes raw = raw_bytes(PG_DETOAST_DATUM_PACKED(d));
+        auto* out = static_cast<uint8_t*>(palloc(raw.size > 0 ? raw.size : 1));
+        size_t written = 0;
+        if (pgp::core::canonical_quantile_sketch(raw.data, raw.size, *scratch, out, raw.size,
+                                                 written))
+            return Bytes{out, written};
+        return raw;
+    }
+    void release() { pfree(scratch); }
+};
+
+// A position: canonical as stored, so its raw bytes.
+struct RawCanon {
+    Bytes bytes(Datum d, int /*side*/) { return raw_bytes(PG_DETOAST_DATUM_PACKED(d)); }
+    void release() {}
+};
+
+template <typename Canon>
+bool arguments_equal(FunctionCallInfo fcinfo) {
+    static_assert(std::is_trivially_destructible_v<Canon>, "a canon must not need a destructor");
+    Canon canon;
+    const Bytes a = canon.bytes(PG_GETARG_DATUM(0), 0);
+    const Bytes b = canon.bytes(PG_GETARG_DATUM(1), 1);
+    const bool equal = same(a, b);
+    canon.release();
+    return equal;
 }
 
-Bytes return_summary_bytes(Datum d, uint8_t (&buffer)[pgp::core::ReturnSummary::kEncodedSize]) {
-    return fixed_canonical<pgp::core::ReturnSummary::kEncodedSize,
-                           &pgp::core::canonical_return_summary>(PG_DETOAST_DATUM_PACKED(d),
-                                                                 buffer);
-}
-Bytes pair_summary_bytes(Datum d, uint8_t (&buffer)[pgp::core::PairSummary::kEncodedSize]) {
-    return fixed_canonical<pgp::core::PairSummary::kEncodedSize,
-                           &pgp::core::canonical_pair_summary>(PG_DETOAST_DATUM_PACKED(d), buffer);
-}
-
-// A sketch's canonical bytes in palloc'd memory (scratch is the caller's 32 KiB sketch).
-Bytes sketch_bytes(Datum d, pgp::core::QuantileSketch* scratch) {
-    const Bytes raw = raw_bytes(PG_DETOAST_DATUM_PACKED(d));
-    auto* out = static_cast<uint8_t*>(palloc(raw.size > 0 ? raw.size : 1));
-    size_t written = 0;
-    if (pgp::core::canonical_quantile_sketch(raw.data, raw.size, *scratch, out, raw.size, written))
-        return Bytes{out, written};
-    return raw;
-}
-
-pgp::core::QuantileSketch* new_scratch() {
-    return static_cast<pgp::core::QuantileSketch*>(palloc(sizeof(pgp::core::QuantileSketch)));
+template <typename Canon>
+Datum argument_hash(FunctionCallInfo fcinfo) {
+    Canon canon;
+    const Datum h = hash_bytes(canon.bytes(PG_GETARG_DATUM(0), 0));
+    canon.release();
+    return h;
 }
 
 }  // namespace
 
-// --- return_summary ------------------------------------------------------------------------------
-PGP_FUNCTION(pgp_return_summary_eq) {
-    uint8_t a[pgp::core::ReturnSummary::kEncodedSize], b[pgp::core::ReturnSummary::kEncodedSize];
-    PG_RETURN_BOOL(same(return_summary_bytes(PG_GETARG_DATUM(0), a),
-                        return_summary_bytes(PG_GETARG_DATUM(1), b)));
-}
-PGP_FUNCTION(pgp_return_summary_ne) {
-    uint8_t a[pgp::core::ReturnSummary::kEncodedSize], b[pgp::core::ReturnSummary::kEncodedSize];
-    PG_RETURN_BOOL(!same(return_summary_bytes(PG_GETARG_DATUM(0), a),
-                         return_summary_bytes(PG_GETARG_DATUM(1), b)));
-}
-PGP_FUNCTION(pgp_return_summary_hash) {
-    uint8_t a[pgp::core::ReturnSummary::kEncodedSize];
-    return hash_bytes(return_summary_bytes(PG_GETARG_DATUM(0), a));
-}
+// pgp_<type>_eq, pgp_<type>_ne and pgp_<type>_hash of one stored type, through its canon.
+#define PGP_EQUALITY_FUNCTIONS(type, Canon)                                            \
+    PGP_FUNCTION(pgp_##type##_eq) { PG_RETURN_BOOL(arguments_equal<Canon>(fcinfo)); }  \
+    PGP_FUNCTION(pgp_##type##_ne) { PG_RETURN_BOOL(!arguments_equal<Canon>(fcinfo)); } \
+    PGP_FUNCTION(pgp_##type##_hash) { return argument_hash<Canon>(fcinfo); }
 
-// --- pair_summary --------------------------------------------------------------------------------
-PGP_FUNCTION(pgp_pair_summary_eq) {
-    uint8_t a[pgp::core::PairSummary::kEncodedSize], b[pgp::core::PairSummary::kEncodedSize];
-    PG_RETURN_BOOL(
-        same(pair_summary_bytes(PG_GETARG_DATUM(0), a), pair_summary_bytes(PG_GETARG_DATUM(1), b)));
-}
-PGP_FUNCTION(pgp_pair_summary_ne) {
-    uint8_t a[pgp::core::PairSummary::kEncodedSize], b[pgp::core::PairSummary::kEncodedSize];
-    PG_RETURN_BOOL(!same(pair_summary_bytes(PG_GETARG_DATUM(0), a),
-                         pair_summary_bytes(PG_GETARG_DATUM(1), b)));
-}
-PGP_FUNCTION(pgp_pair_summary_hash) {
-    uint8_t a[pgp::core::PairSummary::kEncodedSize];
-    return hash_bytes(pair_summary_bytes(PG_GETARG_DATUM(0), a));
-}
-
-// --- quantile_sketch -----------------------------------------------------------------------------
-PGP_FUNCTION(pgp_quantile_sketch_eq) {
-    pgp::core::QuantileSketch* scratch = new_scratch();
-    const Bytes a = sketch_bytes(PG_GETARG_DATUM(0), scratch);
-    const Bytes b = sketch_bytes(PG_GETARG_DATUM(1), scratch);
-    const bool equal = same(a, b);
-    pfree(scratch);
-    PG_RETURN_BOOL(equal);
-}
-PGP_FUNCTION(pgp_quantile_sketch_ne) {
-    pgp::core::QuantileSketch* scratch = new_scratch();
-    const Bytes a = sketch_bytes(PG_GETARG_DATUM(0), scratch);
-    const Bytes b = sketch_bytes(PG_GETARG_DATUM(1), scratch);
-    const bool equal = same(a, b);
-    pfree(scratch);
-    PG_RETURN_BOOL(!equal);
-}
-PGP_FUNCTION(pgp_quantile_sketch_hash) {
-    pgp::core::QuantileSketch* scratch = new_scratch();
-    const Datum h = hash_bytes(sketch_bytes(PG_GETARG_DATUM(0), scratch));
-    pfree(scratch);
-    return h;
-}
-
-// --- position: exact, canonical as stored ------------------------------------------------------
-PGP_FUNCTION(pgp_position_eq) {
-    PG_RETURN_BOOL(same(raw_bytes(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0))),
-                        raw_bytes(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1)))));
-}
-PGP_FUNCTION(pgp_position_ne) {
-    PG_RETURN_BOOL(!same(raw_bytes(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0))),
-                         raw_bytes(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1)))));
-}
-PGP_FUNCTION(pgp_position_hash) {
-    return hash_bytes(raw_bytes(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0))));
-}
+PGP_EQUALITY_FUNCTIONS(return_summary, ReturnSummaryCanon)
+PGP_EQUALITY_FUNCTIONS(pair_summary, PairSummaryCanon)
+PGP_EQUALITY_FUNCTIONS(quantile_sketch, SketchCanon)
+PGP_EQUALITY_FUNCTIONS(position, RawCanon)

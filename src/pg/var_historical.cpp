@@ -12,12 +12,8 @@
 #include "pg/sql_function.hpp"
 #include "core/var_historical.hpp"
 
-using pgp::pg::BufferHeader;
+namespace core = pgp::core;
 using pgp::pg::call_core;
-using pgp::pg::check_return;
-using pgp::pg::fix_confidence;
-using pgp::pg::kDefaultConfidence;
-using pgp::pg::unchanged_state;
 using Values = pgp::pg::FlatBuffer<double>;
 
 namespace {
@@ -26,11 +22,12 @@ constexpr const char* kWhat = "var_historical";
 Datum values_trans(FunctionCallInfo fcinfo, double confidence) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
     // a row with a NULL is skipped
-    if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2))) return unchanged_state(fcinfo);
+    if (PG_ARGISNULL(1) || (PG_NARGS() > 2 && PG_ARGISNULL(2)))
+        return pgp::pg::unchanged_state(fcinfo);
     const double r = PG_GETARG_FLOAT8(1);
-    check_return(r);
-    BufferHeader* state = Values::state_or_create(fcinfo, context, 64, kWhat);
-    fix_confidence(state->parameter, state->has_parameter, confidence);
+    pgp::pg::check_return(r);
+    pgp::pg::BufferHeader* state = Values::state_or_create(fcinfo, context, 64, kWhat);
+    pgp::pg::fix_confidence(state->parameter, state->has_parameter, confidence);
     state = Values::append(state, r, kWhat);
     PG_RETURN_POINTER(state);
 }
@@ -40,28 +37,23 @@ Datum values_trans(FunctionCallInfo fcinfo, double confidence) {
 PGP_FUNCTION(pgp_var_historical_trans) {
     return values_trans(fcinfo, PG_ARGISNULL(2) ? 0.0 : PG_GETARG_FLOAT8(2));
 }
-PGP_FUNCTION(pgp_var_historical_trans_default) { return values_trans(fcinfo, kDefaultConfidence); }
+PGP_FUNCTION(pgp_var_historical_trans_default) {
+    return values_trans(fcinfo, pgp::pg::kDefaultConfidence);
+}
 // 0.1's combine/serialize/deserialize (not declared by 0.2).
-PGP_FUNCTION(pgp_var_historical_combine) { return Values::combine(fcinfo, kWhat); }
-PGP_FUNCTION(pgp_var_historical_serialize) {
-    PG_RETURN_BYTEA_P(
-        Values::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
-}
-PGP_FUNCTION(pgp_var_historical_deserialize) {
-    PG_RETURN_POINTER(Values::deserialize(fcinfo, "var_historical state"));
-}
+PGP_BUFFER_PARALLEL_FUNCTIONS(var_historical, Values)
 
 // The final functions reorder the buffer in place (nth_element): the multiset of values, which is
 // all the state means, is unchanged, so later transitions and other final calls stay correct.
 namespace {
 // The var and cvar of a state, nullopt when no row was accepted.
-std::optional<pgp::core::HistoricalTail> final_tail(FunctionCallInfo fcinfo) {
+std::optional<core::HistoricalTail> final_tail(FunctionCallInfo fcinfo) {
     if (PG_ARGISNULL(0)) return std::nullopt;
-    auto* state = reinterpret_cast<BufferHeader*>(PG_GETARG_POINTER(0));
+    auto* state = reinterpret_cast<pgp::pg::BufferHeader*>(PG_GETARG_POINTER(0));
     if (state->count == 0) return std::nullopt;
     return call_core([&] {
-        return pgp::core::historical_tail(Values::elements(state),
-                                          static_cast<size_t>(state->count), state->parameter);
+        return core::historical_tail(Values::elements(state), static_cast<size_t>(state->count),
+                                     state->parameter);
     });
 }
 }  // namespace

@@ -9,11 +9,9 @@
 
 extern "C" {}
 
-using pgp::core::CashFlow;
-using pgp::pg::BufferHeader;
+namespace core = pgp::core;
 using pgp::pg::call_core;
-using pgp::pg::unchanged_state;
-using Flows = pgp::pg::FlatBuffer<CashFlow>;
+using Flows = pgp::pg::FlatBuffer<core::CashFlow>;
 
 namespace {
 constexpr const char* kWhat = "xirr";
@@ -21,9 +19,9 @@ constexpr const char* kWhat = "xirr";
 Datum xirr_add(FunctionCallInfo fcinfo, double days) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, kWhat);
     const double amount = PG_GETARG_FLOAT8(1);
-    if (!std::isfinite(amount)) call_core([&] { pgp::core::check_cash_flow(amount, days); });
-    BufferHeader* state = Flows::state_or_create(fcinfo, context, 16, kWhat);
-    state = Flows::append(state, CashFlow{amount, days}, kWhat);
+    if (!std::isfinite(amount)) call_core([&] { core::check_cash_flow(amount, days); });
+    pgp::pg::BufferHeader* state = Flows::state_or_create(fcinfo, context, 16, kWhat);
+    state = Flows::append(state, core::CashFlow{amount, days}, kWhat);
     PG_RETURN_POINTER(state);
 }
 
@@ -31,7 +29,7 @@ bool skip_row(FunctionCallInfo fcinfo) { return PG_ARGISNULL(1) || PG_ARGISNULL(
 }  // namespace
 
 PGP_FUNCTION(pgp_xirr_date_trans) {
-    if (skip_row(fcinfo)) return unchanged_state(fcinfo);
+    if (skip_row(fcinfo)) return pgp::pg::unchanged_state(fcinfo);
     const DateADT day = PG_GETARG_DATEADT(2);
     if (DATE_NOT_FINITE(day))
         ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("cash flow date must be finite")));
@@ -39,7 +37,7 @@ PGP_FUNCTION(pgp_xirr_date_trans) {
 }
 
 PGP_FUNCTION(pgp_xirr_timestamptz_trans) {
-    if (skip_row(fcinfo)) return unchanged_state(fcinfo);
+    if (skip_row(fcinfo)) return pgp::pg::unchanged_state(fcinfo);
     const TimestampTz at = PG_GETARG_TIMESTAMPTZ(2);
     if (TIMESTAMP_NOT_FINITE(at))
         ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION), errmsg("cash flow time must be finite")));
@@ -47,19 +45,14 @@ PGP_FUNCTION(pgp_xirr_timestamptz_trans) {
 }
 
 // 0.1's combine/serialize/deserialize (not declared by 0.2).
-PGP_FUNCTION(pgp_xirr_combine) { return Flows::combine(fcinfo, kWhat); }
-PGP_FUNCTION(pgp_xirr_serialize) {
-    PG_RETURN_BYTEA_P(
-        Flows::serialize(reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0))));
-}
-PGP_FUNCTION(pgp_xirr_deserialize) { PG_RETURN_POINTER(Flows::deserialize(fcinfo, "xirr state")); }
+PGP_BUFFER_PARALLEL_FUNCTIONS(xirr, Flows)
 
 PGP_FUNCTION(pgp_xirr_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const BufferHeader*>(PG_GETARG_POINTER(0));
+    const auto* state = reinterpret_cast<const pgp::pg::BufferHeader*>(PG_GETARG_POINTER(0));
     double rate = 0.0;
     const bool found = call_core([&] {
-        return pgp::core::xirr(Flows::elements(state), static_cast<size_t>(state->count), &rate);
+        return core::xirr(Flows::elements(state), static_cast<size_t>(state->count), &rate);
     });
     if (!found) PG_RETURN_NULL();
     PG_RETURN_FLOAT8(rate);

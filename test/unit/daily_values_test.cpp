@@ -8,36 +8,30 @@
 #include "core/daily_values.hpp"
 #include "core/error.hpp"
 #include "error_code.hpp"
+#include "decimal_of.hpp"
 
-using pgp::core::DayPathBuilder;
-using pgp::core::DayPathReader;
-using pgp::core::Decimal;
-using pgp::core::Error;
-using pgp::core::ErrorCode;
-using pgp::core::HoldingSpan;
-using pgp::core::SpanDaysReader;
+namespace core = pgp::core;
 using pgp::test::code_of;
+using pgp::test::d;
 
 namespace {
-
-Decimal d(const char* s) { return Decimal::parse(s); }
 
 // A built path and the memory it lives in (8-byte aligned, like palloc).
 struct Path {
     std::vector<uint64_t> memory;
-    DayPathBuilder* builder = nullptr;
+    core::DayPathBuilder* builder = nullptr;
     Path(int32_t first_day, int32_t last_day) {
-        const int32_t days = pgp::core::day_path_window_days(first_day, last_day);
-        memory.resize((sizeof(DayPathBuilder) + pgp::core::day_path_size(days)) / 8 + 1);
-        builder = pgp::core::day_path_start(memory.data(), first_day, last_day);
+        const int32_t days = core::day_path_window_days(first_day, last_day);
+        memory.resize((sizeof(core::DayPathBuilder) + core::day_path_size(days)) / 8 + 1);
+        builder = core::day_path_start(memory.data(), first_day, last_day);
     }
     void add(int32_t day, const char* value) {
-        const Decimal v = value ? d(value) : Decimal();
-        pgp::core::day_path_add(*builder, day, value ? &v : nullptr);
+        const core::Decimal v = value ? d(value) : core::Decimal();
+        core::day_path_add(*builder, day, value ? &v : nullptr);
     }
-    DayPathReader finish() {
-        const uint8_t* bytes = pgp::core::day_path_finish(*builder);
-        return DayPathReader::open(bytes, pgp::core::day_path_size(builder->days));
+    core::DayPathReader finish() {
+        const uint8_t* bytes = core::day_path_finish(*builder);
+        return core::DayPathReader::open(bytes, core::day_path_size(builder->days));
     }
 };
 
@@ -47,13 +41,13 @@ struct Days {
     uint8_t* block;
     int32_t days;
     Days(int32_t first_day, int32_t last_day) {
-        days = pgp::core::day_path_window_days(first_day, last_day);
-        memory.resize(pgp::core::span_days_size(days) + 1);
+        days = core::day_path_window_days(first_day, last_day);
+        memory.resize(core::span_days_size(days) + 1);
         block = memory.data() + 1;
-        pgp::core::span_days_start(block, first_day, last_day);
+        core::span_days_start(block, first_day, last_day);
     }
-    SpanDaysReader read() const {
-        return SpanDaysReader::open(block, pgp::core::span_days_size(days));
+    core::SpanDaysReader read() const {
+        return core::SpanDaysReader::open(block, core::span_days_size(days));
     }
 };
 
@@ -64,7 +58,7 @@ TEST(DailyValues, PathCarriesTheLastCloseAndMarksQuotedDays) {
     p.add(8, "5");  // before the window: carried into it
     p.add(12, "6");
     p.add(15, "7");
-    const DayPathReader r = p.finish();
+    const core::DayPathReader r = p.finish();
     EXPECT_EQ(r.first_day(), 10);
     EXPECT_EQ(r.days(), 10);
     const char* expected[] = {"5", "5", "6", "6", "6", "7", "7", "7", "7", "7"};
@@ -83,7 +77,7 @@ TEST(DailyValues, PathWithoutAnEarlierObservationStartsAbsent) {
     p.add(12, "1.5");
     p.add(12, "1.25");   // a second close of the same day replaces the first
     p.add(13, nullptr);  // an observation without a value (a rate past its staleness)
-    const DayPathReader r = p.finish();
+    const core::DayPathReader r = p.finish();
     EXPECT_FALSE(r.present(10));
     EXPECT_FALSE(r.present(11));
     EXPECT_TRUE(r.present(12));
@@ -96,14 +90,14 @@ TEST(DailyValues, EmptyWindowAndLimits) {
     Path p(10, 9);
     p.add(5, "1");
     EXPECT_EQ(p.finish().days(), 0);
-    EXPECT_EQ(code_of([] { pgp::core::day_path_window_days(0, 200 * 366); }),
-              ErrorCode::InvalidParameter);
+    EXPECT_EQ(code_of([] { core::day_path_window_days(0, 200 * 366); }),
+              core::ErrorCode::InvalidParameter);
     EXPECT_EQ(code_of([] {
                   Path q(0, 3);
                   q.add(2, "1");
                   q.add(1, "1");
               }),
-              ErrorCode::InvalidParameter);
+              core::ErrorCode::InvalidParameter);
 }
 
 TEST(DailyValues, SpanDaysValueHoldingsAndCountMissingDays) {
@@ -114,18 +108,18 @@ TEST(DailyValues, SpanDaysValueHoldingsAndCountMissingDays) {
     Path fx(100, 104);
     fx.add(100, "1.5");
     fx.add(103, nullptr);  // too stale from 103 on
-    const DayPathReader c = close.finish(), r = fx.finish();
+    const core::DayPathReader c = close.finish(), r = fx.finish();
     Days days(100, 104);
     // 10 shares costing 150 held from 99 to 103, in a foreign currency
-    pgp::core::span_days_add(days.block, HoldingSpan{99, 103, d("10"), d("150"), true, true, false},
-                             &c, &r);
+    core::span_days_add(days.block,
+                        core::HoldingSpan{99, 103, d("10"), d("150"), true, true, false}, &c, &r);
     // 4 more shares of a base-currency holding on 102..110 at a flat path, cost 30
     Path flat(100, 104);
     flat.add(90, "2.5");
-    const DayPathReader f = flat.finish();
-    pgp::core::span_days_add(days.block, HoldingSpan{102, 110, d("4"), d("30"), true, false, false},
-                             &f, nullptr);
-    const SpanDaysReader out = days.read();
+    const core::DayPathReader f = flat.finish();
+    core::span_days_add(
+        days.block, core::HoldingSpan{102, 110, d("4"), d("30"), true, false, false}, &f, nullptr);
+    const core::SpanDaysReader out = days.read();
     ASSERT_EQ(out.days(), 5);
     struct Want {
         bool traded;
@@ -152,14 +146,16 @@ TEST(DailyValues, SpanDaysValueHoldingsAndCountMissingDays) {
 
 TEST(DailyValues, UnquotedHoldingsAndUnconvertedCurrenciesAreMissing) {
     Days days(0, 2);
-    pgp::core::span_days_add(days.block, HoldingSpan{0, 2, d("1"), Decimal(), false, false, false},
-                             nullptr, nullptr);
+    core::span_days_add(days.block,
+                        core::HoldingSpan{0, 2, d("1"), core::Decimal(), false, false, false},
+                        nullptr, nullptr);
     Path unit(0, 2);
     unit.add(0, "1");
-    const DayPathReader u = unit.finish();
-    pgp::core::span_days_add(
-        days.block, HoldingSpan{1, 1, d("-7.25"), Decimal(), false, true, true}, &u, nullptr);
-    const SpanDaysReader out = days.read();
+    const core::DayPathReader u = unit.finish();
+    core::span_days_add(days.block,
+                        core::HoldingSpan{1, 1, d("-7.25"), core::Decimal(), false, true, true}, &u,
+                        nullptr);
+    const core::SpanDaysReader out = days.read();
     EXPECT_EQ(out.at(0).missing, 1);
     EXPECT_EQ(out.at(1).missing, 1);
     EXPECT_EQ(out.at(1).cash_missing, 1);  // the cash balance in a currency without rates
@@ -173,15 +169,16 @@ TEST(DailyValues, CashBalancesAddToCashOnly) {
     unit.add(0, "1");
     fx.add(0, "0.8");
     close.add(0, "10");
-    const DayPathReader u = unit.finish(), r = fx.finish(), c = close.finish();
+    const core::DayPathReader u = unit.finish(), r = fx.finish(), c = close.finish();
     Days days(0, 2);
-    pgp::core::span_days_add(days.block, HoldingSpan{0, 2, d("100"), Decimal(), false, false, true},
-                             &u, nullptr);
-    pgp::core::span_days_add(days.block, HoldingSpan{1, 2, d("50"), Decimal(), false, true, true},
-                             &u, &r);
-    pgp::core::span_days_add(days.block, HoldingSpan{2, 2, d("3"), d("25"), true, false, false}, &c,
-                             nullptr);
-    const SpanDaysReader out = days.read();
+    core::span_days_add(days.block,
+                        core::HoldingSpan{0, 2, d("100"), core::Decimal(), false, false, true}, &u,
+                        nullptr);
+    core::span_days_add(
+        days.block, core::HoldingSpan{1, 2, d("50"), core::Decimal(), false, true, true}, &u, &r);
+    core::span_days_add(days.block, core::HoldingSpan{2, 2, d("3"), d("25"), true, false, false},
+                        &c, nullptr);
+    const core::SpanDaysReader out = days.read();
     EXPECT_EQ(out.at(0).cash.to_string(), "100");
     EXPECT_EQ(out.at(1).cash.to_string(), "140");  // 100 + 50 x 0.8
     EXPECT_EQ(out.at(1).value.to_string(), "0");
@@ -195,30 +192,33 @@ TEST(DailyValues, SumsPastTheDecimalRangeAreErrors) {
     EXPECT_EQ(code_of([] {
                   Path p(0, 0);
                   p.add(0, "900000000000000000000000");
-                  const DayPathReader r = p.finish();
+                  const core::DayPathReader r = p.finish();
                   Days days(0, 0);
-                  pgp::core::span_days_add(
-                      days.block, HoldingSpan{0, 0, d("2"), Decimal(), false, false, false}, &r,
+                  core::span_days_add(
+                      days.block,
+                      core::HoldingSpan{0, 0, d("2"), core::Decimal(), false, false, false}, &r,
                       nullptr);
               }),
-              ErrorCode::NumericOutOfRange);
+              core::ErrorCode::NumericOutOfRange);
 }
 
 TEST(DailyValues, CorruptBlocksAreRefused) {
     EXPECT_EQ(code_of([] {
                   std::vector<uint8_t> b(16, 0);
-                  DayPathReader::open(b.data(), b.size());
+                  core::DayPathReader::open(b.data(), b.size());
               }),
-              ErrorCode::CorruptState);
+              core::ErrorCode::CorruptState);
     Path p(0, 3);
     p.add(0, "1");
-    const DayPathReader r = p.finish();
+    const core::DayPathReader r = p.finish();
     (void)r;
-    const uint8_t* bytes = pgp::core::day_path_finish(*p.builder);
-    std::vector<uint8_t> copy(bytes, bytes + pgp::core::day_path_size(4));
-    EXPECT_NO_THROW(DayPathReader::open(copy.data(), copy.size()));
-    EXPECT_THROW(DayPathReader::open(copy.data(), copy.size() - 1), Error);  // wrong size
-    EXPECT_THROW(SpanDaysReader::open(copy.data(), copy.size()), Error);     // wrong kind
+    const uint8_t* bytes = core::day_path_finish(*p.builder);
+    std::vector<uint8_t> copy(bytes, bytes + core::day_path_size(4));
+    EXPECT_NO_THROW(core::DayPathReader::open(copy.data(), copy.size()));
+    EXPECT_THROW(core::DayPathReader::open(copy.data(), copy.size() - 1),
+                 core::Error);                                                        // wrong size
+    EXPECT_THROW(core::SpanDaysReader::open(copy.data(), copy.size()), core::Error);  // wrong kind
     copy[0] = 9;
-    EXPECT_THROW(DayPathReader::open(copy.data(), copy.size()), Error);  // wrong version
+    EXPECT_THROW(core::DayPathReader::open(copy.data(), copy.size()),
+                 core::Error);  // wrong version
 }

@@ -6,15 +6,11 @@
 #include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "error_code.hpp"
+#include "decimal_of.hpp"
 
-using pgp::core::Decimal;
-using pgp::core::Error;
-using pgp::core::ErrorCode;
+namespace core = pgp::core;
 using pgp::test::code_of;
-
-namespace {
-Decimal d(const char* s) { return Decimal::parse(s); }
-}  // namespace
+using pgp::test::d;
 
 TEST(Decimal, ParsesAndPrintsShortestExactText) {
     EXPECT_EQ(d("1750.000").to_string(), "1750");
@@ -36,7 +32,7 @@ TEST(Decimal, RoundsBeyondTwelveDigitsHalfAwayFromZero) {
 }
 
 TEST(Decimal, SumsAreExactWhereBinaryFloatingPointIsNot) {
-    Decimal sum;
+    core::Decimal sum;
     for (int i = 0; i < 10; ++i) sum += d("0.1");
     EXPECT_EQ(sum, d("1"));
     EXPECT_EQ((d("0.1") + d("0.2")).to_string(), "0.3");
@@ -45,35 +41,40 @@ TEST(Decimal, SumsAreExactWhereBinaryFloatingPointIsNot) {
 TEST(Decimal, ProductsAndQuotients) {
     EXPECT_EQ((d("150") * d("110")).to_string(), "16500");
     EXPECT_EQ((d("1.5") * d("-2.25")).to_string(), "-3.375");
-    EXPECT_EQ(Decimal::divide(d("41200"), d("400")).to_string(), "103");
-    EXPECT_EQ(Decimal::divide(d("1"), d("3")).to_string(), "0.333333333333");
-    EXPECT_EQ(Decimal::divide(d("2"), d("3")).to_string(), "0.666666666667");
-    EXPECT_EQ(Decimal::divide(d("-2"), d("3")).to_string(), "-0.666666666667");
+    EXPECT_EQ(core::Decimal::divide(d("41200"), d("400")).to_string(), "103");
+    EXPECT_EQ(core::Decimal::divide(d("1"), d("3")).to_string(), "0.333333333333");
+    EXPECT_EQ(core::Decimal::divide(d("2"), d("3")).to_string(), "0.666666666667");
+    EXPECT_EQ(core::Decimal::divide(d("-2"), d("3")).to_string(), "-0.666666666667");
     // cost * sold / held with a single rounding: 100 * 1 / 3
-    EXPECT_EQ(Decimal::mul_div(d("100"), d("1"), d("3")).to_string(), "33.333333333333");
+    EXPECT_EQ(core::Decimal::mul_div(d("100"), d("1"), d("3")).to_string(), "33.333333333333");
     // large operands: the 256-bit intermediate does not overflow
     EXPECT_EQ((d("100000000000") * d("1000000000")).to_string(), "100000000000000000000");
-    EXPECT_EQ(Decimal::mul_div(d("999999999999"), d("999999999999"), d("999999999999")).to_string(),
-              "999999999999");
-    EXPECT_EQ(Decimal::compare_products(d("10700"), d("200"), d("21000"), d("100")),
+    EXPECT_EQ(
+        core::Decimal::mul_div(d("999999999999"), d("999999999999"), d("999999999999")).to_string(),
+        "999999999999");
+    EXPECT_EQ(core::Decimal::compare_products(d("10700"), d("200"), d("21000"), d("100")),
               1);  // 107 > 105
-    EXPECT_EQ(Decimal::compare_products(d("2"), d("3"), d("3"), d("2")), 0);
+    EXPECT_EQ(core::Decimal::compare_products(d("2"), d("3"), d("3"), d("2")), 0);
 }
 
 TEST(Decimal, OutOfRangeAndGarbageAreErrors) {
-    EXPECT_EQ(code_of([] { Decimal::parse("1000000000000000000000000"); }),
-              ErrorCode::NumericOutOfRange);
+    EXPECT_EQ(code_of([] { core::Decimal::parse("1000000000000000000000000"); }),
+              core::ErrorCode::NumericOutOfRange);
     EXPECT_EQ(
-        code_of([] { (void)(Decimal::parse("1000000000000") * Decimal::parse("1000000000000")); }),
-        ErrorCode::NumericOutOfRange);
+        code_of([] {
+            (void)(core::Decimal::parse("1000000000000") * core::Decimal::parse("1000000000000"));
+        }),
+        core::ErrorCode::NumericOutOfRange);
     EXPECT_EQ(
-        code_of([] { (void)(Decimal::parse("999999999999999999999999") + Decimal::parse("1")); }),
-        ErrorCode::NumericOutOfRange);
-    EXPECT_EQ(code_of([] { Decimal::parse("NaN"); }), ErrorCode::DataException);
-    EXPECT_EQ(code_of([] { Decimal::parse("1e5"); }), ErrorCode::DataException);
-    EXPECT_EQ(code_of([] { Decimal::parse(""); }), ErrorCode::DataException);
-    EXPECT_EQ(code_of([] { Decimal::divide(Decimal::parse("1"), Decimal()); }),
-              ErrorCode::InvalidParameter);
+        code_of([] {
+            (void)(core::Decimal::parse("999999999999999999999999") + core::Decimal::parse("1"));
+        }),
+        core::ErrorCode::NumericOutOfRange);
+    EXPECT_EQ(code_of([] { core::Decimal::parse("NaN"); }), core::ErrorCode::DataException);
+    EXPECT_EQ(code_of([] { core::Decimal::parse("1e5"); }), core::ErrorCode::DataException);
+    EXPECT_EQ(code_of([] { core::Decimal::parse(""); }), core::ErrorCode::DataException);
+    EXPECT_EQ(code_of([] { core::Decimal::divide(core::Decimal::parse("1"), core::Decimal()); }),
+              core::ErrorCode::InvalidParameter);
 }
 
 // The 128-bit fast path of multiply() rounds exactly like the 256-bit long division, at and around
@@ -90,17 +91,19 @@ TEST(Decimal, FastProductEqualsLongDivision) {
         // 1 to 64 random bits, or (65) a little past 2^64: the slow path
         const int bits_a = 1 + static_cast<int>(next() % 65),
                   bits_b = 1 + static_cast<int>(next() % 64);
-        Decimal::Raw ra = static_cast<Decimal::Raw>(next() >> (64 - std::min(bits_a, 64)));
-        Decimal::Raw rb = static_cast<Decimal::Raw>(next() >> (64 - bits_b));
+        core::Decimal::Raw ra =
+            static_cast<core::Decimal::Raw>(next() >> (64 - std::min(bits_a, 64)));
+        core::Decimal::Raw rb = static_cast<core::Decimal::Raw>(next() >> (64 - bits_b));
         if (bits_a > 64) ra = (ra << 2) | 3;
         if (next() & 1) ra = -ra;
         if (next() & 1) rb = -rb;
-        const Decimal a = Decimal::from_raw(ra), b = Decimal::from_raw(rb);
-        ASSERT_EQ(Decimal::multiply(a, b), Decimal::mul_div(a, b, Decimal::one()))
+        const core::Decimal a = core::Decimal::from_raw(ra), b = core::Decimal::from_raw(rb);
+        ASSERT_EQ(core::Decimal::multiply(a, b), core::Decimal::mul_div(a, b, core::Decimal::one()))
             << a.to_string() << " * " << b.to_string();
     }
-    EXPECT_EQ(Decimal::multiply(d("0.000001"), d("0.0000005")).to_string(), "0.000000000001");
-    EXPECT_EQ(Decimal::multiply(d("-0.000001"), d("0.0000005")).to_string(), "-0.000000000001");
-    EXPECT_EQ(Decimal::multiply(d("0.000001"), d("0.0000004")).to_string(), "0");
+    EXPECT_EQ(core::Decimal::multiply(d("0.000001"), d("0.0000005")).to_string(), "0.000000000001");
+    EXPECT_EQ(core::Decimal::multiply(d("-0.000001"), d("0.0000005")).to_string(),
+              "-0.000000000001");
+    EXPECT_EQ(core::Decimal::multiply(d("0.000001"), d("0.0000004")).to_string(), "0");
     EXPECT_EQ((d("1234567.891") * d("1.33")).to_string(), "1641975.29503");
 }

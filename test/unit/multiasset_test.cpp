@@ -125,30 +125,34 @@ TEST(MonteCarlo, OwnMersenneTwisterIsTheStandardOne) {
     }
 }
 
+namespace {
+// A portfolio of two assets and its one-day Monte Carlo VaR.
+struct TwoAssets {
+    double mean[2];
+    double cov[4];
+    double w[2];
+    double var(double confidence, int64_t simulations, uint64_t seed) const {
+        const MonteCarloInput in{2, mean, cov, w, confidence, 1, simulations, seed};
+        return monte_carlo_var(in, InterruptCheck{});
+    }
+};
+}  // namespace
+
 TEST(MonteCarlo, ConvergesToGaussianVarAndIsDeterministic) {
-    const double mean[2] = {0.0005, 0.0002};
-    const double cov[4] = {0.0001, 0.00003, 0.00003, 0.0004};
-    const double w[2] = {0.6, 0.4};
-    const MonteCarloInput in{2, mean, cov, w, 0.99, 1, 400000, 42};
-    const double var = monte_carlo_var(in, InterruptCheck{});
+    const TwoAssets p{{0.0005, 0.0002}, {0.0001, 0.00003, 0.00003, 0.0004}, {0.6, 0.4}};
+    const double var = p.var(0.99, 400000, 42);
     const double mu = 0.6 * 0.0005 + 0.4 * 0.0002;
     const double sigma = std::sqrt(0.36 * 0.0001 + 2 * 0.24 * 0.00003 + 0.16 * 0.0004);
     const double gaussian = -(mu + normal_quantile(0.01) * sigma);
     EXPECT_NEAR(var, gaussian, 0.01 * gaussian);  // Monte Carlo error of 4e5 paths is ~0.3 %
-    EXPECT_EQ(monte_carlo_var(in, InterruptCheck{}), var);
-    MonteCarloInput other = in;
-    other.seed = 43;
-    EXPECT_NE(monte_carlo_var(other, InterruptCheck{}), var);
+    EXPECT_EQ(p.var(0.99, 400000, 42), var);
+    EXPECT_NE(p.var(0.99, 400000, 43), var);
 }
 
 TEST(MonteCarlo, SemidefiniteCovarianceFallsBack) {
     // asset 2 is exactly twice asset 1: singular covariance, Cholesky fails, eigen fallback works
-    const double mean[2] = {0.0, 0.0};
-    const double cov[4] = {0.0001, 0.0002, 0.0002, 0.0004};
-    const double w[2] = {1.0, 0.0};
-    const MonteCarloInput in{2, mean, cov, w, 0.95, 1, 200000, 1};
-    const double var = monte_carlo_var(in, InterruptCheck{});
-    EXPECT_NEAR(var, -normal_quantile(0.05) * 0.01, 0.02 * 0.0164);
+    const TwoAssets p{{0.0, 0.0}, {0.0001, 0.0002, 0.0002, 0.0004}, {1.0, 0.0}};
+    EXPECT_NEAR(p.var(0.95, 200000, 1), -normal_quantile(0.05) * 0.01, 0.02 * 0.0164);
 }
 
 TEST(MonteCarlo, HorizonCompounds) {
