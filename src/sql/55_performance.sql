@@ -84,7 +84,7 @@ BEGIN ATOMIC
                    AS period_day
         FROM portfolio.portfolio_daily d WHERE d.portfolio_id = trading_day_returns.portfolio
     ), periods AS (
-        SELECT x.period_day AS day, portfolio.twr(x.daily_return) AS r
+        SELECT x.period_day AS day, portfolio.twr(x.daily_return ORDER BY x.day) AS r   -- in day order, as below
         FROM days x WHERE x.period_day IS NOT NULL GROUP BY x.period_day
     ), bench AS (
         SELECT b.day, b.price
@@ -152,11 +152,14 @@ FROM (SELECT min(d.day) AS first_day, max(d.day) AS last_day,
              max(d.day) FILTER (WHERE d.trading_day) AS last_priced_day
       FROM portfolio.portfolio_daily d WHERE d.portfolio_id = performance_of.portfolio) b
 CROSS JOIN LATERAL (
-    SELECT portfolio.twr(p.r) AS twr_since_inception,
-           portfolio.twr(p.r) FILTER (WHERE p.day >= date_trunc('year', b.last_day)::date) AS twr_ytd,
-           portfolio.twr(p.r) FILTER (WHERE p.day > (b.last_day - interval '1 year')::date) AS twr_1y,
+    -- in day order: a floating-point sum depends on the order of its terms, and the scan of
+    -- portfolio_daily may return the days in any order (by the index or as stored), so without it a
+    -- stored figure and the same figure computed later could differ in the last bits
+    SELECT portfolio.twr(p.r ORDER BY p.day) AS twr_since_inception,
+           portfolio.twr(p.r ORDER BY p.day) FILTER (WHERE p.day >= date_trunc('year', b.last_day)::date) AS twr_ytd,
+           portfolio.twr(p.r ORDER BY p.day) FILTER (WHERE p.day > (b.last_day - interval '1 year')::date) AS twr_1y,
            bool_and(p.xirr_amount IS NOT NULL) FILTER (WHERE p.xirr_day) AS xirr_amounts_known,
-           portfolio.xirr(p.xirr_amount, p.day) FILTER (WHERE p.xirr_day) AS xirr
+           portfolio.xirr(p.xirr_amount, p.day ORDER BY p.day) FILTER (WHERE p.xirr_day) AS xirr
     FROM (SELECT d.day, d.daily_return AS r,
                  d.net_flow <> 0 OR d.day = b.last_day AS xirr_day,
                  -- the day's external flow as paid out (+) or in (-), plus the final value
