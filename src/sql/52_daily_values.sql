@@ -230,17 +230,15 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NOT NULL
     JOIN portfolio.portfolios p ON p.id = b.portfolio_id
     WHERE b.from_end AND b.compute_from <= b.end_day
-), closes AS (         -- the last close of each UTC day (daily bars sit at 00:00 UTC) from the first
-                       -- day computed, and the last one before it (carried into it)
-    SELECT c.symbol, c.day, c.close
-    FROM (SELECT DISTINCT ON (q.symbol, (q.ts AT TIME ZONE 'UTC')::date)
-                 q.symbol, (q.ts AT TIME ZONE 'UTC')::date AS day, q.close
-          FROM portfolio.quotes q
-          WHERE q.symbol = ANY (ARRAY(SELECT DISTINCT s.instrument FROM holding_spans s))
-            AND q.ts >= (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
-          ORDER BY q.symbol, (q.ts AT TIME ZONE 'UTC')::date, q.ts DESC) c
+), closes AS (         -- the closes of the symbols held from the first day computed on, and the
+                       -- last one before it (carried into it); day_path_agg, fed in time order,
+                       -- keeps each UTC day's last close (daily bars sit at 00:00 UTC)
+    SELECT q.symbol, q.ts, (q.ts AT TIME ZONE 'UTC')::date AS day, q.close
+    FROM portfolio.quotes q
+    WHERE q.symbol = ANY (ARRAY(SELECT DISTINCT s.instrument FROM holding_spans s))
+      AND q.ts >= (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
     UNION ALL
-    SELECT s.symbol, (l.ts AT TIME ZONE 'UTC')::date, l.close
+    SELECT s.symbol, l.ts, (l.ts AT TIME ZONE 'UTC')::date, l.close
     FROM (SELECT DISTINCT hs.instrument AS symbol FROM holding_spans hs) s
     CROSS JOIN LATERAL (SELECT q.ts, q.close FROM portfolio.quotes q
                         WHERE q.symbol = s.symbol
@@ -266,7 +264,7 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
                        -- A symbol never quoted or a pair without rates has none: its days are missing.
     SELECT array_agg(k.key) AS keys, array_agg(k.path) AS paths
     FROM (SELECT 'p ' || c.symbol AS key,
-                 portfolio.day_path_agg(wd.first_day, wd.last_day, c.day, c.close ORDER BY c.day) AS path
+                 portfolio.day_path_agg(wd.first_day, wd.last_day, c.day, c.close ORDER BY c.ts) AS path
           FROM closes c CROSS JOIN window_days wd
           GROUP BY c.symbol
           UNION ALL
