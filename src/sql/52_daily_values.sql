@@ -158,10 +158,11 @@ COMMENT ON FUNCTION portfolio.series_end(bigint) IS
 -- in): the rows equal those of a full computation exactly (test/suites/valuation.sh checks it
 -- after random writes).
 -- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
--- stored ledger end serves), txn (the ledgers replayed), steps/deltas (the position after each
--- transaction), holding_spans (quantity and cost held over a range of days), closes (the quotes),
--- fx_days (FX on a day), paths (the price and FX rate on every day), valued (the holdings and
--- cash valued day by day in C++), events/event_days (flows and P/L parts), daily, returns.
+-- stored ledger end serves), txn (the ledgers replayed), stored_ends (the ledger ends that
+-- serve instead), steps/deltas (the position after each transaction), holding_spans (quantity and
+-- cost held over a range of days), closes (the quotes), fx_days (FX on a day), paths (the price
+-- and FX rate on every day), valued (the holdings and cash valued day by day in C++),
+-- events/event_days (flows and P/L parts), daily, returns.
 CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
     RETURNS SETOF portfolio.daily_series
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -196,6 +197,12 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     FROM portfolio.transactions t
     JOIN portfolio.portfolios p ON p.id = t.portfolio_id
     WHERE t.portfolio_id = ANY (ARRAY(SELECT b.portfolio_id FROM bounds b WHERE NOT b.from_end))
+), stored_ends AS (  -- the stored ledger ends that serve (from_end), read by the index: joined
+                       -- to bounds directly, the hash join (nested loops are off) read every
+                       -- stored end, 7 ms of 50 for one portfolio at 1,000 portfolios
+    SELECT e.*
+    FROM portfolio.ledger_ends e
+    WHERE e.portfolio_id = ANY (ARRAY(SELECT b.portfolio_id FROM bounds b WHERE b.from_end))
 ), window_days AS (  -- the days any portfolio of the call computes
     SELECT min(b.compute_from) AS first_day, max(b.end_day) AS last_day FROM bounds b
 ), steps AS (        -- the position after each transaction of an instrument: one replay per
@@ -227,7 +234,7 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     UNION ALL            -- from the stored ledger end: what is held after the last transaction
     SELECT e.portfolio_id, e.instrument, e.currency, p.base_currency, b.compute_from, b.end_day, e.quantity, e.cost
     FROM bounds b
-    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NOT NULL
+    JOIN stored_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NOT NULL
     JOIN portfolio.portfolios p ON p.id = b.portfolio_id
     WHERE b.from_end AND b.compute_from <= b.end_day
 ), closes AS (         -- the closes of the symbols held from the first day computed on, and the
@@ -249,7 +256,7 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     UNION
     SELECT e.currency, p.base_currency
     FROM bounds b
-    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id
+    JOIN stored_ends e ON e.portfolio_id = b.portfolio_id
     JOIN portfolio.portfolios p ON p.id = b.portfolio_id
     WHERE b.from_end AND e.currency <> p.base_currency
 ), fx_days AS (        -- FX on a day (portfolio.fx_days: the one rule), per pair over the days computed
@@ -285,7 +292,7 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     UNION ALL            -- from the stored ledger end: the balances after the last transaction
     SELECT e.portfolio_id, e.currency, p.base_currency, b.compute_from, NULL, e.quantity
     FROM bounds b
-    JOIN portfolio.ledger_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NULL
+    JOIN stored_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NULL
     JOIN portfolio.portfolios p ON p.id = b.portfolio_id
     WHERE b.from_end
 ), valued AS (         -- per portfolio and day of its window: the holdings' value and cost and the

@@ -367,10 +367,11 @@ REVOKE ALL ON FUNCTION portfolio.position_steps(bytea) FROM PUBLIC;
 -- in): the rows equal those of a full computation exactly (test/suites/valuation.sh checks it
 -- after random writes).
 -- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
--- stored ledger end serves), txn (the ledgers replayed), steps/deltas (the position after each
--- transaction), holding_spans (quantity and cost held over a range of days), closes (the quotes),
--- fx_days (FX on a day), paths (the price and FX rate on every day), valued (the holdings and
--- cash valued day by day in C++), events/event_days (flows and P/L parts), daily, returns.
+-- stored ledger end serves), txn (the ledgers replayed), stored_ends (the ledger ends that
+-- serve instead), steps/deltas (the position after each transaction), holding_spans (quantity and
+-- cost held over a range of days), closes (the quotes), fx_days (FX on a day), paths (the price
+-- and FX rate on every day), valued (the holdings and cash valued day by day in C++),
+-- events/event_days (flows and P/L parts), daily, returns.
 -- @include 52_daily_values.sql: routine portfolio.value_days
 
 REVOKE ALL ON FUNCTION portfolio.value_days(bigint[], date[]) FROM PUBLIC;
