@@ -18,6 +18,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sql_statements  # noqa: E402
+
 
 # --- what every table shares: reading it, and the statements several tables write ---------------
 
@@ -47,15 +50,9 @@ def option_list(text):
 
 
 def arg_types(args):
-    """The argument types by which COMMENT and REVOKE name a function or aggregate:
-    'r float8, ppy int4 DEFAULT 252, OUT x numeric' -> 'float8, int4' (an argument is 'name type'
-    or an unnamed 'type', a one-word type; OUT arguments are not part of the signature)."""
-    types = []
-    for arg in args.split(","):
-        words = arg.split(" DEFAULT ")[0].split()
-        if words and words[0] != "OUT":
-            types.append(words[-1])
-    return ", ".join(types)
+    """The argument types by which COMMENT and REVOKE name a function or aggregate (the one
+    parser of argument lists, scripts/sql_statements.py)."""
+    return sql_statements.argument_types(args)
 
 
 def comment_on(what, target, text):

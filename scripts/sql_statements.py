@@ -19,13 +19,6 @@ class Statement:
         self.lead, self.text = lead, text
 
     @property
-    def normal(self):
-        """The text with white space folded and CREATE OR REPLACE read as CREATE: what must match
-        for an upgrade's statement to be the install script's."""
-        folded = " ".join(self.text.split())
-        return re.sub(r"^CREATE OR REPLACE ", "CREATE ", folded)
-
-    @property
     def key(self):
         return object_key(self.text)
 
@@ -129,16 +122,21 @@ KEYS = [
 ]
 
 
+def _match(text):
+    """(kind, name, folded text, match) of the first KEYS pattern that names text's object."""
+    folded = " ".join(text.split())
+    for pattern, kind, groups in KEYS:
+        m = re.match(pattern, folded)
+        if m:
+            return kind, m.group(1) if groups == 1 else f"{m.group(1)} ON {m.group(2)}", folded, m
+    return None
+
+
 def object_key(text):
     """('routine', 'portfolio.health_rows'), ('trigger', 'name ON table'), ... for a statement that
     creates or comments on a named object; None for anything else (GRANT, ALTER, DO, ...)."""
-    folded = " ".join(text.split())
-    for pattern, kind, groups in KEYS:
-        m = re.match(pattern, folded, re.S)
-        if m:
-            name = m.group(1) if groups == 1 else f"{m.group(1)} ON {m.group(2)}"
-            return kind, name
-    return None
+    found = _match(text)
+    return found[:2] if found else None
 
 
 # Words a type's name may start with: an argument of two or more words that starts with any other
@@ -146,38 +144,47 @@ def object_key(text):
 TYPE_START = {"double", "character", "timestamp", "time", "bit", "interval", "national"}
 
 
-def routine_types(text):
-    """'float8, int4' for a statement on a routine: the argument types in its parentheses (names,
-    modes and defaults dropped), as a routine's identity; None for any other statement."""
-    key = object_key(text)
-    if key is None or key[0] != "routine":
-        return None
-    start = text.index("(", text.index(key[1].split(".")[-1]))
-    depth, i = 0, start
-    while True:
-        depth += {"(": 1, ")": -1}.get(text[i], 0)
-        if depth == 0:
-            break
-        i += 1
-    args, depth, current = [], 0, ""
-    for c in text[start + 1:i]:
+def argument_types(args):
+    """The types of an argument list as SQL writes it, by which COMMENT, REVOKE and an overload's
+    identity name a routine: 'r float8, ppy int4 DEFAULT 252, OUT x numeric' -> 'float8, int4'
+    (names, IN/INOUT/VARIADIC and defaults dropped; OUT arguments are not part of it)."""
+    parts, depth, current = [], 0, ""
+    for c in args:
         depth += {"(": 1, ")": -1}.get(c, 0)
         if c == "," and depth == 0:
-            args.append(current)
+            parts.append(current)
             current = ""
         else:
             current += c
-    args.append(current)
+    parts.append(current)
     types = []
-    for arg in args:
+    for arg in parts:
         words = re.split(r"\s+(?:DEFAULT\b|=).*", " ".join(arg.split()), flags=re.I)[0].split()
+        if words and words[0].upper() == "OUT":
+            continue
         if words and words[0].upper() in ("IN", "INOUT", "VARIADIC"):
             words = words[1:]
         if len(words) >= 2 and words[0].lower() not in TYPE_START:
             words = words[1:]
         if words:
-            types.append(" ".join(words).lower())
+            types.append(" ".join(words))
     return ", ".join(types)
+
+
+def routine_types(text):
+    """'float8, int4' for a statement on a routine: the argument types in its parentheses, in
+    lower case; None for any other statement."""
+    found = _match(text)
+    if found is None or found[0] != "routine":
+        return None
+    folded, start = found[2], found[3].end() - 1  # the routine patterns end at the "("
+    depth, end = 0, start
+    while True:
+        depth += {"(": 1, ")": -1}.get(folded[end], 0)
+        if depth == 0:
+            break
+        end += 1
+    return argument_types(folded[start + 1:end]).lower()
 
 
 def is_create(text):

@@ -22,6 +22,7 @@ built script is frozen in src/sql/released/ (README there).
 
 Usage: upgrade_sql.py src/sql/upgrades/pg_portfolio--0.1--0.2.sql > pg_portfolio--0.1--0.2.sql
 """
+import functools
 import os
 import re
 import sys
@@ -34,17 +35,17 @@ DIRECTIVE = re.compile(r"^-- @(include|replace|comment) (\S+\.sql)(?:: (\w+) (.+
 OR_REPLACE = re.compile(r"^CREATE (?=(?:CONSTRAINT )?TRIGGER |FUNCTION |PROCEDURE |VIEW )")
 
 
-def piece(pieces, name, cache={}):
-    if name not in cache:
-        path = os.path.join(pieces, name)
-        if not os.path.exists(path):
-            raise SystemExit(f"@include: no piece {path}")
-        cache[name] = sql_statements.split(build_sql.family(path))
-    return cache[name]
+@functools.lru_cache(maxsize=None)
+def piece(pieces, name):
+    """The statements of one piece as the install script has them (read once per build)."""
+    path = os.path.join(pieces, name)
+    if not os.path.exists(path):
+        raise SystemExit(f"@include: no piece {path}")
+    return sql_statements.split(build_sql.family(path))
 
 
-def expand(pieces, how, name, kind, obj):
-    statements = piece(pieces, name)
+def expand(pieces, how, piece_name, kind, obj):
+    statements = piece(pieces, piece_name)
     if kind is None:
         return "".join(s.lead + s.text for s in statements).strip("\n") + "\n"
     name, _, types = obj.partition("(")
@@ -53,9 +54,9 @@ def expand(pieces, how, name, kind, obj):
     if how == "comment":
         chosen = [t for t in chosen if not sql_statements.is_create(t)]
     elif not any(sql_statements.is_create(t) for t in chosen):
-        raise SystemExit(f"@{how} {name}: {kind} {obj} is not created there")
+        raise SystemExit(f"@{how} {piece_name}: {kind} {obj} is not created there")
     if not chosen:
-        raise SystemExit(f"@{how} {name}: nothing there for {kind} {obj}")
+        raise SystemExit(f"@{how} {piece_name}: nothing there for {kind} {obj}")
     if how == "replace":
         chosen = [OR_REPLACE.sub("CREATE OR REPLACE ", t) for t in chosen]
     return "\n".join(chosen) + "\n"
@@ -67,12 +68,10 @@ def main(source):
            " edit that file, not this one.\n"]
     with open(source) as f:
         for line in f:
-            m = DIRECTIVE.match(line)
-            if not m:
-                out.append(line)
-                continue
             out.append(line)
-            out.append(expand(pieces, *m.groups()))
+            m = DIRECTIVE.match(line)
+            if m:
+                out.append(expand(pieces, *m.groups()))
     sys.stdout.write("".join(out))
 
 
