@@ -16,6 +16,14 @@ LOGS=$REPO/build/test-logs
 only=" $* "
 # wanted NAME: whether this run includes the suite (all of them when no name is given).
 wanted() { [[ $only == "  " || $only == *" $1 "* ]]; }
+# A misspelt name would run nothing and pass: refuse it before building anything.
+for name in "$@"; do
+  if [[ ! $name =~ ^(unit|regress|pgtap)$ && ( $name == lib || ! -f test/suites/$name.sh ) ]]; then
+    say "no suite '$name' (unit, regress, pgtap or one of: $(cd test/suites && ls *.sh | grep -vx lib.sh | sed 's/\.sh$//' | paste -sd' '))"
+    echo "0 passed, 1 failed"
+    exit 2
+  fi
+done
 total_passed=0 total_failed=0 summary=()
 
 # record NAME PASSED FAILED: add a suite's counts to the totals.
