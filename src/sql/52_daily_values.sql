@@ -160,8 +160,8 @@ COMMENT ON FUNCTION portfolio.series_end(bigint) IS
 -- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
 -- stored ledger end serves), txn (the ledgers replayed), stored_ends (the ledger ends that
 -- serve instead), steps/deltas (the position after each transaction), holding_spans (quantity and
--- cost held over a range of days), closes (the quotes), fx_days (FX on a day), paths (the price
--- and FX rate on every day), valued (the holdings and cash valued day by day in C++),
+-- cost held over a range of days), closes (the quotes), fx_days (FX on a day), fx_observations
+-- (where a rate stops), paths (the price and FX rate on every day), valued (the holdings and cash valued day by day in C++),
 -- events/event_days (flows and P/L parts), daily, returns.
 CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
     RETURNS SETOF portfolio.daily_series
@@ -265,6 +265,16 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     CROSS JOIN LATERAL portfolio.fx_days(p.currency, p.base_currency,
                                          (SELECT wd.first_day FROM window_days wd),
                                          (SELECT wd.last_day FROM window_days wd)) f
+), fx_observations AS (  -- fx_days' rates, and no rate on the day after each run of days
+                       -- that has one: fx_days carried each rate as far as it may
+                       -- (fx_max_staleness_days), the day path must not carry it further
+    SELECT f.currency, f.base_currency, f.day, f.rate FROM fx_days f
+    UNION ALL
+    SELECT g.currency, g.base_currency, g.day + 1, NULL
+    FROM (SELECT f.currency, f.base_currency, f.day,
+                 lead(f.day) OVER (PARTITION BY f.currency, f.base_currency ORDER BY f.day) AS next_day
+          FROM fx_days f) g
+    WHERE g.next_day IS DISTINCT FROM g.day + 1
 ), paths AS MATERIALIZED (  -- the day paths of the call (portfolio.day_path_agg), under their keys:
                        -- 'p <symbol>' the close carried forward to the next quote, 'r <currency>
                        -- <base>' the FX rate, 'u' 1 on every day (the price of a unit of cash).
@@ -277,7 +287,7 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
           UNION ALL
           SELECT 'r ' || f.currency || ' ' || f.base_currency,
                  portfolio.day_path_agg(wd.first_day, wd.last_day, f.day, f.rate ORDER BY f.day)
-          FROM fx_days f CROSS JOIN window_days wd
+          FROM fx_observations f CROSS JOIN window_days wd
           GROUP BY f.currency, f.base_currency
           UNION ALL
           SELECT 'u', portfolio.day_path_agg(wd.first_day, wd.last_day, wd.first_day, 1) FROM window_days wd) k
