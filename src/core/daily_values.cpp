@@ -5,6 +5,7 @@
 #include <new>
 
 #include "core/error.hpp"
+#include "core/flow_twr.hpp"
 
 namespace pgp::core {
 
@@ -12,9 +13,9 @@ namespace {
 
 // Both encodings start with a 16-byte header: version, kind, two spare bytes, first day, days,
 // four spare bytes. Then the path: values (16 bytes each), flags (1 byte each); the day values:
-// holdings' values, costs, cash (16 bytes each), holdings' and cash missing counts (4 bytes
-// each), flags (1 byte each).
-constexpr uint8_t kVersion = 2;
+// holdings' values, costs, cash, deposits, withdrawals, realized, income, fees (16 bytes each),
+// holdings', cash and events' missing counts (4 bytes each), flags (1 byte each).
+constexpr uint8_t kVersion = 3;
 constexpr uint8_t kPathKind = 'P';
 constexpr uint8_t kSpanDaysKind = 'S';
 constexpr size_t kHeader = 16;
@@ -135,17 +136,24 @@ Decimal DayPathReader::value(int32_t day) const {
 
 // The arrays of a day-values block, in order.
 struct SpanDaysLayout {
-    uint8_t *values, *costs, *cash, *missing, *cash_missing, *flags;
+    uint8_t *values, *costs, *cash, *deposits, *withdrawals, *realized, *income, *fees, *missing,
+        *cash_missing, *event_missing, *flags;
     explicit SpanDaysLayout(uint8_t* block, size_t days) noexcept
         : values(block + kHeader),
           costs(values + 16 * days),
           cash(costs + 16 * days),
-          missing(cash + 16 * days),
+          deposits(cash + 16 * days),
+          withdrawals(deposits + 16 * days),
+          realized(withdrawals + 16 * days),
+          income(realized + 16 * days),
+          fees(income + 16 * days),
+          missing(fees + 16 * days),
           cash_missing(missing + 4 * days),
-          flags(cash_missing + 4 * days) {}
+          event_missing(cash_missing + 4 * days),
+          flags(event_missing + 4 * days) {}
 };
 
-size_t span_days_size(int32_t days) { return kHeader + 57 * static_cast<size_t>(days); }
+size_t span_days_size(int32_t days) { return kHeader + 141 * static_cast<size_t>(days); }
 
 void span_days_start(uint8_t* block, int32_t first_day, int32_t last_day) {
     const int32_t days = day_path_window_days(first_day, last_day);
@@ -183,6 +191,49 @@ void span_days_add(uint8_t* block, const HoldingSpan& span, const DayPathReader*
     }
 }
 
+void span_days_add_event(uint8_t* block, const DayEvent& e, const DayPathReader* rate) {
+    const int32_t first_day = load_i32(block + 4), days = load_i32(block + 8);
+    const int64_t index = static_cast<int64_t>(e.day) - first_day;
+    if (index < 0 || index >= days) return;
+    const auto i = static_cast<size_t>(index);
+    const SpanDaysLayout at(block, static_cast<size_t>(days));
+    if (e.convert && (rate == nullptr || !rate->present(e.day))) {
+        store_i32(at.event_missing + 4 * i, load_i32(at.event_missing + 4 * i) + 1);
+        return;
+    }
+    const auto add = [&](uint8_t* column, Decimal amount) {
+        store(column + 16 * i, load(column + 16 * i) + (e.convert ? amount * rate->value(e.day) : amount));
+    };
+    add(at.deposits, e.inflow);
+    add(at.withdrawals, e.outflow);
+    add(at.realized, e.realized);
+    add(at.income, e.income);
+    add(at.fees, e.fees);
+}
+
+SeriesDay series_day(const DayValue& v, bool has_previous, Decimal previous_market_value) {
+    SeriesDay s{};
+    s.v = v;
+    s.valued = v.missing == 0;
+    s.cash_valued = v.cash_missing == 0;
+    s.net_flow = v.deposits - v.withdrawals;
+    s.unconverted = v.missing + v.cash_missing + v.event_missing;
+    const bool has_value = s.valued && s.cash_valued;
+    if (has_value) s.market_value = v.value + v.cash;
+    if (has_value && has_previous) {
+        const FlowPeriod<Decimal> p = flow_period(previous_market_value, s.market_value, s.net_flow);
+        if (p.start != Decimal()) {
+            // (end - start) / start, exact in decimal until the one division (80-bit long double:
+            // a 64-bit mantissa, so the double it rounds to is the quotient's to within an ulp)
+            const Decimal gain = p.end - p.start;
+            s.has_return = true;
+            s.daily_return = static_cast<double>(static_cast<long double>(gain.raw()) /
+                                                 static_cast<long double>(p.start.raw()));
+        }
+    }
+    return s;
+}
+
 SpanDaysReader SpanDaysReader::open(const uint8_t* bytes, size_t size) {
     SpanDaysReader r;
     r.days_ = read_header(bytes, size, kSpanDaysKind, span_days_size, &r.first_day_);
@@ -198,9 +249,15 @@ DayValue SpanDaysReader::at(int32_t index) const {
     v.traded = a.flags[i] & kTraded;
     v.missing = load_i32(a.missing + 4 * i);
     v.cash_missing = load_i32(a.cash_missing + 4 * i);
+    v.event_missing = load_i32(a.event_missing + 4 * i);
     v.value = load(a.values + 16 * i);
     v.cost = load(a.costs + 16 * i);
     v.cash = load(a.cash + 16 * i);
+    v.deposits = load(a.deposits + 16 * i);
+    v.withdrawals = load(a.withdrawals + 16 * i);
+    v.realized = load(a.realized + 16 * i);
+    v.income = load(a.income + 16 * i);
+    v.fees = load(a.fees + 16 * i);
     return v;
 }
 

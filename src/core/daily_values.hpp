@@ -76,8 +76,9 @@ class DayPathReader {
 
 // Per day of a window: the holdings' value and cost in the base currency, the cash in the base
 // currency, how many holding-days and cash balances could not be valued (no price yet, no FX
-// rate), and whether a holding was quoted that day (a trading day). The block is the encoded form
-// (span_days_size(days)).
+// rate), and whether a holding was quoted that day (a trading day); the day's external flows and
+// P/L parts in the base currency and how many of its events had no FX rate. The block is the
+// encoded form (span_days_size(days)).
 size_t span_days_size(int32_t days);
 void span_days_start(uint8_t* block, int32_t first_day, int32_t last_day);
 
@@ -96,15 +97,48 @@ struct HoldingSpan {
 void span_days_add(uint8_t* block, const HoldingSpan& span, const DayPathReader* price,
                    const DayPathReader* rate);
 
+// A transaction's flows and P/L parts in its currency, on its day (days outside the window are
+// ignored). Adding it adds each amount x the day's rate (convert: from the rate path; nullptr or
+// a day without a rate: not added, counted in event_missing).
+struct DayEvent {
+    int32_t day;
+    Decimal inflow;   // deposits and transfers in
+    Decimal outflow;  // withdrawals and transfers out
+    Decimal realized;
+    Decimal income;
+    Decimal fees;
+    bool convert;
+};
+void span_days_add_event(uint8_t* block, const DayEvent& event, const DayPathReader* rate);
+
 struct DayValue {
     int32_t day;
-    bool traded;           // some holding was quoted that day
-    int32_t missing;       // holdings without a price or rate that day
-    int32_t cash_missing;  // cash balances without a rate
-    Decimal value;         // the holdings' (valued ones only)
+    bool traded;            // some holding was quoted that day
+    int32_t missing;        // holdings without a price or rate that day
+    int32_t cash_missing;   // cash balances without a rate
+    int32_t event_missing;  // events without a rate
+    Decimal value;          // the holdings' (valued ones only)
     Decimal cost;
     Decimal cash;
+    Decimal deposits, withdrawals, realized, income, fees;  // the events' (converted ones only)
 };
+
+// A day of the daily series (portfolio.daily_series' columns) from its day values and the day
+// before's market value (none before the window's first day: 0, as the series starts from
+// nothing). The market value is the holdings' plus the cash when every holding and balance was
+// valued; the daily return follows the flow timing rule (flow_period): (end / start) - 1, none
+// when either value is missing or the start is 0.
+struct SeriesDay {
+    DayValue v;
+    bool valued;  // market_value, securities_value and cost_basis are known
+    bool cash_valued;
+    Decimal market_value;
+    Decimal net_flow;
+    int32_t unconverted;
+    bool has_return;
+    double daily_return;
+};
+SeriesDay series_day(const DayValue& v, bool has_previous, Decimal previous_market_value);
 // A finished block read in place (any alignment). open() checks the version and the size.
 class SpanDaysReader {
   public:

@@ -1,6 +1,5 @@
 #include "core/flow_twr.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -16,8 +15,7 @@ void FlowTwrState::add(double value, double flow) {
         fail(ErrorCode::DataException, "net flow must be a finite number, got " + show(flow));
     ++rows;
     if (rows > 1 && !wiped_out) {
-        const double start = previous_value + std::max(flow, 0.0);
-        const double end = value + std::max(-flow, 0.0);
+        const auto [start, end] = flow_period(previous_value, value, flow);
         if (start > 0.0) {
             if (end == 0.0)
                 wiped_out = true;

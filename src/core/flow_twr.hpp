@@ -15,6 +15,21 @@
 
 namespace pgp::core {
 
+// The flow timing rule, the one definition (twr() here, the daily series' daily_return in
+// daily_values.cpp): a period from previous_value to value with net external flow F starts at
+// previous_value + max(F, 0) and ends at value + max(-F, 0). For double and Decimal.
+template <class T>
+struct FlowPeriod {
+    T start;
+    T end;
+};
+template <class T>
+FlowPeriod<T> flow_period(T previous_value, T value, T net_flow) {
+    const T zero{};
+    return {previous_value + (net_flow > zero ? net_flow : zero),
+            value + (zero > net_flow ? zero - net_flow : zero)};
+}
+
 struct FlowTwrState {
     int64_t rows = 0;
     bool wiped_out = false;  // a period ended at zero value: the chain is -100 %

@@ -1,8 +1,9 @@
 // Glue for the daily valuation kernel (src/core/daily_values.hpp) behind portfolio.value_days():
 //   day_path_agg(first_day, last_day, day, value ORDER BY day) -> bytea   a close or FX path
 //   span_days_agg(first_day, last_day, span_from, span_to, quantity, cost, price_key, rate_key,
-//                 cash, keys, paths) -> bytea                            a portfolio's day values
-//   span_days(bytea) -> SETOF (day, securities, cost, missing, cash, cash_missing, traded)
+//                 cash, keys, paths, event_day, inflow, outflow, realized, income, fees) -> bytea
+//                                                       a portfolio's day values and events
+//   span_days(bytea, from_day) -> SETOF daily_series' columns but portfolio_id
 // The states are flat blocks in the aggregate memory context, allocated once per group for the
 // group's window (first_day and last_day are the same on every row of a group). Paths are read in
 // place, never copied per row.
@@ -200,15 +201,38 @@ SpanDaysState* new_span_days(FunctionCallInfo fcinfo, MemoryContext context) {
 }
 }  // namespace
 
+// An amount argument of an event row; NULL is 0.
+core::Decimal amount_arg(FunctionCallInfo fcinfo, int argno) {
+    return PG_ARGISNULL(argno) ? core::Decimal()
+                               : pgp::pg::decimal_from_numeric(PG_GETARG_DATUM(argno));
+}
+
 // span_days_agg(first_day, last_day, span_from, span_to, quantity, cost, price_key, rate_key,
-// cash, keys, paths): non-strict; a row without a quantity adds nothing (a portfolio with no span
-// still gets its days), a NULL cost adds none; the price path is the one under price_key (none:
-// never quoted, every day missing); rate_key NULL is a holding in the base currency, else its FX
-// path (none: every day missing); cash: a cash balance (price_key 'u').
+// cash, keys, paths, event_day, inflow, outflow, realized, income, fees): non-strict. A row with
+// an event_day is a transaction's flows and P/L parts (NULL amounts are 0), converted with the FX
+// path under rate_key (NULL: the base currency; no path: not converted, counted). Any other row
+// is a holding span: without a quantity it adds nothing (a portfolio with no span still gets its
+// days), a NULL cost adds none; the price path is the one under price_key (none: never quoted,
+// every day missing); rate_key NULL is a holding in the base currency, else its FX path (none:
+// every day missing); cash: a cash balance (price_key 'u').
 PGP_FUNCTION(pgp_span_days_trans) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, kSpanDaysAgg);
     SpanDaysState* state = PG_ARGISNULL(0) ? new_span_days(fcinfo, context)
                                            : reinterpret_cast<SpanDaysState*>(PG_GETARG_POINTER(0));
+    if (!PG_ARGISNULL(12)) {
+        core::DayEvent event{};
+        event.day = PG_GETARG_DATEADT(12);
+        event.inflow = amount_arg(fcinfo, 13);
+        event.outflow = amount_arg(fcinfo, 14);
+        event.realized = amount_arg(fcinfo, 15);
+        event.income = amount_arg(fcinfo, 16);
+        event.fees = amount_arg(fcinfo, 17);
+        event.convert = !PG_ARGISNULL(8);
+        const core::DayPathReader* rate = event.convert ? find_path(state, fcinfo, 8) : nullptr;
+        uint8_t* block = span_days_block(state);
+        call_core([&] { core::span_days_add_event(block, event, rate); });
+        PG_RETURN_POINTER(state);
+    }
     if (PG_ARGISNULL(5)) PG_RETURN_POINTER(state);
     core::HoldingSpan span{};
     span.from_day = span_bound(fcinfo, 3, window_bound(fcinfo, 1, kSpanDaysAgg));
@@ -231,30 +255,48 @@ PGP_FUNCTION(pgp_span_days_final) {
     return bytea_of(span_days_block(state), state->size);
 }
 
-// span_days(bytea) -> SETOF (day date, securities numeric, cost numeric, missing integer, cash
-// numeric, cash_missing integer, traded boolean): every day of the window; the holdings' value
-// and cost are NULL on a day some holding could not be valued, the cash on a day a balance could
-// not (the series shows no value then).
+// span_days(days bytea, from_day date) -> SETOF (day, market_value, securities_value,
+// cash_value, cost_basis, deposits, withdrawals, net_flow, realized_pl, income, fees, unconverted,
+// daily_return, trading_day): the days of the window from from_day on, as daily_series stores
+// them (core::series_day). The days before from_day give only the market value the first
+// day's return starts from. The holdings' value and cost are NULL on a day some holding could not
+// be valued, the cash on a day a balance could not, the market value on either.
 PGP_FUNCTION(pgp_span_days) {
     bytea* in = PG_GETARG_BYTEA_PP(0);
+    const DateADT from_day = PG_GETARG_DATEADT(1);
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
     const size_t size = VARSIZE_ANY_EXHDR(in);
     const core::SpanDaysReader reader =
         call_core([&] { return core::SpanDaysReader::open(bytes, size); });
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+    // most days have no flow or P/L part: their zeros share one numeric
+    const Datum zero = pgp::pg::numeric_from_decimal(core::Decimal());
+    const auto numeric = [&](core::Decimal d) {
+        return d == core::Decimal() ? zero : pgp::pg::numeric_from_decimal(d);
+    };
+    bool has_previous = true;  // before the window: nothing, a market value of 0
+    core::Decimal previous;
     for (int32_t i = 0; i < reader.days(); ++i) {
-        const core::DayValue v = call_core([&] { return reader.at(i); });
-        Datum values[7] = {DateADTGetDatum(v.day),   0, 0,
-                           Int32GetDatum(v.missing), 0, Int32GetDatum(v.cash_missing),
-                           BoolGetDatum(v.traded)};
-        bool nulls[7] = {false, v.missing > 0, v.missing > 0, false, v.cash_missing > 0,
-                         false, false};
-        if (v.missing == 0) {
-            values[1] = pgp::pg::numeric_from_decimal(v.value);
-            values[2] = pgp::pg::numeric_from_decimal(v.cost);
+        const core::SeriesDay s = call_core([&] {
+            return core::series_day(reader.at(i), has_previous, previous);
+        });
+        has_previous = s.valued && s.cash_valued;
+        previous = s.market_value;
+        if (s.v.day < from_day) continue;
+        Datum values[14] = {DateADTGetDatum(s.v.day), 0, 0, 0, 0,
+                            numeric(s.v.deposits), numeric(s.v.withdrawals), numeric(s.net_flow),
+                            numeric(s.v.realized), numeric(s.v.income), numeric(s.v.fees),
+                            Int32GetDatum(s.unconverted), Float8GetDatum(s.daily_return),
+                            BoolGetDatum(s.v.traded)};
+        bool nulls[14] = {false, !(s.valued && s.cash_valued), !s.valued, !s.cash_valued, !s.valued,
+                          false, false, false, false, false, false, false, !s.has_return, false};
+        if (s.valued && s.cash_valued) values[1] = numeric(s.market_value);
+        if (s.valued) {
+            values[2] = numeric(s.v.value);
+            values[4] = numeric(s.v.cost);
         }
-        if (v.cash_missing == 0) values[4] = pgp::pg::numeric_from_decimal(v.cash);
+        if (s.cash_valued) values[3] = numeric(s.v.cash);
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
     PG_RETURN_NULL();

@@ -161,8 +161,8 @@ COMMENT ON FUNCTION portfolio.series_end(bigint) IS
 -- stored ledger end serves), txn (the ledgers replayed), stored_ends (the ledger ends that
 -- serve instead), steps/deltas (the position after each transaction), holding_spans (quantity and
 -- cost held over a range of days), closes (the quotes), fx_days (FX on a day), fx_observations
--- (where a rate stops), paths (the price and FX rate on every day), valued (the holdings and cash valued day by day in C++),
--- events/event_days (flows and P/L parts), daily, returns.
+-- (where a rate stops), paths (the price and FX rate on every day), cash_spans (the balances),
+-- events (flows and P/L parts), valued (the days valued, converted and their returns, in C++).
 CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
     RETURNS SETOF portfolio.daily_series
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -305,26 +305,6 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     JOIN stored_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NULL
     JOIN portfolio.portfolios p ON p.id = b.portfolio_id
     WHERE b.from_end
-), valued AS (         -- per portfolio and day of its window: the holdings' value and cost and the
-                       -- cash in the base currency, how many holdings and balances had no price or
-                       -- rate, whether a holding was quoted; valued in C++ (portfolio.span_days_agg),
-                       -- one block per portfolio (a portfolio without spans gets its days too)
-    SELECT v.portfolio_id, v.write_from, d.*
-    FROM (SELECT b.portfolio_id, b.write_from,
-                 portfolio.span_days_agg(b.compute_from, b.end_day, s.from_day, s.to_day, s.quantity, s.cost,
-                                         s.price_key,
-                                         CASE WHEN s.currency <> s.base_currency
-                                              THEN 'r ' || s.currency || ' ' || s.base_currency END,
-                                         s.cash, (SELECT pa.keys FROM paths pa), (SELECT pa.paths FROM paths pa)) AS days
-          FROM bounds b
-          LEFT JOIN (SELECT h.portfolio_id, h.from_day, h.to_day, h.quantity, h.cost, h.currency, h.base_currency,
-                            'p ' || h.instrument AS price_key, false AS cash
-                     FROM holding_spans h WHERE h.quantity <> 0
-                     UNION ALL   -- a balance is a holding of units priced 1
-                     SELECT c.portfolio_id, c.from_day, c.to_day, c.balance, NULL, c.currency, c.base_currency, 'u', true
-                     FROM cash_spans c WHERE c.balance <> 0) s ON s.portfolio_id = b.portfolio_id
-          GROUP BY b.portfolio_id, b.write_from) v
-    CROSS JOIN LATERAL portfolio.span_days(v.days) d
 ), events AS (         -- flows (portfolio.external_flow: in +, out -) and P/L parts of each
                        -- transaction, in its currency; a transfer out without a price leaves at cost
     SELECT d.portfolio_id, d.day, d.currency, d.base_currency,
@@ -344,48 +324,41 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     FROM txn t
     CROSS JOIN LATERAL (SELECT portfolio.external_flow(t.kind, t.quantity, t.price, t.amount) AS flow) f
     WHERE t.instrument IS NULL
-), event_days AS (
-    SELECT e.portfolio_id, e.day,
-           sum(e.inflow * fx.rate) AS deposits, sum(e.outflow * fx.rate) AS withdrawals,
-           sum(e.realized * fx.rate) AS realized, sum(e.income * fx.rate) AS income,
-           sum(e.fees * fx.rate) AS fees,
-           count(*) FILTER (WHERE fx.rate IS NULL) AS missing
-    FROM events e
-    JOIN bounds b ON b.portfolio_id = e.portfolio_id AND e.day BETWEEN b.compute_from AND b.end_day
-    LEFT JOIN fx_days f ON f.currency = e.currency AND f.base_currency = e.base_currency AND f.day = e.day
-    CROSS JOIN LATERAL (SELECT CASE WHEN e.currency = e.base_currency THEN 1::numeric ELSE f.rate END AS rate) fx
-    GROUP BY e.portfolio_id, e.day
-), daily AS (
-    SELECT v.portfolio_id, v.day, v.write_from,
-           CASE WHEN v.missing + v.cash_missing = 0 THEN v.securities + v.cash END AS market_value,
-           v.securities AS securities_value, v.cash AS cash_value, v.cost AS cost_basis,
-           coalesce(e.deposits, 0) AS deposits,
-           coalesce(e.withdrawals, 0) AS withdrawals,
-           coalesce(e.realized, 0) AS realized_pl,
-           coalesce(e.income, 0) AS income,
-           coalesce(e.fees, 0) AS fees,
-           (v.missing + v.cash_missing + coalesce(e.missing, 0))::integer AS unconverted,
-           v.traded AS trading_day
-    FROM valued v
-    LEFT JOIN event_days e ON e.portfolio_id = v.portfolio_id AND e.day = v.day
-), returns AS (
-    SELECT d.*,
-           -- r_t = (V_t + max(-F_t, 0)) / (V_{t-1} + max(F_t, 0)) - 1: inflows count at the start of
-           -- the day, outflows at its end (the rule of twr(market_value, net_flow))
-           ((d.market_value + greatest(d.withdrawals - d.deposits, 0))
-            / nullif(lag(d.market_value, 1, 0::numeric) OVER pw + greatest(d.deposits - d.withdrawals, 0), 0)
-            - 1)::float8 AS daily_return
-    FROM daily d
-    WINDOW pw AS (PARTITION BY d.portfolio_id ORDER BY d.day)
+), valued AS (         -- per portfolio, its days from write_from on, computed in C++ (one block per
+                       -- portfolio: portfolio.span_days_agg, a portfolio without spans gets its
+                       -- days too): the holdings' value and cost and the cash in the base
+                       -- currency, the events' flows and P/L parts converted on their day (events
+                       -- outside the days computed are ignored), how many holdings, balances and
+                       -- events had no price or rate, whether a holding was quoted, and the daily
+                       -- return (portfolio.span_days)
+    SELECT v.portfolio_id, d.*
+    FROM (SELECT b.portfolio_id, b.write_from,
+                 portfolio.span_days_agg(b.compute_from, b.end_day, s.from_day, s.to_day, s.quantity, s.cost,
+                                         s.price_key,
+                                         CASE WHEN s.currency <> s.base_currency
+                                              THEN 'r ' || s.currency || ' ' || s.base_currency END,
+                                         s.cash, (SELECT pa.keys FROM paths pa), (SELECT pa.paths FROM paths pa),
+                                         s.event_day, s.inflow, s.outflow, s.realized, s.income, s.fees) AS days
+          FROM bounds b
+          LEFT JOIN (SELECT h.portfolio_id, h.from_day, h.to_day, h.quantity, h.cost, h.currency, h.base_currency,
+                            'p ' || h.instrument AS price_key, false AS cash, NULL::date AS event_day,
+                            NULL::numeric AS inflow, NULL::numeric AS outflow, NULL::numeric AS realized,
+                            NULL::numeric AS income, NULL::numeric AS fees
+                     FROM holding_spans h WHERE h.quantity <> 0
+                     UNION ALL   -- a balance is a holding of units priced 1
+                     SELECT c.portfolio_id, c.from_day, c.to_day, c.balance, NULL, c.currency, c.base_currency, 'u', true,
+                            NULL, NULL, NULL, NULL, NULL, NULL
+                     FROM cash_spans c WHERE c.balance <> 0
+                     UNION ALL
+                     SELECT e.portfolio_id, NULL, NULL, NULL, NULL, e.currency, e.base_currency, NULL, false,
+                            e.day, e.inflow, e.outflow, e.realized, e.income, e.fees
+                     FROM events e) s ON s.portfolio_id = b.portfolio_id
+          GROUP BY b.portfolio_id, b.write_from) v
+    CROSS JOIN LATERAL portfolio.span_days(v.days, v.write_from) d
 )
-SELECT r.portfolio_id, r.day, trim_scale(r.market_value),
-       trim_scale(r.securities_value), trim_scale(r.cash_value),
-       trim_scale(r.cost_basis), trim_scale(r.deposits),
-       trim_scale(r.withdrawals), trim_scale(r.deposits - r.withdrawals),
-       trim_scale(r.realized_pl), trim_scale(r.income),
-       trim_scale(r.fees), r.unconverted, r.daily_return, r.trading_day
-FROM returns r
-WHERE r.day >= r.write_from;
+SELECT v.portfolio_id, v.day, v.market_value, v.securities_value, v.cash_value, v.cost_basis, v.deposits,
+       v.withdrawals, v.net_flow, v.realized_pl, v.income, v.fees, v.unconverted, v.daily_return, v.trading_day
+FROM valued v;
 END;
 COMMENT ON FUNCTION portfolio.value_days(bigint[], date[]) IS
     'the daily series of portfolio_ids[i] from from_days[i] on (NULL: all of it), as portfolio.refresh() stores it';

@@ -188,6 +188,67 @@ TEST(DailyValues, CashBalancesAddToCashOnly) {
     EXPECT_EQ(out.at(2).cash.to_string(), "140");
 }
 
+// Events: flows and P/L parts converted on their day; a day without a rate counts them, adds none.
+TEST(DailyValues, EventsAreConvertedOnTheirDayOrCounted) {
+    Path fx(10, 12);
+    fx.add(10, "2");
+    fx.add(12, nullptr);  // no rate on 12
+    const core::DayPathReader r = fx.finish();
+    Days days(10, 12);
+    core::span_days_add_event(days.block, core::DayEvent{10, d("100"), d("0"), d("0"), d("0"), d("1.5"), false}, nullptr);
+    core::span_days_add_event(days.block, core::DayEvent{11, d("0"), d("40"), d("3.25"), d("2"), d("0"), true}, &r);
+    core::span_days_add_event(days.block, core::DayEvent{12, d("7"), d("0"), d("0"), d("0"), d("0"), true}, &r);
+    core::span_days_add_event(days.block, core::DayEvent{13, d("9"), d("0"), d("0"), d("0"), d("0"), false}, nullptr);  // outside
+    const core::SpanDaysReader out = days.read();
+    EXPECT_EQ(out.at(0).deposits.to_string(), "100");
+    EXPECT_EQ(out.at(0).fees.to_string(), "1.5");
+    EXPECT_EQ(out.at(1).withdrawals.to_string(), "80");  // 40 x 2
+    EXPECT_EQ(out.at(1).realized.to_string(), "6.5");
+    EXPECT_EQ(out.at(1).income.to_string(), "4");
+    EXPECT_EQ(out.at(1).event_missing, 0);
+    EXPECT_EQ(out.at(2).deposits.to_string(), "0");
+    EXPECT_EQ(out.at(2).event_missing, 1);
+}
+
+// A series day: market value when all is valued, net flow, unconverted, and the daily return by
+// the flow timing rule, hand-worked.
+TEST(DailyValues, SeriesDayMarketValueAndReturn) {
+    core::DayValue v{};
+    v.day = 5;
+    v.value = d("1500");
+    v.cash = d("100");
+    v.withdrawals = d("200");
+    const core::SeriesDay s = core::series_day(v, true, d("1600"));
+    ASSERT_TRUE(s.valued && s.cash_valued);
+    EXPECT_EQ(s.market_value.to_string(), "1600");
+    EXPECT_EQ(s.net_flow.to_string(), "-200");
+    ASSERT_TRUE(s.has_return);
+    EXPECT_DOUBLE_EQ(s.daily_return, 0.125);  // (1600 + 200) / 1600 - 1
+    // the first day: from nothing; its deposit is the start
+    core::DayValue first{};
+    first.value = d("0");
+    first.cash = d("1000.5");
+    first.deposits = d("1000");
+    const core::SeriesDay f = core::series_day(first, true, core::Decimal());
+    ASSERT_TRUE(f.has_return);
+    EXPECT_EQ(f.daily_return, 0.0005);  // 1000.5 / 1000 - 1, the double nearest
+    // no deposit, nothing before: no return (a start of 0); an unvalued day: no value, no return
+    EXPECT_FALSE(core::series_day(core::DayValue{}, true, core::Decimal()).has_return);
+    core::DayValue missing{};
+    missing.missing = 1;
+    missing.event_missing = 2;
+    const core::SeriesDay m = core::series_day(missing, true, d("5"));
+    EXPECT_FALSE(m.valued);
+    EXPECT_FALSE(m.has_return);
+    EXPECT_EQ(m.unconverted, 3);
+    // the day after an unvalued one has no return either
+    EXPECT_FALSE(core::series_day(v, false, core::Decimal()).has_return);
+    // a return is (end - start) / start of exact decimals, rounded once: -2/3, not 1/3 - 1 in doubles
+    core::DayValue third{};
+    third.value = d("1");
+    EXPECT_EQ(core::series_day(third, true, d("3")).daily_return, -2.0 / 3.0);
+}
+
 TEST(DailyValues, SumsPastTheDecimalRangeAreErrors) {
     EXPECT_EQ(code_of([] {
                   Path p(0, 0);

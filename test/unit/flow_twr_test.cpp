@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/decimal.hpp"
 #include "core/error.hpp"
 #include "core/flow_twr.hpp"
 
@@ -21,4 +22,18 @@ TEST(FlowTwr, DepositsAtStartWithdrawalsAtEnd) {
     one.add(100, 0);
     EXPECT_FALSE(one.result(&out));
     EXPECT_THROW(one.add(-5, 0), Error);
+}
+
+// The one flow timing rule, in both number types: deposits join the start, withdrawals the end.
+TEST(FlowTwr, FlowPeriodIsOneRuleForDoubleAndDecimal) {
+    const FlowPeriod<double> in = flow_period(1100.0, 1600.0, 500.0);
+    EXPECT_EQ(in.start, 1600.0);
+    EXPECT_EQ(in.end, 1600.0);
+    const FlowPeriod<double> out = flow_period(1600.0, 1500.0, -200.0);
+    EXPECT_EQ(out.start, 1600.0);
+    EXPECT_EQ(out.end, 1700.0);
+    const FlowPeriod<Decimal> dec =
+        flow_period(Decimal::parse("1600"), Decimal::parse("1500"), Decimal::parse("-200.5"));
+    EXPECT_EQ(dec.start.to_string(), "1600");
+    EXPECT_EQ(dec.end.to_string(), "1700.5");
 }

@@ -320,17 +320,7 @@ REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;
 -- @include 52_daily_values.sql: routine portfolio.series_end
 
 -- The valuation kernel in C++ (src/core/daily_values.hpp, glue src/pg/daily_values.cpp), used by
--- value_days() below and private like it:
---   day_path_agg(first_day, last_day, day, value ORDER BY day): one value per day of the window,
---     carried forward over days without one, with the days it was observed (a close or FX path);
---   span_days_agg(first_day, last_day, span_from, span_to, quantity, cost, price_key, rate_key,
---                 cash, path_keys, paths): a portfolio's holding spans and cash balances valued on
---     each day of its window (quantity x price x rate, cost x rate; no rate when rate_key is
---     NULL), with the days some holding or balance could not be valued; the paths come as two
---     arrays, the same on every row, and are looked up by key (a join would copy a path into
---     every span row it matches);
---   span_days(block): every day of the window, as rows.
--- Decimal arithmetic (12 decimals, src/core/decimal.hpp), no floating point.
+-- value_days() below and private like it (what each part does: 47_daily_values_kernel.sql).
 -- @include 47_daily_values_kernel.sql: routine portfolio.day_path_trans
 -- @include 47_daily_values_kernel.sql: routine portfolio.day_path_final
 -- @include 47_daily_values_kernel.sql: routine portfolio.day_path_agg
@@ -339,9 +329,10 @@ REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;
 -- @include 47_daily_values_kernel.sql: routine portfolio.span_days_agg
 -- @include 47_daily_values_kernel.sql: routine portfolio.span_days
 REVOKE ALL ON FUNCTION portfolio.day_path_agg(date, date, date, numeric) FROM PUBLIC;
-REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, numeric, text, text, boolean, text[], bytea[])
+REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, numeric, text, text, boolean, text[], bytea[],
+                                               date, numeric, numeric, numeric, numeric, numeric)
     FROM PUBLIC;
-REVOKE ALL ON FUNCTION portfolio.span_days(bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.span_days(bytea, date) FROM PUBLIC;
 
 -- The position after each transaction (src/pg/position.cpp), for value_days(): one replay
 -- per position through the lots of position_agg, recording quantity, cost basis and realized P/L
