@@ -251,9 +251,11 @@ PGP_FUNCTION(pgp_position_open_lots) {
 //   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label
 //                      ORDER BY executed_at, same_time_order(kind), id) -> bytea
 //   position_steps(bytea) -> SETOF (id, quantity, cost, realized_delta, cost_delta, last_of_day)
+//   position_steps_end(bytea) -> position                the position after the last transaction
 // One replay per position through the same lots as position_agg, recording after each
 // transaction its quantity, cost basis and realized P/L (a window position_agg would serialize
-// every lot after every row). Private to portfolio.value_days().
+// every lot after every row), and the final position as position_agg gives it, so the ledger end
+// refresh stores comes from the same replay. Private to portfolio.valuation_rows().
 
 namespace {
 
@@ -273,8 +275,21 @@ struct StepsState {
     uint32_t capacity;
 };
 
-constexpr uint8_t kStepsVersion = 1;
-constexpr size_t kStepsHeader = 8;  // version, 3 spare bytes, count (uint32)
+// The block: version, 3 spare bytes, count (uint32), the steps, then the final position's stored
+// encoding (the position type's bytes).
+constexpr uint8_t kStepsVersion = 2;
+constexpr size_t kStepsHeader = 8;
+
+// The steps of a block, checked: their count (the final position follows them).
+uint32_t steps_count(const uint8_t* bytes, size_t size, const char* function_name) {
+    uint32_t count = 0;
+    if (size >= kStepsHeader) memcpy(&count, bytes + 4, sizeof count);
+    if (size < kStepsHeader || bytes[0] != kStepsVersion ||
+        size < kStepsHeader + sizeof(Step) * static_cast<size_t>(count))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                        errmsg("%s: not a block of position steps of this version", function_name)));
+    return count;
+}
 
 }  // namespace
 
@@ -314,13 +329,20 @@ PGP_FUNCTION(pgp_position_steps_trans) {
 PGP_FUNCTION(pgp_position_steps_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* state = reinterpret_cast<const StepsState*>(PG_GETARG_POINTER(0));
-    const size_t size = kStepsHeader + sizeof(Step) * state->count;
+    const core::LotBook book = core::lot_book(state->lots);
+    const size_t steps_size = kStepsHeader + sizeof(Step) * state->count;
+    const size_t position_size = core::encoded_position_size(book);
+    const size_t size = steps_size + position_size;
     bytea* out = static_cast<bytea*>(palloc0(VARHDRSZ + size));
     SET_VARSIZE(out, VARHDRSZ + size);
     auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
     bytes[0] = kStepsVersion;
     memcpy(bytes + 4, &state->count, sizeof state->count);
     memcpy(bytes + kStepsHeader, state->steps, sizeof(Step) * state->count);
+    call_core([&] {
+        core::ByteWriter writer(bytes + steps_size, position_size);
+        core::encode_position(book, writer);
+    });
     PG_RETURN_BYTEA_P(out);
 }
 
@@ -328,12 +350,7 @@ PGP_FUNCTION(pgp_position_steps) {
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
     const size_t size = VARSIZE_ANY_EXHDR(in);
-    uint32_t count = 0;
-    if (size >= kStepsHeader) memcpy(&count, bytes + 4, sizeof count);
-    if (size < kStepsHeader || bytes[0] != kStepsVersion ||
-        size != kStepsHeader + sizeof(Step) * static_cast<size_t>(count))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-                        errmsg("position_steps: not a block of position steps of this version")));
+    const uint32_t count = steps_count(bytes, size, "position_steps");
     InitMaterializedSRF(fcinfo, 0);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
     Step previous{}, step{}, next{};
@@ -359,4 +376,19 @@ PGP_FUNCTION(pgp_position_steps) {
         previous = step;
     }
     PG_RETURN_NULL();
+}
+
+// The final position of a steps block, validated like a received one (a crafted block is refused).
+PGP_FUNCTION(pgp_position_steps_end) {
+    bytea* in = PG_GETARG_BYTEA_PP(0);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
+    const size_t size = VARSIZE_ANY_EXHDR(in);
+    const size_t offset =
+        kStepsHeader + sizeof(Step) * static_cast<size_t>(steps_count(bytes, size, "position_steps_end"));
+    bytea* position = static_cast<bytea*>(palloc(VARHDRSZ + size - offset));
+    SET_VARSIZE(position, VARHDRSZ + size - offset);
+    memcpy(VARDATA(position), bytes + offset, size - offset);
+    core::LotBook book = decode_stored(PointerGetDatum(position));
+    call_core([&] { core::validate_position_lots(book); });
+    PG_RETURN_BYTEA_P(position);
 }

@@ -69,7 +69,9 @@ CREATE INDEX ledger_ends_portfolio ON portfolio.ledger_ends (portfolio_id);
 COMMENT ON TABLE portfolio.ledger_ends IS
     'private: each portfolio''s holdings and cash after its last transaction; written by portfolio.refresh()';
 
--- The ledger end of some portfolios, computed from their transactions (what refresh stores).
+-- The ledger end of some portfolios, computed from their transactions alone (position_agg): what
+-- refresh stores from its own replay (valuation_rows), and what test/suites/valuation.sh checks
+-- the stored ends against.
 CREATE FUNCTION portfolio.ledger_end_rows(portfolio_ids bigint[]) RETURNS SETOF portfolio.ledger_ends
     LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -150,7 +152,10 @@ CREATE FUNCTION portfolio.series_end(portfolio_id bigint) RETURNS date
 COMMENT ON FUNCTION portfolio.series_end(bigint) IS
     'the last day of a portfolio''s daily series: its last priced day or last transaction, at most today()';
 
--- The daily series of some portfolios from a day on: portfolio_ids[i] from from_days[i] (NULL or
+-- The daily series of some portfolios from a day on, with the ledger ends of the portfolios whose
+-- ledger it replays (valuation_rows: refresh stores both from one computation, so the end and
+-- the days come from one snapshot and one replay; value_days: the days alone):
+-- portfolio_ids[i] from from_days[i] (NULL or
 -- a day before the first transaction: the whole series). A day's row depends only on what happened
 -- up to that day, so rows from a day on are computed from the ledger's running positions (the
 -- whole history replayed, or the stored ledger end when no transaction falls in the days asked
@@ -159,12 +164,20 @@ COMMENT ON FUNCTION portfolio.series_end(bigint) IS
 -- after random writes).
 -- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
 -- stored ledger end serves), txn (the ledgers replayed), stored_ends (the ledger ends that
--- serve instead), steps/deltas (the position after each transaction), holding_spans (quantity and
+-- serve instead), replays/steps/deltas (the position after each transaction), holding_spans (quantity and
 -- cost held over a range of days), closes (the quotes), fx_days (FX on a day), fx_observations
 -- (where a rate stops), paths (the price and FX rate on every day), cash_spans (the balances),
--- events (flows and P/L parts), valued (the days valued, converted and their returns, in C++).
-CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
-    RETURNS SETOF portfolio.daily_series
+-- cash_days (the cash each day moves), events (flows and P/L parts), valued (the days valued,
+-- converted and their returns, in C++), ledger_ends (the positions and balances after the last
+-- transaction).
+CREATE FUNCTION portfolio.valuation_rows(portfolio_ids bigint[], from_days date[])
+    RETURNS TABLE (ledger_end boolean,   -- false: a day of the series, true: a row of a ledger end
+                   portfolio_id bigint, day date, market_value numeric, securities_value numeric,
+                   cash_value numeric, cost_basis numeric, deposits numeric, withdrawals numeric,
+                   net_flow numeric, realized_pl numeric, income numeric, fees numeric,
+                   unconverted integer, daily_return float8, trading_day boolean,
+                   instrument text, currency text, quantity numeric, cost numeric,
+                   first_day date, last_day date, "position" portfolio.position)
     LANGUAGE sql STABLE PARALLEL SAFE
     -- the planner's row estimates of generate_series (1,000 a call) make the query look costly
     -- enough to JIT-compile: 5 s of compiling for 20 portfolios of 75 days that run in 20 ms
@@ -187,7 +200,8 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
            greatest(r.from_day, e.first_day) AS write_from,
            greatest(r.from_day - 1, e.first_day) AS compute_from,
            e.end_day,
-           e.stored AND greatest(r.from_day - 1, e.first_day) > e.last_day AS from_end
+           e.stored AND greatest(r.from_day - 1, e.first_day) > e.last_day AS from_end,
+           e.last_day AS ledger_last_day
     FROM portfolio.series_ends(portfolio_ids) e
     JOIN req r ON r.portfolio_id = e.portfolio_id
 ), txn AS (          -- the ledgers replayed
@@ -205,19 +219,20 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     WHERE e.portfolio_id = ANY (ARRAY(SELECT b.portfolio_id FROM bounds b WHERE b.from_end))
 ), window_days AS (  -- the days any portfolio of the call computes
     SELECT min(b.compute_from) AS first_day, max(b.end_day) AS last_day FROM bounds b
-), steps AS (        -- the position after each transaction of an instrument: one replay per
-                       -- position through position_agg's lots (portfolio.position_steps_agg)
-    SELECT st.*
-    FROM (SELECT t.portfolio_id, t.instrument,
-                 portfolio.position_steps_agg(t.id, t.day, t.executed_at, t.kind,
-                                              portfolio.position_quantity_arg(t.kind, t.quantity),
-                                              portfolio.position_price_arg(t.kind, t.price, t.amount),
-                                              t.fees, t.cost_method,
-                                              portfolio.position_label(t.portfolio_id, t.portfolio_name, t.instrument)
-                                              ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS steps
-          FROM txn t WHERE t.instrument IS NOT NULL
-          GROUP BY t.portfolio_id, t.instrument) g
-    CROSS JOIN LATERAL portfolio.position_steps(g.steps) st
+), replays AS (      -- one replay per position through position_agg's lots
+                       -- (portfolio.position_steps_agg): the position after each transaction
+                       -- and after the last
+    SELECT t.portfolio_id, t.instrument, t.currency,
+           portfolio.position_steps_agg(t.id, t.day, t.executed_at, t.kind,
+                                        portfolio.position_quantity_arg(t.kind, t.quantity),
+                                        portfolio.position_price_arg(t.kind, t.price, t.amount),
+                                        t.fees, t.cost_method,
+                                        portfolio.position_label(t.portfolio_id, t.portfolio_name, t.instrument)
+                                        ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS steps
+    FROM txn t WHERE t.instrument IS NOT NULL
+    GROUP BY t.portfolio_id, t.instrument, t.currency
+), steps AS (
+    SELECT st.* FROM replays g CROSS JOIN LATERAL portfolio.position_steps(g.steps) st
 ), deltas AS (
     SELECT t.*, st.quantity AS q_after, st.cost AS cost_after, st.realized_delta, st.cost_delta, st.last_of_day
     FROM txn t JOIN steps st ON st.id = t.id
@@ -291,13 +306,15 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
           GROUP BY f.currency, f.base_currency
           UNION ALL
           SELECT 'u', portfolio.day_path_agg(wd.first_day, wd.last_day, wd.first_day, 1) FROM window_days wd) k
+), cash_days AS (     -- the cash each day's transactions move, per currency
+    SELECT t.portfolio_id, t.currency, t.base_currency, t.day,
+           sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS delta
+    FROM txn t GROUP BY t.portfolio_id, t.currency, t.base_currency, t.day
 ), cash_spans AS (
     SELECT c.portfolio_id, c.currency, c.base_currency, c.day AS from_day,
            lead(c.day) OVER pw - 1 AS to_day,
            sum(c.delta) OVER pw AS balance
-    FROM (SELECT t.portfolio_id, t.currency, t.base_currency, t.day,
-                 sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS delta
-          FROM txn t GROUP BY t.portfolio_id, t.currency, t.base_currency, t.day) c
+    FROM cash_days c
     WINDOW pw AS (PARTITION BY c.portfolio_id, c.currency ORDER BY c.day)
     UNION ALL            -- from the stored ledger end: the balances after the last transaction
     SELECT e.portfolio_id, e.currency, p.base_currency, b.compute_from, NULL, e.quantity
@@ -355,10 +372,41 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
                      FROM events e) s ON s.portfolio_id = b.portfolio_id
           GROUP BY b.portfolio_id, b.write_from) v
     CROSS JOIN LATERAL portfolio.span_days(v.days, v.write_from) d
+), ledger_ends AS (   -- the ledger end of each portfolio replayed, from the same replay (what
+                       -- ledger_end_rows computes from the transactions alone): per instrument the
+                       -- position after the last transaction, per currency the cash balance
+    SELECT g.portfolio_id, g.instrument, g.currency, portfolio.quantity(g.pos) AS quantity,
+           portfolio.cost_basis(g.pos) AS cost, b.first_day, b.ledger_last_day AS last_day, g.pos
+    FROM (SELECT r.portfolio_id, r.instrument, r.currency, portfolio.position_steps_end(r.steps) AS pos
+          FROM replays r) g
+    JOIN bounds b ON b.portfolio_id = g.portfolio_id
+    UNION ALL
+    SELECT c.portfolio_id, NULL, c.currency, c.balance, NULL, b.first_day, b.ledger_last_day, NULL
+    FROM (SELECT d.portfolio_id, d.currency, sum(d.delta) AS balance
+          FROM cash_days d GROUP BY d.portfolio_id, d.currency) c
+    JOIN bounds b ON b.portfolio_id = c.portfolio_id
 )
-SELECT v.portfolio_id, v.day, v.market_value, v.securities_value, v.cash_value, v.cost_basis, v.deposits,
-       v.withdrawals, v.net_flow, v.realized_pl, v.income, v.fees, v.unconverted, v.daily_return, v.trading_day
-FROM valued v;
+SELECT false, v.portfolio_id, v.day, v.market_value, v.securities_value, v.cash_value, v.cost_basis, v.deposits,
+       v.withdrawals, v.net_flow, v.realized_pl, v.income, v.fees, v.unconverted, v.daily_return, v.trading_day,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM valued v
+UNION ALL
+SELECT true, e.portfolio_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       e.instrument, e.currency, e.quantity, e.cost, e.first_day, e.last_day, e.pos
+FROM ledger_ends e;
+END;
+COMMENT ON FUNCTION portfolio.valuation_rows(bigint[], date[]) IS
+    'the days of value_days() and the ledger ends of the portfolios it replayed, from one computation (refresh stores both)';
+REVOKE ALL ON FUNCTION portfolio.valuation_rows(bigint[], date[]) FROM PUBLIC;
+
+CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
+    RETURNS SETOF portfolio.daily_series
+    LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT v.portfolio_id, v.day, v.market_value, v.securities_value, v.cash_value, v.cost_basis, v.deposits,
+           v.withdrawals, v.net_flow, v.realized_pl, v.income, v.fees, v.unconverted, v.daily_return, v.trading_day
+    FROM portfolio.valuation_rows(portfolio_ids, from_days) v
+    WHERE NOT v.ledger_end;
 END;
 COMMENT ON FUNCTION portfolio.value_days(bigint[], date[]) IS
     'the daily series of portfolio_ids[i] from from_days[i] on (NULL: all of it), as portfolio.refresh() stores it';

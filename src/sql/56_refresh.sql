@@ -28,6 +28,7 @@ AS $$
 DECLARE
     n bigint;
     cut record;   -- a portfolio and the first day to delete
+    without_end bigint[];
 BEGIN
     -- the portfolios stay while their rows are written (daily_series has no foreign key; a
     -- concurrent DELETE of one waits for this transaction, then deletes its rows)
@@ -44,14 +45,24 @@ BEGIN
     LOOP
         DELETE FROM portfolio.daily_series d WHERE d.portfolio_id = cut.portfolio_id AND d.day >= cut.from_day;
     END LOOP;
-    INSERT INTO portfolio.daily_series SELECT * FROM portfolio.value_days(portfolio_ids, from_days);
+    -- the days, and the ledger ends of the portfolios that have none (their ledger changed, or
+    -- is new) so that the next refresh of new quotes starts from them, from one computation
+    without_end := ARRAY(SELECT u.id FROM unnest(portfolio_ids) u(id)
+                         WHERE (SELECT count(*) FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id) = 0);  -- (see ledger_extents)
+    WITH computed AS MATERIALIZED (
+        SELECT * FROM portfolio.valuation_rows(portfolio_ids, from_days)
+    ), ends AS (
+        INSERT INTO portfolio.ledger_ends
+        SELECT c.portfolio_id, c.instrument, c.currency, c.quantity, c.cost, c.first_day, c.last_day, c.position
+        FROM computed c
+        WHERE c.ledger_end AND c.portfolio_id = ANY (without_end)
+    )
+    INSERT INTO portfolio.daily_series
+    SELECT c.portfolio_id, c.day, c.market_value, c.securities_value, c.cash_value, c.cost_basis, c.deposits,
+           c.withdrawals, c.net_flow, c.realized_pl, c.income, c.fees, c.unconverted, c.daily_return, c.trading_day
+    FROM computed c
+    WHERE NOT c.ledger_end;
     GET DIAGNOSTICS n = ROW_COUNT;
-    -- the ledger ends of the portfolios that have none (their ledger changed, or is new), so the
-    -- next refresh of new quotes starts from them
-    INSERT INTO portfolio.ledger_ends
-    SELECT * FROM portfolio.ledger_end_rows(ARRAY(
-        SELECT u.id FROM unnest(portfolio_ids) u(id)
-        WHERE (SELECT count(*) FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id) = 0));  -- (see ledger_extents)
     INSERT INTO portfolio.valuation_status AS s (portfolio_id, first_day, valued_through, last_priced_day, refreshed_at)
     SELECT w.portfolio_id,
            (SELECT min(d.day) FROM portfolio.daily_series d WHERE d.portfolio_id = w.portfolio_id),

@@ -334,35 +334,22 @@ REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, 
     FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.span_days(bytea, date) FROM PUBLIC;
 
--- The position after each transaction (src/pg/position.cpp), for value_days(): one replay
--- per position through the lots of position_agg, recording quantity, cost basis and realized P/L
--- after every transaction (a window position_agg would serialize all lots after every row).
---   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label ORDER BY
---                      executed_at, same_time_order(kind), id) -> bytea
---   position_steps(steps) -> (id, quantity, cost, realized_delta, cost_delta, last_of_day): per
---     transaction the position after it, the change of realized P/L and cost basis it made, and
---     whether it is the position's last of its day
+-- The position after each transaction and after the last (src/pg/position.cpp), for
+-- valuation_rows(): one replay per position through the lots of position_agg (41_position.functions).
 -- @include 41_position.sql: routine portfolio.position_steps_trans
 -- @include 41_position.sql: routine portfolio.position_steps_final
 -- @include 41_position.sql: routine portfolio.position_steps_agg
 -- @include 41_position.sql: routine portfolio.position_steps
+-- @include 41_position.sql: routine portfolio.position_steps_end
 REVOKE ALL ON FUNCTION portfolio.position_steps_agg(bigint, date, timestamptz, portfolio.txn_kind, numeric, numeric,
                                                     numeric, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION portfolio.position_steps(bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.position_steps_end(bytea) FROM PUBLIC;
 
--- The daily series of some portfolios from a day on: portfolio_ids[i] from from_days[i] (NULL or
--- a day before the first transaction: the whole series). A day's row depends only on what happened
--- up to that day, so rows from a day on are computed from the ledger's running positions (the
--- whole history replayed, or the stored ledger end when no transaction falls in the days asked
--- for) and the prices and FX rates from the day before on (plus the last ones before, carried
--- in): the rows equal those of a full computation exactly (test/suites/valuation.sh checks it
--- after random writes).
--- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
--- stored ledger end serves), txn (the ledgers replayed), stored_ends (the ledger ends that
--- serve instead), steps/deltas (the position after each transaction), holding_spans (quantity and
--- cost held over a range of days), closes (the quotes), fx_days (FX on a day), paths (the price
--- and FX rate on every day), valued (the holdings and cash valued day by day in C++),
--- events/event_days (flows and P/L parts), daily, returns.
+-- The daily series of some portfolios from a day on, and the ledger ends of those it replays
+-- (52_daily_values.sql says how, part by part).
+-- @include 52_daily_values.sql: routine portfolio.valuation_rows
+REVOKE ALL ON FUNCTION portfolio.valuation_rows(bigint[], date[]) FROM PUBLIC;
 -- @include 52_daily_values.sql: routine portfolio.value_days
 
 REVOKE ALL ON FUNCTION portfolio.value_days(bigint[], date[]) FROM PUBLIC;
