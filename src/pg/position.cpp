@@ -250,7 +250,8 @@ PGP_FUNCTION(pgp_position_open_lots) {
 // --- position_steps_agg: the position after each transaction, for the daily series ------------
 //   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label
 //                      ORDER BY executed_at, same_time_order(kind), id) -> bytea
-//   position_steps(bytea) -> SETOF (id, quantity, cost, realized_delta, cost_delta, last_of_day)
+//   position_steps(bytea) -> SETOF (id, quantity, cost, realized_delta, cost_delta, last_of_day,
+//                                   next_day)
 //   position_steps_end(bytea) -> position                the position after the last transaction
 // One replay per position through the same lots as position_agg, recording after each
 // transaction its quantity, cost basis and realized P/L (a window position_agg would serialize
@@ -367,11 +368,12 @@ PGP_FUNCTION(pgp_position_steps) {
             return core::Decimal::from_raw(step.cost.raw()) -
                    core::Decimal::from_raw(previous.cost.raw());
         });
-        Datum values[6] = {
+        Datum values[7] = {
             Int64GetDatum(step.id),           numeric_from_decimal(step.quantity),
             numeric_from_decimal(step.cost),  numeric_from_decimal(realized_delta),
-            numeric_from_decimal(cost_delta), BoolGetDatum(last || next.day != step.day)};
-        bool nulls[6] = {false, false, false, false, false, false};
+            numeric_from_decimal(cost_delta), BoolGetDatum(last || next.day != step.day),
+            DateADTGetDatum(next.day)};
+        bool nulls[7] = {false, false, false, false, false, false, last};
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
         previous = step;
     }

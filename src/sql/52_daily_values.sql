@@ -234,15 +234,16 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
 ), steps AS (
     SELECT st.* FROM replays g CROSS JOIN LATERAL portfolio.position_steps(g.steps) st
 ), deltas AS (
-    SELECT t.*, st.quantity AS q_after, st.cost AS cost_after, st.realized_delta, st.cost_delta, st.last_of_day
+    SELECT t.*, st.quantity AS q_after, st.cost AS cost_after, st.realized_delta, st.cost_delta, st.last_of_day,
+           st.next_day
     FROM txn t JOIN steps st ON st.id = t.id
-), holding_spans AS (  -- quantity and cost held at the end of from_day .. to_day, cut to the days computed
+), holding_spans AS (  -- quantity and cost held at the end of from_day .. to_day (the day before the
+                       -- position's next transaction), cut to the days computed
     SELECT h.portfolio_id, h.instrument, h.currency, h.base_currency,
            greatest(h.from_day, b.compute_from) AS from_day, least(h.to_day, b.end_day) AS to_day,
            h.quantity, h.cost
     FROM (SELECT d.portfolio_id, d.instrument, d.currency, d.base_currency, d.day AS from_day,
-                 lead(d.day) OVER (PARTITION BY d.portfolio_id, d.instrument ORDER BY d.day) - 1 AS to_day,
-                 d.q_after AS quantity, d.cost_after AS cost
+                 d.next_day - 1 AS to_day, d.q_after AS quantity, d.cost_after AS cost
           FROM deltas d WHERE d.last_of_day) h
     JOIN bounds b ON b.portfolio_id = h.portfolio_id
     WHERE coalesce(h.to_day, b.end_day) >= b.compute_from AND h.from_day <= b.end_day
