@@ -202,7 +202,8 @@ void span_days_add_event(uint8_t* block, const DayEvent& e, const DayPathReader*
         return;
     }
     const auto add = [&](uint8_t* column, Decimal amount) {
-        store(column + 16 * i, load(column + 16 * i) + (e.convert ? amount * rate->value(e.day) : amount));
+        store(column + 16 * i,
+              load(column + 16 * i) + (e.convert ? amount * rate->value(e.day) : amount));
     };
     add(at.deposits, e.inflow);
     add(at.withdrawals, e.outflow);
@@ -221,7 +222,8 @@ SeriesDay series_day(const DayValue& v, bool has_previous, Decimal previous_mark
     const bool has_value = s.valued && s.cash_valued;
     if (has_value) s.market_value = v.value + v.cash;
     if (has_value && has_previous) {
-        const FlowPeriod<Decimal> p = flow_period(previous_market_value, s.market_value, s.net_flow);
+        const FlowPeriod<Decimal> p =
+            flow_period(previous_market_value, s.market_value, s.net_flow);
         if (p.start != Decimal()) {
             // (end - start) / start, exact in decimal until the one division (80-bit long double:
             // a 64-bit mantissa, so the double it rounds to is the quotient's to within an ulp)

@@ -278,19 +278,32 @@ PGP_FUNCTION(pgp_span_days) {
     bool has_previous = true;  // before the window: nothing, a market value of 0
     core::Decimal previous;
     for (int32_t i = 0; i < reader.days(); ++i) {
-        const core::SeriesDay s = call_core([&] {
-            return core::series_day(reader.at(i), has_previous, previous);
-        });
+        const core::SeriesDay s =
+            call_core([&] { return core::series_day(reader.at(i), has_previous, previous); });
         has_previous = s.valued && s.cash_valued;
         previous = s.market_value;
         if (s.v.day < from_day) continue;
-        Datum values[14] = {DateADTGetDatum(s.v.day), 0, 0, 0, 0,
-                            numeric(s.v.deposits), numeric(s.v.withdrawals), numeric(s.net_flow),
-                            numeric(s.v.realized), numeric(s.v.income), numeric(s.v.fees),
-                            Int32GetDatum(s.unconverted), Float8GetDatum(s.daily_return),
+        Datum values[14] = {DateADTGetDatum(s.v.day),
+                            0,
+                            0,
+                            0,
+                            0,
+                            numeric(s.v.deposits),
+                            numeric(s.v.withdrawals),
+                            numeric(s.net_flow),
+                            numeric(s.v.realized),
+                            numeric(s.v.income),
+                            numeric(s.v.fees),
+                            Int32GetDatum(s.unconverted),
+                            Float8GetDatum(s.daily_return),
                             BoolGetDatum(s.v.traded)};
-        bool nulls[14] = {false, !(s.valued && s.cash_valued), !s.valued, !s.cash_valued, !s.valued,
-                          false, false, false, false, false, false, false, !s.has_return, false};
+        bool nulls[14] = {false,         !(s.valued && s.cash_valued),
+                          !s.valued,     !s.cash_valued,
+                          !s.valued,     false,
+                          false,         false,
+                          false,         false,
+                          false,         false,
+                          !s.has_return, false};
         if (s.valued && s.cash_valued) values[1] = numeric(s.market_value);
         if (s.valued) {
             values[2] = numeric(s.v.value);

@@ -287,8 +287,9 @@ uint32_t steps_count(const uint8_t* bytes, size_t size, const char* function_nam
     if (size >= kStepsHeader) memcpy(&count, bytes + 4, sizeof count);
     if (size < kStepsHeader || bytes[0] != kStepsVersion ||
         size < kStepsHeader + sizeof(Step) * static_cast<size_t>(count))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-                        errmsg("%s: not a block of position steps of this version", function_name)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                 errmsg("%s: not a block of position steps of this version", function_name)));
     return count;
 }
 
@@ -385,8 +386,8 @@ PGP_FUNCTION(pgp_position_steps_end) {
     bytea* in = PG_GETARG_BYTEA_PP(0);
     const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
     const size_t size = VARSIZE_ANY_EXHDR(in);
-    const size_t offset =
-        kStepsHeader + sizeof(Step) * static_cast<size_t>(steps_count(bytes, size, "position_steps_end"));
+    const size_t offset = kStepsHeader + sizeof(Step) * static_cast<size_t>(steps_count(
+                                                            bytes, size, "position_steps_end"));
     bytea* position = static_cast<bytea*>(palloc(VARHDRSZ + size - offset));
     SET_VARSIZE(position, VARHDRSZ + size - offset);
     memcpy(VARDATA(position), bytes + offset, size - offset);

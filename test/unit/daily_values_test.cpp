@@ -195,10 +195,15 @@ TEST(DailyValues, EventsAreConvertedOnTheirDayOrCounted) {
     fx.add(12, nullptr);  // no rate on 12
     const core::DayPathReader r = fx.finish();
     Days days(10, 12);
-    core::span_days_add_event(days.block, core::DayEvent{10, d("100"), d("0"), d("0"), d("0"), d("1.5"), false}, nullptr);
-    core::span_days_add_event(days.block, core::DayEvent{11, d("0"), d("40"), d("3.25"), d("2"), d("0"), true}, &r);
-    core::span_days_add_event(days.block, core::DayEvent{12, d("7"), d("0"), d("0"), d("0"), d("0"), true}, &r);
-    core::span_days_add_event(days.block, core::DayEvent{13, d("9"), d("0"), d("0"), d("0"), d("0"), false}, nullptr);  // outside
+    core::span_days_add_event(
+        days.block, core::DayEvent{10, d("100"), d("0"), d("0"), d("0"), d("1.5"), false}, nullptr);
+    core::span_days_add_event(
+        days.block, core::DayEvent{11, d("0"), d("40"), d("3.25"), d("2"), d("0"), true}, &r);
+    core::span_days_add_event(days.block,
+                              core::DayEvent{12, d("7"), d("0"), d("0"), d("0"), d("0"), true}, &r);
+    core::span_days_add_event(days.block,
+                              core::DayEvent{13, d("9"), d("0"), d("0"), d("0"), d("0"), false},
+                              nullptr);  // outside
     const core::SpanDaysReader out = days.read();
     EXPECT_EQ(out.at(0).deposits.to_string(), "100");
     EXPECT_EQ(out.at(0).fees.to_string(), "1.5");
@@ -243,7 +248,8 @@ TEST(DailyValues, SeriesDayMarketValueAndReturn) {
     EXPECT_EQ(m.unconverted, 3);
     // the day after an unvalued one has no return either
     EXPECT_FALSE(core::series_day(v, false, core::Decimal()).has_return);
-    // a return is (end - start) / start of exact decimals, rounded once: -2/3, not 1/3 - 1 in doubles
+    // a return is (end - start) / start of exact decimals, rounded once: -2/3, not 1/3 - 1 in
+    // doubles
     core::DayValue third{};
     third.value = d("1");
     EXPECT_EQ(core::series_day(third, true, d("3")).daily_return, -2.0 / 3.0);
