@@ -438,6 +438,8 @@ REVOKE ALL ON FUNCTION portfolio.write_days(bigint[], date[]) FROM PUBLIC;
 -- through one set-based computation; when a chunk fails, its portfolios are redone one by one,
 -- each in a subtransaction of its own, so a failure is recorded against its portfolio and the
 -- others are written. Queue rows are deleted only if no new mark came since they were read.
+-- @include 56_refresh.sql: routine portfolio.analyze_if_rewritten
+REVOKE ALL ON FUNCTION portfolio.analyze_if_rewritten(regclass, bigint) FROM PUBLIC;
 -- @include 56_refresh.sql: routine portfolio.revalue
 
 REVOKE ALL ON FUNCTION portfolio.revalue(bigint[]) FROM PUBLIC;
