@@ -80,15 +80,15 @@ END
 $$;
 REVOKE ALL ON FUNCTION portfolio.write_days(bigint[], date[]) FROM PUBLIC;
 
--- ANALYZE a table when rows written are more than a tenth of the rows its statistics count (or it
--- was never analyzed); within the writing transaction, so the statistics count its own rows and
--- become visible with them.
+-- ANALYZE a table when the rows written pass autovacuum's default threshold for it (50 and a
+-- tenth of the rows its statistics count), at once and within the writing transaction, so the
+-- statistics count its own rows and become visible with them.
 CREATE FUNCTION portfolio.analyze_if_rewritten(rel regclass, rows_written bigint) RETURNS boolean
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF rows_written > 0.1 * greatest((SELECT c.reltuples FROM pg_class c WHERE c.oid = rel), 0) THEN
+    IF rows_written > 50 + 0.1 * greatest((SELECT c.reltuples FROM pg_class c WHERE c.oid = rel), 0) THEN
         EXECUTE format('ANALYZE %s', rel);
         RETURN true;
     END IF;
@@ -182,13 +182,16 @@ BEGIN
      USING unnest(done_ids, done_gens) d(portfolio_id, generation)
      WHERE q.portfolio_id = d.portfolio_id AND q.generation = d.generation;
     -- statistics for what this run rewrote, when it rewrote more than a tenth of a table (the
-    -- rule autovacuum follows, a minute or so later): a full rebuild replaces every stored
+    -- rule autovacuum follows, a minute or so later, analyze_if_rewritten): a full rebuild replaces every stored
     -- ledger end, and autovacuum had analyzed the table while the marks had emptied it, so the
     -- readers right after the refresh were planned for no rows (the BI role's positions total
     -- at 5,000 portfolios took 17-21 s instead of 1.3-1.6 s until the next autoanalyze)
     PERFORM portfolio.analyze_if_rewritten('portfolio.daily_series'::regclass, rows);
     PERFORM portfolio.analyze_if_rewritten('portfolio.ledger_ends'::regclass,
         (SELECT count(*) FROM portfolio.ledger_ends e WHERE e.portfolio_id = ANY (ended_ids)));
+    -- and the queue it emptied (analyzed full, it tells the planner that every stored end is
+    -- still to be replaced, and positions and cash are planned for none)
+    PERFORM portfolio.analyze_if_rewritten('portfolio.valuation_queue'::regclass, cardinality(done_ids));
 END
 $$;
 COMMENT ON FUNCTION portfolio.revalue(bigint[]) IS
