@@ -219,9 +219,9 @@ SeriesDay series_day(const DayValue& v, bool has_previous, Decimal previous_mark
     s.cash_valued = v.cash_missing == 0;
     s.net_flow = v.deposits - v.withdrawals;
     s.unconverted = v.missing + v.cash_missing + v.event_missing;
-    const bool has_value = s.valued && s.cash_valued;
-    if (has_value) s.market_value = v.value + v.cash;
-    if (has_value && has_previous) {
+    s.has_market_value = s.valued && s.cash_valued;
+    if (s.has_market_value) s.market_value = v.value + v.cash;
+    if (s.has_market_value && has_previous) {
         const FlowPeriod<Decimal> p =
             flow_period(previous_market_value, s.market_value, s.net_flow);
         if (p.start != Decimal()) {

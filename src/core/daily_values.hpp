@@ -130,8 +130,9 @@ struct DayValue {
 // when either value is missing or the start is 0.
 struct SeriesDay {
     DayValue v;
-    bool valued;  // market_value, securities_value and cost_basis are known
-    bool cash_valued;
+    bool valued;            // securities_value and cost_basis are known
+    bool cash_valued;       // cash_value is known
+    bool has_market_value;  // both: market_value is known
     Decimal market_value;
     Decimal net_flow;
     int32_t unconverted;

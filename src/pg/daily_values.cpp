@@ -280,7 +280,7 @@ PGP_FUNCTION(pgp_span_days) {
     for (int32_t i = 0; i < reader.days(); ++i) {
         const core::SeriesDay s =
             call_core([&] { return core::series_day(reader.at(i), has_previous, previous); });
-        has_previous = s.valued && s.cash_valued;
+        has_previous = s.has_market_value;
         previous = s.market_value;
         if (s.v.day < from_day) continue;
         Datum values[14] = {DateADTGetDatum(s.v.day),
@@ -297,14 +297,14 @@ PGP_FUNCTION(pgp_span_days) {
                             Int32GetDatum(s.unconverted),
                             Float8GetDatum(s.daily_return),
                             BoolGetDatum(s.v.traded)};
-        bool nulls[14] = {false,         !(s.valued && s.cash_valued),
+        bool nulls[14] = {false,         !s.has_market_value,
                           !s.valued,     !s.cash_valued,
                           !s.valued,     false,
                           false,         false,
                           false,         false,
                           false,         false,
                           !s.has_return, false};
-        if (s.valued && s.cash_valued) values[1] = numeric(s.market_value);
+        if (s.has_market_value) values[1] = numeric(s.market_value);
         if (s.valued) {
             values[2] = numeric(s.v.value);
             values[4] = numeric(s.v.cost);

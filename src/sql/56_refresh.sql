@@ -116,7 +116,6 @@ DECLARE
     gens bigint[];
     done_ids bigint[] := '{}';
     done_gens bigint[] := '{}';
-    ended_ids bigint[];
     lo integer;
     hi integer;
     i integer;
@@ -130,10 +129,6 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_status s WHERE s.portfolio_id = p.id)
       AND NOT EXISTS (SELECT 1 FROM portfolio.valuation_queue q WHERE q.portfolio_id = p.id)
       AND EXISTS (SELECT 1 FROM portfolio.transactions t WHERE t.portfolio_id = p.id);
-    -- the portfolios whose ledger ends this run stores again
-    ended_ids := ARRAY(SELECT q.portfolio_id FROM portfolio.valuation_queue q
-                       WHERE q.ledger_changed AND q.from_day <= portfolio.today()
-                         AND (portfolio_ids IS NULL OR q.portfolio_id = ANY (portfolio_ids)));
     -- a ledger changed by a mark that committed after the ledger end was stored (by a refresh
     -- running concurrently with the writer): the stored end no longer serves
     -- (by the index, per queued portfolio: as a join it hashed all stored ends, 16 ms at 1,000
@@ -181,14 +176,15 @@ BEGIN
     DELETE FROM portfolio.valuation_queue q
      USING unnest(done_ids, done_gens) d(portfolio_id, generation)
      WHERE q.portfolio_id = d.portfolio_id AND q.generation = d.generation;
-    -- statistics for what this run rewrote, when it rewrote more than a tenth of a table (the
-    -- rule autovacuum follows, a minute or so later, analyze_if_rewritten): a full rebuild replaces every stored
-    -- ledger end, and autovacuum had analyzed the table while the marks had emptied it, so the
-    -- readers right after the refresh were planned for no rows (the BI role's positions total
-    -- at 5,000 portfolios took 17-21 s instead of 1.3-1.6 s until the next autoanalyze)
+    -- statistics for what this run rewrote (analyze_if_rewritten: autovacuum's rule, applied
+    -- now instead of a minute or so later): a full rebuild replaces every stored ledger end, and
+    -- autovacuum had analyzed the table while the marks had emptied it, so the readers right
+    -- after the refresh were planned for no rows (the BI role's positions total at 5,000
+    -- portfolios took 17-21 s instead of 1.3-1.6 s until the next autoanalyze). The ends this
+    -- run wrote are its transaction's inserts into the table.
     PERFORM portfolio.analyze_if_rewritten('portfolio.daily_series'::regclass, rows);
     PERFORM portfolio.analyze_if_rewritten('portfolio.ledger_ends'::regclass,
-        (SELECT count(*) FROM portfolio.ledger_ends e WHERE e.portfolio_id = ANY (ended_ids)));
+        pg_stat_get_xact_tuples_inserted('portfolio.ledger_ends'::regclass));
     -- and the queue it emptied (analyzed full, it tells the planner that every stored end is
     -- still to be replaced, and positions and cash are planned for none)
     PERFORM portfolio.analyze_if_rewritten('portfolio.valuation_queue'::regclass, cardinality(done_ids));

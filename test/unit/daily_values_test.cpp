@@ -225,6 +225,7 @@ TEST(DailyValues, SeriesDayMarketValueAndReturn) {
     v.withdrawals = d("200");
     const core::SeriesDay s = core::series_day(v, true, d("1600"));
     ASSERT_TRUE(s.valued && s.cash_valued);
+    EXPECT_TRUE(s.has_market_value);
     EXPECT_EQ(s.market_value.to_string(), "1600");
     EXPECT_EQ(s.net_flow.to_string(), "-200");
     ASSERT_TRUE(s.has_return);
@@ -244,6 +245,7 @@ TEST(DailyValues, SeriesDayMarketValueAndReturn) {
     missing.event_missing = 2;
     const core::SeriesDay m = core::series_day(missing, true, d("5"));
     EXPECT_FALSE(m.valued);
+    EXPECT_FALSE(m.has_market_value);
     EXPECT_FALSE(m.has_return);
     EXPECT_EQ(m.unconverted, 3);
     // the day after an unvalued one has no return either
