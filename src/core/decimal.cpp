@@ -57,6 +57,50 @@ Decimal Decimal::from_raw(Raw raw) {
     return Decimal(0, raw);
 }
 
+bool Decimal::from_base10000(bool negative, int weight, const uint8_t* digits, int count,
+                             Decimal* out) noexcept {
+    if (count == 0) {
+        *out = Decimal();
+        return true;
+    }
+    // the last digit is worth 10000^(weight - count + 1), at least 10^-12 (three base-10000
+    // places); the first at most 10000^5, so the value is below 10^24 and every digit fits
+    const int last_power = weight - (count - 1);
+    if (weight > 5 || last_power < -3) return false;
+    U128 units = 0;
+    for (int i = 0; i < count; ++i) {
+        int16_t digit;
+        std::memcpy(&digit, digits + 2 * i, sizeof digit);
+        if (digit < 0 || digit > 9999) return false;
+        units = units * 10000 + static_cast<U128>(digit);
+    }
+    for (int p = -3; p < last_power; ++p) units *= 10000;  // to units of 10^-12 (10000^-3)
+    if (units >= kMaxMagnitude) return false;
+    *out = Decimal(0, negative ? -static_cast<Raw>(units) : static_cast<Raw>(units));
+    return true;
+}
+
+bool Decimal::to_scaled_int64(int64_t* mantissa, int* scale) const noexcept {
+    constexpr Raw kMax64 = INT64_MAX;
+    Raw r = raw();
+    int s = kFractionDigits;
+    // six digits at a time while the value is wider than 64 bits (one 128-bit division each)
+    while (s >= 6 && (r > kMax64 || r < -kMax64) && r % 1'000'000 == 0) {
+        r /= 1'000'000;
+        s -= 6;
+    }
+    if (r > kMax64 || r < -kMax64) return false;
+    int64_t m = static_cast<int64_t>(r);
+    if (m == 0) s = 0;
+    while (s > 0 && m % 10 == 0) {
+        m /= 10;
+        --s;
+    }
+    *mantissa = m;
+    *scale = s;
+    return true;
+}
+
 Decimal Decimal::mul_div(Decimal a, Decimal b, Decimal c) {
     if (c.is_zero()) fail(ErrorCode::InvalidParameter, "division by zero in a position amount");
     const bool negative = (a.sign() * b.sign() * c.sign()) < 0;

@@ -39,6 +39,16 @@ class Decimal {
     // PostgreSQL).
     void to_chars(char* out, size_t size) const;
 
+    // From the base-10000 digits PostgreSQL stores a numeric as: sign x the sum of digits[i] x
+    // 10000^(weight - i), each digit a native-order int16 (any alignment). False, and *out
+    // untouched, when the value is not exactly a Decimal (a digit below 10^-12, |x| >= 10^24, a
+    // digit outside 0..9999): the caller then takes the exact text path, which rounds or refuses.
+    static bool from_base10000(bool negative, int weight, const uint8_t* digits, int count,
+                               Decimal* out) noexcept;
+    // The shortest mantissa x 10^-scale equal to this value (scale 0..12, no trailing fractional
+    // zero: the digits to_string() writes); false when the mantissa needs more than 63 bits.
+    bool to_scaled_int64(int64_t* mantissa, int* scale) const noexcept;
+
     bool is_zero() const noexcept { return lo_ == 0 && hi_ == 0; }
     bool is_negative() const noexcept { return hi_ < 0; }
     int sign() const noexcept { return is_negative() ? -1 : (is_zero() ? 0 : 1); }

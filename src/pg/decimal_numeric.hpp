@@ -1,6 +1,8 @@
 // numeric <-> core::Decimal, for every glue file that hands money or quantities to the core.
-// The values cross as text (numeric_out / numeric_in), which is exact; a numeric the Decimal
-// cannot hold (more than 24 integer digits, NaN, infinity) is an ERROR with SQLSTATE 22003/22023.
+// The values cross exactly: read from the numeric's stored base-10000 digits and built with
+// int64_div_fast_to_numeric, or as text (numeric_out / numeric_in) where those do not apply
+// (more than 12 decimals, very wide values). A numeric the Decimal cannot hold (more than 24
+// integer digits, NaN, infinity) is an ERROR with SQLSTATE 22003/22023.
 #pragma once
 
 #include "pg/postgres_headers.hpp"

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
 
 #include "core/decimal.hpp"
 #include "core/error.hpp"
@@ -106,4 +109,79 @@ TEST(Decimal, FastProductEqualsLongDivision) {
               "-0.000000000001");
     EXPECT_EQ(core::Decimal::multiply(d("0.000001"), d("0.0000004")).to_string(), "0");
     EXPECT_EQ((d("1234567.891") * d("1.33")).to_string(), "1641975.29503");
+}
+
+namespace {
+// A numeric's stored digits (native int16s), as decimal_numeric.cpp hands them over.
+std::vector<uint8_t> digit_bytes(std::initializer_list<int16_t> digits) {
+    std::vector<uint8_t> bytes(digits.size() * sizeof(int16_t));
+    size_t i = 0;
+    for (int16_t digit : digits) std::memcpy(bytes.data() + sizeof(int16_t) * i++, &digit, 2);
+    return bytes;
+}
+std::string from_digits(bool negative, int weight, std::initializer_list<int16_t> digits) {
+    const std::vector<uint8_t> bytes = digit_bytes(digits);
+    core::Decimal out = d("42");
+    if (!core::Decimal::from_base10000(negative, weight, bytes.data(),
+                                       static_cast<int>(digits.size()), &out))
+        return out == d("42") ? "refused" : "refused, but wrote";
+    return out.to_string();
+}
+// mantissa x 10^-scale as text, the way numeric_out prints int64_div_fast_to_numeric's result
+std::string scaled_text(core::Decimal value) {
+    int64_t m;
+    int s;
+    if (!value.to_scaled_int64(&m, &s)) return "wide";
+    std::string digits = std::to_string(m < 0 ? -m : m);
+    if (s > 0) {
+        if (static_cast<int>(digits.size()) <= s)
+            digits.insert(0, static_cast<size_t>(s - static_cast<int>(digits.size()) + 1), '0');
+        digits.insert(digits.size() - static_cast<size_t>(s), ".");
+    }
+    return (m < 0 ? "-" : "") + digits;
+}
+}  // namespace
+
+// numeric's base-10000 digits read exactly, and refused (text path) where a Decimal would round
+// or overflow.
+TEST(Decimal, FromBase10000Digits) {
+    EXPECT_EQ(from_digits(false, 1, {1, 2345, 6789}), "12345.6789");
+    EXPECT_EQ(from_digits(true, 0, {7, 5000}), "-7.5");
+    EXPECT_EQ(from_digits(false, -1, {50}), "0.005");
+    EXPECT_EQ(from_digits(false, 2, {3}), "300000000");  // trailing zero digits are not stored
+    EXPECT_EQ(from_digits(false, -3, {1}), "0.000000000001");
+    EXPECT_EQ(from_digits(false, 0, {}), "0");
+    EXPECT_EQ(from_digits(false, 5, {9999, 9999, 9999, 9999, 9999, 9999, 9999, 9999, 9999}),
+              "999999999999999999999999.999999999999");
+    EXPECT_EQ(from_digits(false, -4, {1000}), "refused");  // 10^-13: rounds, on the text path
+    EXPECT_EQ(from_digits(false, 0, {1, 0, 0, 1}), "1.000000000001");
+    EXPECT_EQ(from_digits(false, 0, {1, 0, 0, 0, 1}), "refused");
+    EXPECT_EQ(from_digits(false, 6, {1}), "refused");  // 10^24
+    EXPECT_EQ(from_digits(false, 0, {10000}), "refused");
+    EXPECT_EQ(from_digits(false, 0, {-1}), "refused");
+}
+
+// The shortest mantissa and scale are the digits to_string() prints, for every magnitude that
+// fits 63 bits; wider ones go to the text path.
+TEST(Decimal, ScaledInt64IsTheShortestText) {
+    EXPECT_EQ(scaled_text(d("1750.000")), "1750");
+    EXPECT_EQ(scaled_text(d("-0.5")), "-0.5");
+    EXPECT_EQ(scaled_text(d("0")), "0");
+    EXPECT_EQ(scaled_text(d("0.000000000001")), "0.000000000001");
+    EXPECT_EQ(scaled_text(d("9999999999.5")), "9999999999.5");
+    EXPECT_EQ(scaled_text(d("12345678.123456789012")), "wide");
+    EXPECT_EQ(scaled_text(d("999999999999999999999999")), "wide");
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    for (int i = 0; i < 20000; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        // up to 100 bits of raw units, with some trailing decimal zeros
+        core::Decimal::Raw raw = static_cast<core::Decimal::Raw>(x >> (x % 40));
+        if (i % 3 == 0) raw *= 1000000;
+        if (i % 2 == 0) raw = -raw;
+        const core::Decimal v = core::Decimal::from_raw(raw);
+        const std::string t = scaled_text(v);
+        if (t != "wide") ASSERT_EQ(t, v.to_string());
+    }
 }
