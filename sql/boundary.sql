@@ -64,3 +64,13 @@ RESET statement_timeout;
 SELECT portfolio.boundary_probes_destroyed() - :probes_before AS probes_destroyed_after_cancels;
 SELECT pg_temp.rss_kb() - :rss_before < 16384 AS rss_grew_less_than_16mib;
 SELECT portfolio.twr(r) FROM (VALUES (0.1), (0.2)) v(r);
+-- numeric -> Decimal -> numeric (src/pg/decimal_numeric.cpp): the stored digits, short and long
+-- form (a display scale over 63), exactly; past 12 decimals rounded (text path); a result whose
+-- mantissa passes 63 bits built as text; each the value round(v, 12) with its shortest scale
+SELECT x.v, portfolio.quantity(x.p) AS quantity, portfolio.cost_basis(x.p) AS cost,
+       portfolio.quantity(x.p) = round(x.v, 12) AS exact
+FROM (SELECT v.v, portfolio.position_agg(now(), 'buy', v.v, v.v, 0) AS p
+      FROM (VALUES (0.000000000001), (1.5), (1750.000), (123456789.123456789012), (0.0000000000015),
+                   (('1.' || repeat('0', 70))::numeric), (99999999999.999999999999)) v(v)
+      GROUP BY v.v) x
+ORDER BY x.v;
