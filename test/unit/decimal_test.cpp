@@ -182,6 +182,8 @@ TEST(Decimal, ScaledInt64IsTheShortestText) {
         if (i % 2 == 0) raw = -raw;
         const core::Decimal v = core::Decimal::from_raw(raw);
         const std::string t = scaled_text(v);
-        if (t != "wide") ASSERT_EQ(t, v.to_string());
+        if (t != "wide") {
+            ASSERT_EQ(t, v.to_string());
+        }
     }
 }
