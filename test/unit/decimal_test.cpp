@@ -176,7 +176,7 @@ TEST(Decimal, ScaledInt64IsTheShortestText) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        // up to 100 bits of raw units, with some trailing decimal zeros
+        // up to 84 bits of raw units (64, times 10^6 for a third), some with trailing zeros
         core::Decimal::Raw raw = static_cast<core::Decimal::Raw>(x >> (x % 40));
         if (i % 3 == 0) raw *= 1000000;
         if (i % 2 == 0) raw = -raw;
