@@ -23,6 +23,9 @@ constexpr uint16_t kLongNegative = 0x4000;
 constexpr uint16_t kShortNegative = 0x2000;
 constexpr uint16_t kShortWeightSign = 0x0040;
 constexpr uint16_t kShortWeightMask = 0x003F;
+constexpr uint16_t kShortScaleMask = 0x1F80;  // the short form's display scale, bits 7-12
+constexpr int kShortScaleShift = 7;
+constexpr uint16_t kLongScaleMask = 0x3FFF;  // the long form's, under the sign bits
 
 // The Decimal a stored numeric holds exactly, without printing it; false for whatever needs the
 // text path (NaN, infinities, more than 12 decimals, too large), which gives the same rounding
@@ -56,6 +59,17 @@ bool decode_stored(const uint8_t* bytes, size_t size, core::Decimal* out) {
 }
 }  // namespace
 
+int numeric_display_scale(Datum value) {
+    struct varlena* stored = PG_DETOAST_DATUM_PACKED(value);
+    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(stored));
+    uint16_t header = 0;
+    if (VARSIZE_ANY_EXHDR(stored) >= sizeof header) std::memcpy(&header, bytes, sizeof header);
+    if (reinterpret_cast<Pointer>(stored) != DatumGetPointer(value)) pfree(stored);
+    if ((header & kFormMask) == kShortForm) return (header & kShortScaleMask) >> kShortScaleShift;
+    if ((header & kFormMask) == kSpecial) return 0;
+    return header & kLongScaleMask;
+}
+
 // The stored digits when they are a Decimal exactly (nearly always: prices, quantities and
 // amounts have at most 12 decimals); else the exact text path. numeric_out and the parse cost
 // about as much as the valuation's arithmetic, per value, in a rebuild.
@@ -86,6 +100,12 @@ Datum numeric_from_decimal(core::Decimal d) {
     });
     return DirectFunctionCall3(numeric_in, CStringGetDatum(text.chars),
                                ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+Datum numeric_from_decimal(core::Decimal d, int scale) {
+    const Datum shortest = numeric_from_decimal(d);
+    if (numeric_display_scale(shortest) >= scale) return shortest;
+    return DirectFunctionCall2(numeric_round, shortest, Int32GetDatum(scale));
 }
 
 }  // namespace pgp::pg

@@ -12,5 +12,11 @@ namespace pgp::pg {
 
 core::Decimal decimal_from_numeric(Datum value);
 Datum numeric_from_decimal(core::Decimal d);
+// A numeric's display scale (the digits after the point it prints; 0 for NaN and infinities):
+// what a sum of numerics keeps, the largest of its terms'.
+int numeric_display_scale(Datum value);
+// d as a numeric printed with at least `scale` decimals (a sum of numerics keeps its terms'
+// largest scale: a Decimal sum is shown as that numeric sum would be).
+Datum numeric_from_decimal(core::Decimal d, int scale);
 
 }  // namespace pgp::pg

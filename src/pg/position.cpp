@@ -2,16 +2,14 @@
 //
 // The aggregate state is one flat block in the aggregate memory context: core::PositionHeader
 // followed by its lots, grown with repalloc here (never inside the core). The stored type is a
-// varlena holding the versioned little-endian encoding. numeric values cross into the core as
-// text (numeric_out / numeric_in), which is exact; a value the core's Decimal cannot hold is
-// SQLSTATE 22003.
+// varlena holding the versioned little-endian encoding. numeric values cross into the core
+// exactly (pg/decimal_numeric.hpp); a value the core's Decimal cannot hold is SQLSTATE 22003.
 #include "pg/aggregate_support.hpp"
 #include "pg/binary_io.hpp"
 #include "pg/decimal_numeric.hpp"
+#include "pg/position_support.hpp"
 #include "pg/sql_function.hpp"
 #include "core/lots.hpp"
-
-extern "C" {}
 
 namespace core = pgp::core;
 using pgp::pg::call_core;
@@ -110,6 +108,15 @@ PGP_FUNCTION(pgp_position_recv) {
     return store(book);
 }
 
+Datum pgp::pg::position_from_bytes(const uint8_t* bytes, size_t size) {
+    bytea* raw = static_cast<bytea*>(palloc(VARHDRSZ + size));
+    SET_VARSIZE(raw, VARHDRSZ + size);
+    memcpy(VARDATA(raw), bytes, size);
+    core::LotBook book = decode_stored(PointerGetDatum(raw));
+    call_core([&] { core::validate_position_lots(book); });
+    return PointerGetDatum(raw);
+}
+
 PGP_FUNCTION(pgp_position_send) {
     bytea* stored = PG_GETARG_BYTEA_P_COPY(0);
     PG_RETURN_BYTEA_P(stored);
@@ -118,12 +125,9 @@ PGP_FUNCTION(pgp_position_send) {
 // --- the aggregate --------------------------------------------------------------------------
 // position_trans(state, executed_at, kind, quantity, price, fees [, method [, label]])
 
-namespace {
-
-// Applies the transaction in arguments base .. base + 6 (executed_at, kind, quantity, price, fees
-// [, method [, label]]) to the lot block (nullptr: a new position, in context); returns the block,
-// which may have moved (it grows with repalloc). Shared by position_agg and position_steps_agg.
-void* position_apply(FunctionCallInfo fcinfo, MemoryContext context, void* block, int base) {
+// (declared in pg/position_support.hpp: position_agg and ledger_days_agg replay the same lots)
+void* pgp::pg::position_apply(FunctionCallInfo fcinfo, MemoryContext context, void* block,
+                              int base) {
     const int nargs = PG_NARGS();
     if (block == nullptr) {
         core::CostMethod method = core::CostMethod::Fifo;
@@ -181,12 +185,10 @@ void* position_apply(FunctionCallInfo fcinfo, MemoryContext context, void* block
     return block;
 }
 
-}  // namespace
-
 PGP_FUNCTION(pgp_position_trans) {
     MemoryContext context = pgp::pg::aggregate_context(fcinfo, "position_trans");
     void* block = PG_ARGISNULL(0) ? nullptr : PG_GETARG_POINTER(0);
-    PG_RETURN_POINTER(position_apply(fcinfo, context, block, 1));
+    PG_RETURN_POINTER(pgp::pg::position_apply(fcinfo, context, block, 1));
 }
 
 PGP_FUNCTION(pgp_position_final) {
@@ -245,153 +247,4 @@ PGP_FUNCTION(pgp_position_open_lots) {
         tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     }
     return static_cast<Datum>(0);
-}
-
-// --- position_steps_agg: the position after each transaction, for the daily series ------------
-//   position_steps_agg(id, day, executed_at, kind, quantity, price, fees, method, label
-//                      ORDER BY executed_at, same_time_order(kind), id) -> bytea
-//   position_steps(bytea) -> SETOF (id, quantity, cost, realized_delta, cost_delta, last_of_day,
-//                                   next_day)
-//   position_steps_end(bytea) -> position                the position after the last transaction
-// One replay per position through the same lots as position_agg, recording after each
-// transaction its quantity, cost basis and realized P/L (a window position_agg would serialize
-// every lot after every row), and the final position as position_agg gives it, so the ledger end
-// refresh stores comes from the same replay. Private to portfolio.valuation_rows().
-
-namespace {
-
-struct Step {
-    int64_t id;
-    int32_t day;
-    int32_t padding;
-    core::Decimal quantity;
-    core::Decimal cost;
-    core::Decimal realized;
-};
-
-struct StepsState {
-    void* lots;  // the position's lot block
-    Step* steps;
-    uint32_t count;
-    uint32_t capacity;
-};
-
-// The block: version, 3 spare bytes, count (uint32), the steps, then the final position's stored
-// encoding (the position type's bytes).
-constexpr uint8_t kStepsVersion = 2;
-constexpr size_t kStepsHeader = 8;
-
-// The steps of a block, checked: their count (the final position follows them).
-uint32_t steps_count(const uint8_t* bytes, size_t size, const char* function_name) {
-    uint32_t count = 0;
-    if (size >= kStepsHeader) memcpy(&count, bytes + 4, sizeof count);
-    if (size < kStepsHeader || bytes[0] != kStepsVersion ||
-        size < kStepsHeader + sizeof(Step) * static_cast<size_t>(count))
-        ereport(ERROR,
-                (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-                 errmsg("%s: not a block of position steps of this version", function_name)));
-    return count;
-}
-
-}  // namespace
-
-PGP_FUNCTION(pgp_position_steps_trans) {
-    MemoryContext context = pgp::pg::aggregate_context(fcinfo, "position_steps_trans");
-    StepsState* state;
-    if (PG_ARGISNULL(0)) {
-        state = static_cast<StepsState*>(MemoryContextAllocZero(context, sizeof(StepsState)));
-        state->capacity = 16;
-        state->steps =
-            static_cast<Step*>(MemoryContextAlloc(context, sizeof(Step) * state->capacity));
-    } else {
-        state = reinterpret_cast<StepsState*>(PG_GETARG_POINTER(0));
-    }
-    if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                        errmsg("position_steps_agg: id and day must not be NULL")));
-    state->lots = position_apply(fcinfo, context, state->lots, 3);
-    if (state->count == state->capacity) {
-        if (sizeof(Step) * static_cast<size_t>(state->capacity) * 2 > MaxAllocSize)
-            ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                            errmsg("position_steps_agg: too many transactions in one position")));
-        state->capacity *= 2;
-        state->steps = static_cast<Step*>(repalloc(state->steps, sizeof(Step) * state->capacity));
-    }
-    const core::LotBook book = core::lot_book(state->lots);
-    Step& step = state->steps[state->count++];
-    step = Step();
-    step.id = PG_GETARG_INT64(1);
-    step.day = PG_GETARG_DATEADT(2);
-    step.quantity = book.header->quantity;
-    step.cost = book.header->cost_basis;
-    step.realized = book.header->realized_pl;
-    PG_RETURN_POINTER(state);
-}
-
-PGP_FUNCTION(pgp_position_steps_final) {
-    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const auto* state = reinterpret_cast<const StepsState*>(PG_GETARG_POINTER(0));
-    const core::LotBook book = core::lot_book(state->lots);
-    const size_t steps_size = kStepsHeader + sizeof(Step) * state->count;
-    const size_t position_size = core::encoded_position_size(book);
-    const size_t size = steps_size + position_size;
-    bytea* out = static_cast<bytea*>(palloc0(VARHDRSZ + size));
-    SET_VARSIZE(out, VARHDRSZ + size);
-    auto* bytes = reinterpret_cast<uint8_t*>(VARDATA(out));
-    bytes[0] = kStepsVersion;
-    memcpy(bytes + 4, &state->count, sizeof state->count);
-    memcpy(bytes + kStepsHeader, state->steps, sizeof(Step) * state->count);
-    call_core([&] {
-        core::ByteWriter writer(bytes + steps_size, position_size);
-        core::encode_position(book, writer);
-    });
-    PG_RETURN_BYTEA_P(out);
-}
-
-PGP_FUNCTION(pgp_position_steps) {
-    bytea* in = PG_GETARG_BYTEA_PP(0);
-    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
-    const size_t size = VARSIZE_ANY_EXHDR(in);
-    const uint32_t count = steps_count(bytes, size, "position_steps");
-    InitMaterializedSRF(fcinfo, 0);
-    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    Step previous{}, step{}, next{};
-    for (uint32_t i = 0; i < count; ++i) {
-        memcpy(&step, bytes + kStepsHeader + sizeof(Step) * i, sizeof(Step));
-        const bool last = i + 1 == count;
-        if (!last) memcpy(&next, bytes + kStepsHeader + sizeof(Step) * (i + 1), sizeof(Step));
-        // a crafted block's amounts are checked like stored ones: from_raw refuses > 10^24
-        const core::Decimal realized_delta = call_core([&] {
-            return core::Decimal::from_raw(step.realized.raw()) -
-                   core::Decimal::from_raw(previous.realized.raw());
-        });
-        const core::Decimal cost_delta = call_core([&] {
-            return core::Decimal::from_raw(step.cost.raw()) -
-                   core::Decimal::from_raw(previous.cost.raw());
-        });
-        Datum values[7] = {
-            Int64GetDatum(step.id),           numeric_from_decimal(step.quantity),
-            numeric_from_decimal(step.cost),  numeric_from_decimal(realized_delta),
-            numeric_from_decimal(cost_delta), BoolGetDatum(last || next.day != step.day),
-            DateADTGetDatum(next.day)};
-        bool nulls[7] = {false, false, false, false, false, false, last};
-        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-        previous = step;
-    }
-    PG_RETURN_NULL();
-}
-
-// The final position of a steps block, validated like a received one (a crafted block is refused).
-PGP_FUNCTION(pgp_position_steps_end) {
-    bytea* in = PG_GETARG_BYTEA_PP(0);
-    const auto* bytes = reinterpret_cast<const uint8_t*>(VARDATA_ANY(in));
-    const size_t size = VARSIZE_ANY_EXHDR(in);
-    const size_t offset = kStepsHeader + sizeof(Step) * static_cast<size_t>(steps_count(
-                                                            bytes, size, "position_steps_end"));
-    bytea* position = static_cast<bytea*>(palloc(VARHDRSZ + size - offset));
-    SET_VARSIZE(position, VARHDRSZ + size - offset);
-    memcpy(VARDATA(position), bytes + offset, size - offset);
-    core::LotBook book = decode_stored(PointerGetDatum(position));
-    call_core([&] { core::validate_position_lots(book); });
-    PG_RETURN_BYTEA_P(position);
 }

@@ -1,7 +1,7 @@
 -- portfolio.position: the lots of one instrument, built by position_agg (src/core/lots.hpp).
 -- Exact: amounts are fixed-point with 12 decimals inside (no floating point); see docs/data-model.md.
 -- The type is declared in 41_position.types, its C functions in 41_position.functions and the
--- aggregates position_agg and position_steps_agg in 41_position.aggregates (order-dependent: no
+-- aggregate position_agg in 41_position.aggregates (order-dependent: no
 -- combine function); scripts/build_sql.py writes them out.
 
 -- The order of a position's transactions: by executed_at, then, at the same instant, splits first

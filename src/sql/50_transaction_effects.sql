@@ -1,5 +1,6 @@
 -- The rules every view and the daily series share, each defined once: FX on a day, the cash a
--- transaction moves, the external flow it brings, and the arguments it gives position_agg.
+-- transaction moves, the external flow it brings, its income and fees, and the arguments it gives
+-- position_agg.
 
 -- FX on a day, the one rule: the rate converting 1 unit of from_ccy into to_ccy on each day of a
 -- range is the latest rate on or before the day, at most setting('fx_max_staleness_days') old,
@@ -92,3 +93,13 @@ CREATE FUNCTION portfolio.position_quantity_arg(kind portfolio.txn_kind, quantit
 CREATE FUNCTION portfolio.position_price_arg(kind portfolio.txn_kind, price numeric, amount numeric) RETURNS numeric
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN CASE WHEN kind IN ('dividend', 'interest') THEN amount ELSE price END;
+
+-- The P/L parts a transaction brings besides its position's realized P/L, in its currency:
+-- income (dividends and interest, gross) and fees outside a trade (a trade's fees are in its cost
+-- or its proceeds, so in the position's cost basis or realized P/L already).
+CREATE FUNCTION portfolio.income_effect(kind portfolio.txn_kind, amount numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN kind IN ('dividend', 'interest') THEN amount ELSE 0 END;
+CREATE FUNCTION portfolio.fee_effect(kind portfolio.txn_kind, fees numeric) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN kind IN ('buy', 'sell', 'transfer_in', 'transfer_out') THEN 0 ELSE fees END;

@@ -153,41 +153,30 @@ COMMENT ON FUNCTION portfolio.series_end(bigint) IS
     'the last day of a portfolio''s daily series: its last priced day or last transaction, at most today()';
 
 -- The daily series of some portfolios from a day on, with the ledger ends of the portfolios whose
--- ledger it replays (valuation_rows: refresh stores both from one computation, so the end and
--- the days come from one snapshot and one replay; value_days: the days alone):
--- portfolio_ids[i] from from_days[i] (NULL or
--- a day before the first transaction: the whole series). A day's row depends only on what happened
--- up to that day, so rows from a day on are computed from the ledger's running positions (the
--- whole history replayed, or the stored ledger end when no transaction falls in the days asked
--- for) and the prices and FX rates from the day before on (plus the last ones before, carried
--- in): the rows equal those of a full computation exactly (test/suites/valuation.sh checks it
--- after random writes).
+-- ledger it replays: portfolio_ids[i] from from_days[i] (NULL or a day before the first
+-- transaction: the whole series), one block per portfolio (valuation_blocks: refresh stores the
+-- days, portfolio.ledger_days(block, write_from), and the ledger end, ledger_day_ends(block),
+-- from one computation, so both come from one snapshot and one replay; value_days: the days
+-- alone). A day's row depends only on what happened up to that day, so rows from a day on are
+-- computed from the ledger's running positions (the whole history replayed, or the stored ledger
+-- end when no transaction falls in the days asked for) and the prices and FX rates from the day
+-- before on (plus the last ones before, carried in): the rows equal those of a full computation
+-- exactly (test/suites/valuation.sh checks it after random writes).
 -- The named parts: bounds (per portfolio: first day, days computed, last priced day, whether the
 -- stored ledger end serves), txn (the ledgers replayed), stored_ends (the ledger ends that
--- serve instead), replays/steps/deltas (the position after each transaction), holding_spans (quantity and
--- cost held over a range of days), closes (the quotes), fx_days (FX on a day), fx_observations
--- (where a rate stops), paths (the price and FX rate on every day), cash_spans (the balances),
--- cash_days (the cash each day moves), events (flows and P/L parts), valued (the days valued,
--- converted and their returns, in C++), ledger_ends (the positions and balances after the last
--- transaction).
-CREATE FUNCTION portfolio.valuation_rows(portfolio_ids bigint[], from_days date[])
-    RETURNS TABLE (ledger_end boolean,   -- false: a day of the series, true: a row of a ledger end
-                   portfolio_id bigint, day date, market_value numeric, securities_value numeric,
-                   cash_value numeric, cost_basis numeric, deposits numeric, withdrawals numeric,
-                   net_flow numeric, realized_pl numeric, income numeric, fees numeric,
-                   unconverted integer, daily_return float8, trading_day boolean,
-                   instrument text, currency text, quantity numeric, cost numeric,
-                   first_day date, last_day date, "position" portfolio.position)
+-- serve instead), symbols and closes (the quotes), fx_days (FX on a day), fx_observations (where
+-- a rate stops), paths (the price and FX rate on every day), ledger_rows (each transaction's
+-- effects: position_agg's arguments, cash_effect, external_flow, income_effect, fee_effect; or a
+-- stored end's holdings and balances), and the kernel, ledger_days_agg (47_daily_values_kernel.sql:
+-- the holding spans, balances and events of each portfolio, valued day by day in C++).
+CREATE FUNCTION portfolio.valuation_blocks(portfolio_ids bigint[], from_days date[])
+    RETURNS TABLE (portfolio_id bigint, write_from date, first_day date, last_day date,
+                   replayed boolean,   -- the ledger was replayed: the block holds its end
+                   block bytea)
     LANGUAGE sql STABLE PARALLEL SAFE
-    -- the planner's row estimates of generate_series (1,000 a call) make the query look costly
-    -- enough to JIT-compile: 5 s of compiling for 20 portfolios of 75 days that run in 20 ms
-    SET jit = off
-    -- the planner sees 10 rows in unnest(portfolio_ids) whatever its length, so its estimates of
-    -- every part are off by up to 100x and it joins the holding spans to the price paths by nested
-    -- loops over CTE scans (a rescan of every path per span: minutes for 100 portfolios). Without
-    -- nested loops they are hash joins; the lookups that need an index take arrays (= ANY) and
-    -- the per-symbol LATERAL lookups stay nested loops (they cannot be anything else).
-    SET enable_nestloop = off
+    -- no SET clause, so that the query is inlined into its callers' (write_days streams its
+    -- blocks instead of a function's materialized result, 270 MB at 1,000 portfolios); its callers,
+    -- write_days (56_refresh.sql) and value_days, set what it needs: jit off and no nested loops
 BEGIN ATOMIC
 WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     SELECT u.portfolio_id, min(coalesce(u.from_day, '-infinity')) AS from_day
@@ -219,50 +208,20 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
     WHERE e.portfolio_id = ANY (ARRAY(SELECT b.portfolio_id FROM bounds b WHERE b.from_end))
 ), window_days AS (  -- the days any portfolio of the call computes
     SELECT min(b.compute_from) AS first_day, max(b.end_day) AS last_day FROM bounds b
-), replays AS (      -- one replay per position through position_agg's lots
-                       -- (portfolio.position_steps_agg): the position after each transaction
-                       -- and after the last
-    SELECT t.portfolio_id, t.instrument, t.currency,
-           portfolio.position_steps_agg(t.id, t.day, t.executed_at, t.kind,
-                                        portfolio.position_quantity_arg(t.kind, t.quantity),
-                                        portfolio.position_price_arg(t.kind, t.price, t.amount),
-                                        t.fees, t.cost_method,
-                                        portfolio.position_label(t.portfolio_id, t.portfolio_name, t.instrument)
-                                        ORDER BY t.executed_at, portfolio.same_time_order(t.kind), t.id) AS steps
-    FROM txn t WHERE t.instrument IS NOT NULL
-    GROUP BY t.portfolio_id, t.instrument, t.currency
-), steps AS (
-    SELECT st.* FROM replays g CROSS JOIN LATERAL portfolio.position_steps(g.steps) st
-), deltas AS (
-    SELECT t.*, st.quantity AS q_after, st.cost AS cost_after, st.realized_delta, st.cost_delta, st.last_of_day,
-           st.next_day
-    FROM txn t JOIN steps st ON st.id = t.id
-), holding_spans AS (  -- quantity and cost held at the end of from_day .. to_day (the day before the
-                       -- position's next transaction), cut to the days computed
-    SELECT h.portfolio_id, h.instrument, h.currency, h.base_currency,
-           greatest(h.from_day, b.compute_from) AS from_day, least(h.to_day, b.end_day) AS to_day,
-           h.quantity, h.cost
-    FROM (SELECT d.portfolio_id, d.instrument, d.currency, d.base_currency, d.day AS from_day,
-                 d.next_day - 1 AS to_day, d.q_after AS quantity, d.cost_after AS cost
-          FROM deltas d WHERE d.last_of_day) h
-    JOIN bounds b ON b.portfolio_id = h.portfolio_id
-    WHERE coalesce(h.to_day, b.end_day) >= b.compute_from AND h.from_day <= b.end_day
-    UNION ALL            -- from the stored ledger end: what is held after the last transaction
-    SELECT e.portfolio_id, e.instrument, e.currency, p.base_currency, b.compute_from, b.end_day, e.quantity, e.cost
-    FROM bounds b
-    JOIN stored_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NOT NULL
-    JOIN portfolio.portfolios p ON p.id = b.portfolio_id
-    WHERE b.from_end AND b.compute_from <= b.end_day
-), closes AS (         -- the closes of the symbols held from the first day computed on, and the
+), symbols AS (       -- the instruments of the ledgers replayed and of the stored ends that serve
+    SELECT DISTINCT t.instrument AS symbol FROM txn t WHERE t.instrument IS NOT NULL
+    UNION
+    SELECT e.instrument FROM stored_ends e WHERE e.instrument IS NOT NULL
+), closes AS (         -- the closes of those symbols from the first day computed on, and the
                        -- last one before it (carried into it); day_path_agg, fed in time order,
                        -- keeps each UTC day's last close (daily bars sit at 00:00 UTC)
     SELECT q.symbol, q.ts, (q.ts AT TIME ZONE 'UTC')::date AS day, q.close
     FROM portfolio.quotes q
-    WHERE q.symbol = ANY (ARRAY(SELECT DISTINCT s.instrument FROM holding_spans s))
+    WHERE q.symbol = ANY (ARRAY(SELECT s.symbol FROM symbols s))
       AND q.ts >= (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
     UNION ALL
     SELECT s.symbol, l.ts, (l.ts AT TIME ZONE 'UTC')::date, l.close
-    FROM (SELECT DISTINCT hs.instrument AS symbol FROM holding_spans hs) s
+    FROM symbols s
     CROSS JOIN LATERAL (SELECT q.ts, q.close FROM portfolio.quotes q
                         WHERE q.symbol = s.symbol
                           AND q.ts < (SELECT wd.first_day FROM window_days wd)::timestamp AT TIME ZONE 'UTC'
@@ -307,107 +266,65 @@ WITH req AS (         -- the days asked for: per portfolio the earliest from_day
           GROUP BY f.currency, f.base_currency
           UNION ALL
           SELECT 'u', portfolio.day_path_agg(wd.first_day, wd.last_day, wd.first_day, 1) FROM window_days wd) k
-), cash_days AS (     -- the cash each day's transactions move, per currency
-    SELECT t.portfolio_id, t.currency, t.base_currency, t.day,
-           sum(portfolio.cash_effect(t.kind, t.quantity, t.price, t.fees, t.amount)) AS delta
-    FROM txn t GROUP BY t.portfolio_id, t.currency, t.base_currency, t.day
-), cash_spans AS (
-    SELECT c.portfolio_id, c.currency, c.base_currency, c.day AS from_day,
-           lead(c.day) OVER pw - 1 AS to_day,
-           sum(c.delta) OVER pw AS balance
-    FROM cash_days c
-    WINDOW pw AS (PARTITION BY c.portfolio_id, c.currency ORDER BY c.day)
-    UNION ALL            -- from the stored ledger end: the balances after the last transaction
-    SELECT e.portfolio_id, e.currency, p.base_currency, b.compute_from, NULL, e.quantity
-    FROM bounds b
-    JOIN stored_ends e ON e.portfolio_id = b.portfolio_id AND e.instrument IS NULL
-    JOIN portfolio.portfolios p ON p.id = b.portfolio_id
-    WHERE b.from_end
-), events AS (         -- flows (portfolio.external_flow: in +, out -) and P/L parts of each
-                       -- transaction, in its currency; a transfer out without a price leaves at cost
-    SELECT d.portfolio_id, d.day, d.currency, d.base_currency,
-           greatest(f.flow, 0) AS inflow, greatest(-f.flow, 0) AS outflow,
-           d.realized_delta AS realized,
-           CASE WHEN d.kind IN ('dividend', 'interest') THEN d.amount ELSE 0 END AS income,
-           CASE WHEN d.kind IN ('buy', 'sell', 'transfer_in', 'transfer_out') THEN 0 ELSE d.fees END AS fees
-    FROM deltas d
-    CROSS JOIN LATERAL (SELECT coalesce(portfolio.external_flow(d.kind, d.quantity, d.price, d.amount),
-                                        d.cost_delta) AS flow) f
-    UNION ALL
-    SELECT t.portfolio_id, t.day, t.currency, t.base_currency,
-           greatest(f.flow, 0), greatest(-f.flow, 0),
-           0,
-           CASE WHEN t.kind = 'interest' THEN t.amount ELSE 0 END,
-           t.fees
+), ledger_rows AS (  -- the kernel's input: the transactions replayed, and the rows of the stored
+                       -- ends that serve (held_quantity)
+    SELECT t.portfolio_id, t.id, t.instrument, t.currency, t.base_currency, t.day, t.executed_at, t.kind,
+           t.quantity, t.price, t.fees, t.amount, t.cost_method, t.portfolio_name,
+           NULL::numeric AS held_quantity, NULL::numeric AS held_cost
     FROM txn t
-    CROSS JOIN LATERAL (SELECT portfolio.external_flow(t.kind, t.quantity, t.price, t.amount) AS flow) f
-    WHERE t.instrument IS NULL
-), valued AS (         -- per portfolio, its days from write_from on, computed in C++ (one block per
-                       -- portfolio: portfolio.span_days_agg, a portfolio without spans gets its
-                       -- days too): the holdings' value and cost and the cash in the base
-                       -- currency, the events' flows and P/L parts converted on their day (events
-                       -- outside the days computed are ignored), how many holdings, balances and
-                       -- events had no price or rate, whether a holding was quoted, and the daily
-                       -- return (portfolio.span_days)
-    SELECT v.portfolio_id, d.*
-    FROM (SELECT b.portfolio_id, b.write_from,
-                 portfolio.span_days_agg(b.compute_from, b.end_day, s.from_day, s.to_day, s.quantity, s.cost,
-                                         s.price_key,
-                                         CASE WHEN s.currency <> s.base_currency
-                                              THEN 'r ' || s.currency || ' ' || s.base_currency END,
-                                         s.cash, (SELECT pa.keys FROM paths pa), (SELECT pa.paths FROM paths pa),
-                                         s.event_day, s.inflow, s.outflow, s.realized, s.income, s.fees) AS days
-          FROM bounds b
-          LEFT JOIN (SELECT h.portfolio_id, h.from_day, h.to_day, h.quantity, h.cost, h.currency, h.base_currency,
-                            'p ' || h.instrument AS price_key, false AS cash, NULL::date AS event_day,
-                            NULL::numeric AS inflow, NULL::numeric AS outflow, NULL::numeric AS realized,
-                            NULL::numeric AS income, NULL::numeric AS fees
-                     FROM holding_spans h WHERE h.quantity <> 0
-                     UNION ALL   -- a balance is a holding of units priced 1
-                     SELECT c.portfolio_id, c.from_day, c.to_day, c.balance, NULL, c.currency, c.base_currency, 'u', true,
-                            NULL, NULL, NULL, NULL, NULL, NULL
-                     FROM cash_spans c WHERE c.balance <> 0
-                     UNION ALL
-                     SELECT e.portfolio_id, NULL, NULL, NULL, NULL, e.currency, e.base_currency, NULL, false,
-                            e.day, e.inflow, e.outflow, e.realized, e.income, e.fees
-                     FROM events e) s ON s.portfolio_id = b.portfolio_id
-          GROUP BY b.portfolio_id, b.write_from) v
-    CROSS JOIN LATERAL portfolio.span_days(v.days, v.write_from) d
-), ledger_ends AS (   -- the ledger end of each portfolio replayed, from the same replay (what
-                       -- ledger_end_rows computes from the transactions alone): per instrument the
-                       -- position after the last transaction, per currency the cash balance
-    SELECT g.portfolio_id, g.instrument, g.currency, portfolio.quantity(g.pos) AS quantity,
-           portfolio.cost_basis(g.pos) AS cost, b.first_day, b.ledger_last_day AS last_day, g.pos
-    FROM (SELECT r.portfolio_id, r.instrument, r.currency, portfolio.position_steps_end(r.steps) AS pos
-          FROM replays r) g
-    JOIN bounds b ON b.portfolio_id = g.portfolio_id
     UNION ALL
-    SELECT c.portfolio_id, NULL, c.currency, c.balance, NULL, b.first_day, b.ledger_last_day, NULL
-    FROM (SELECT d.portfolio_id, d.currency, sum(d.delta) AS balance
-          FROM cash_days d GROUP BY d.portfolio_id, d.currency) c
-    JOIN bounds b ON b.portfolio_id = c.portfolio_id
+    SELECT e.portfolio_id, NULL, e.instrument, e.currency, p.base_currency, NULL, NULL, NULL, NULL, NULL, NULL,
+           NULL, NULL, NULL, e.quantity, e.cost
+    FROM stored_ends e JOIN portfolio.portfolios p ON p.id = e.portfolio_id
+), blocks AS (       -- the kernel over each portfolio's rows in the order it needs (position by
+                       -- position, each in time order), with each transaction's effects (the rules
+                       -- of 50_transaction_effects.sql). Sorted by the subquery, not by an ORDER BY
+                       -- of the aggregate, which would copy every argument, the paths too, into
+                       -- its sort; the effects are computed after the sort, which then moves
+                       -- narrower rows. Grouped by portfolio_id alone, the sorted input keeps its
+                       -- order into the aggregate; the kernel checks it and refuses any other.
+    SELECT o.portfolio_id,
+           portfolio.ledger_days_agg(o.compute_from, o.end_day, (SELECT pa.keys FROM paths pa),
+                                     (SELECT pa.paths FROM paths pa),
+                                     o.instrument, o.currency, 'p ' || o.instrument,
+                                     CASE WHEN o.currency <> o.base_currency THEN 'r ' || o.currency || ' ' || o.base_currency END,
+                                     o.day, o.executed_at, o.kind,
+                                     portfolio.position_quantity_arg(o.kind, o.quantity),
+                                     portfolio.position_price_arg(o.kind, o.price, o.amount),
+                                     o.fees, o.cost_method,
+                                     portfolio.position_label(o.portfolio_id, o.portfolio_name, o.instrument),
+                                     portfolio.cash_effect(o.kind, o.quantity, o.price, o.fees, o.amount),
+                                     portfolio.external_flow(o.kind, o.quantity, o.price, o.amount),
+                                     portfolio.income_effect(o.kind, o.amount),
+                                     portfolio.fee_effect(o.kind, o.fees),
+                                     o.held_quantity, o.held_cost, o.same_time_order, o.id) AS block
+    FROM (SELECT b.portfolio_id, b.compute_from, b.end_day, r.id, r.instrument, r.currency, r.base_currency, r.day,
+                 r.executed_at, r.kind, r.quantity, r.price, r.fees, r.amount, r.cost_method, r.portfolio_name,
+                 r.held_quantity, r.held_cost, portfolio.same_time_order(r.kind) AS same_time_order
+          FROM bounds b
+          LEFT JOIN ledger_rows r ON r.portfolio_id = b.portfolio_id
+          ORDER BY b.portfolio_id, r.instrument COLLATE "C", r.currency COLLATE "C", r.executed_at,
+                   portfolio.same_time_order(r.kind), r.id) o
+    GROUP BY o.portfolio_id
 )
-SELECT false, v.portfolio_id, v.day, v.market_value, v.securities_value, v.cash_value, v.cost_basis, v.deposits,
-       v.withdrawals, v.net_flow, v.realized_pl, v.income, v.fees, v.unconverted, v.daily_return, v.trading_day,
-       NULL, NULL, NULL, NULL, NULL, NULL, NULL
-FROM valued v
-UNION ALL
-SELECT true, e.portfolio_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       e.instrument, e.currency, e.quantity, e.cost, e.first_day, e.last_day, e.pos
-FROM ledger_ends e;
+SELECT b.portfolio_id, b.write_from, b.first_day, b.ledger_last_day, NOT b.from_end, k.block
+FROM bounds b JOIN blocks k ON k.portfolio_id = b.portfolio_id;
 END;
-COMMENT ON FUNCTION portfolio.valuation_rows(bigint[], date[]) IS
-    'the days of value_days() and the ledger ends of the portfolios it replayed, from one computation (refresh stores both)';
-REVOKE ALL ON FUNCTION portfolio.valuation_rows(bigint[], date[]) FROM PUBLIC;
+COMMENT ON FUNCTION portfolio.valuation_blocks(bigint[], date[]) IS
+    'per portfolio, its days of value_days() and, when its ledger was replayed, its ledger end, as one block (refresh stores both)';
+REVOKE ALL ON FUNCTION portfolio.valuation_blocks(bigint[], date[]) FROM PUBLIC;
 
 CREATE FUNCTION portfolio.value_days(portfolio_ids bigint[], from_days date[])
     RETURNS SETOF portfolio.daily_series
     LANGUAGE sql STABLE PARALLEL SAFE
+    -- valuation_blocks' settings (write_days sets the same)
+    SET jit = off
+    SET enable_nestloop = off
 BEGIN ATOMIC
-    SELECT v.portfolio_id, v.day, v.market_value, v.securities_value, v.cash_value, v.cost_basis, v.deposits,
-           v.withdrawals, v.net_flow, v.realized_pl, v.income, v.fees, v.unconverted, v.daily_return, v.trading_day
-    FROM portfolio.valuation_rows(portfolio_ids, from_days) v
-    WHERE NOT v.ledger_end;
+    SELECT v.portfolio_id, d.day, d.market_value, d.securities_value, d.cash_value, d.cost_basis, d.deposits,
+           d.withdrawals, d.net_flow, d.realized_pl, d.income, d.fees, d.unconverted, d.daily_return, d.trading_day
+    FROM portfolio.valuation_blocks(portfolio_ids, from_days) v
+    CROSS JOIN LATERAL portfolio.ledger_days(v.block, v.write_from) d;
 END;
 COMMENT ON FUNCTION portfolio.value_days(bigint[], date[]) IS
     'the daily series of portfolio_ids[i] from from_days[i] on (NULL: all of it), as portfolio.refresh() stores it';

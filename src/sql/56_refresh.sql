@@ -24,10 +24,22 @@ SELECT pg_catalog.pg_extension_config_dump('portfolio.refresh_log_id_seq', '');
 CREATE FUNCTION portfolio.write_days(portfolio_ids bigint[], from_days date[]) RETURNS bigint
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
+    -- for valuation_blocks (52_daily_values.sql), inlined here: the planner's row estimates of
+    -- generate_series (1,000 a call) make the query look costly enough to JIT-compile (5 s of
+    -- compiling for 20 portfolios of 75 days that run in 20 ms); and it sees 10 rows in
+    -- unnest(portfolio_ids) whatever its length, so its estimates of every part are off by up to
+    -- 100x and it would join by nested loops over CTE scans (a rescan per row: minutes for 100
+    -- portfolios). Without nested loops its joins are hash joins; the lookups that need an index
+    -- take arrays (= ANY) and the per-symbol LATERAL lookups stay nested loops (they cannot be
+    -- anything else).
+    SET jit = off
+    SET enable_nestloop = off
 AS $$
 DECLARE
     n bigint;
+    written bigint;
     cut record;   -- a portfolio and the first day to delete
+    b record;     -- a portfolio's block (valuation_blocks)
     without_end bigint[];
 BEGIN
     -- the portfolios stay while their rows are written (daily_series has no foreign key; a
@@ -46,23 +58,25 @@ BEGIN
         DELETE FROM portfolio.daily_series d WHERE d.portfolio_id = cut.portfolio_id AND d.day >= cut.from_day;
     END LOOP;
     -- the days, and the ledger ends of the portfolios that have none (their ledger changed, or
-    -- is new) so that the next refresh of new quotes starts from them, from one computation
+    -- is new) so that the next refresh of new quotes starts from them, from one computation:
+    -- a block per portfolio, stored as it comes (the loop reads them a few at a time, so the
+    -- blocks, 250 KB for 5 years, are never all held at once)
     without_end := ARRAY(SELECT u.id FROM unnest(portfolio_ids) u(id)
                          WHERE (SELECT count(*) FROM portfolio.ledger_ends e WHERE e.portfolio_id = u.id) = 0);  -- (see ledger_extents)
-    WITH computed AS MATERIALIZED (
-        SELECT * FROM portfolio.valuation_rows(portfolio_ids, from_days)
-    ), ends AS (
-        INSERT INTO portfolio.ledger_ends
-        SELECT c.portfolio_id, c.instrument, c.currency, c.quantity, c.cost, c.first_day, c.last_day, c.position
-        FROM computed c
-        WHERE c.ledger_end AND c.portfolio_id = ANY (without_end)
-    )
-    INSERT INTO portfolio.daily_series
-    SELECT c.portfolio_id, c.day, c.market_value, c.securities_value, c.cash_value, c.cost_basis, c.deposits,
-           c.withdrawals, c.net_flow, c.realized_pl, c.income, c.fees, c.unconverted, c.daily_return, c.trading_day
-    FROM computed c
-    WHERE NOT c.ledger_end;
-    GET DIAGNOSTICS n = ROW_COUNT;
+    n := 0;
+    FOR b IN SELECT * FROM portfolio.valuation_blocks(portfolio_ids, from_days) LOOP
+        INSERT INTO portfolio.daily_series
+        SELECT b.portfolio_id, d.* FROM portfolio.ledger_days(b.block, b.write_from) d;
+        GET DIAGNOSTICS written = ROW_COUNT;
+        n := n + written;
+        IF b.replayed AND b.portfolio_id = ANY (without_end) THEN
+            INSERT INTO portfolio.ledger_ends
+            SELECT b.portfolio_id, e.instrument, e.currency,
+                   coalesce(e.balance, portfolio.quantity(e.position)), portfolio.cost_basis(e.position),
+                   b.first_day, b.last_day, e.position
+            FROM portfolio.ledger_day_ends(b.block) e;
+        END IF;
+    END LOOP;
     INSERT INTO portfolio.valuation_status AS s (portfolio_id, first_day, valued_through, last_priced_day, refreshed_at)
     SELECT w.portfolio_id,
            (SELECT min(d.day) FROM portfolio.daily_series d WHERE d.portfolio_id = w.portfolio_id),

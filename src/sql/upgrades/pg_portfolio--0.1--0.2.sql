@@ -274,6 +274,10 @@ GRANT SELECT ON portfolio.last_quotes TO portfolio_user, portfolio_reader;
 -- call (0.5 ms a call; the positions of one portfolio make one call per currency).
 -- @include 50_transaction_effects.sql: routine portfolio.fx_days
 
+-- The income and fees a transaction brings, one rule each (the daily series' events).
+-- @include 50_transaction_effects.sql: routine portfolio.income_effect
+-- @include 50_transaction_effects.sql: routine portfolio.fee_effect
+
 -- One day of fx_days(), and 1 between a currency and itself. PL/pgSQL: it keeps its plan for the
 -- session (it is called per holding and per cash currency).
 -- @replace 50_transaction_effects.sql: routine portfolio.fx_rate
@@ -319,37 +323,29 @@ REVOKE ALL ON FUNCTION portfolio.ledger_extents(bigint[]) FROM PUBLIC;
 
 -- @include 52_daily_values.sql: routine portfolio.series_end
 
--- The valuation kernel in C++ (src/core/daily_values.hpp, glue src/pg/daily_values.cpp), used by
--- value_days() below and private like it (what each part does: 47_daily_values_kernel.sql).
+-- The valuation kernel in C++ (src/core/daily_values.hpp and src/core/ledger_days.hpp, glue
+-- src/pg/daily_values.cpp and src/pg/ledger_days.cpp), used by valuation_blocks() below and
+-- private like it (what each part does: 47_daily_values_kernel.sql).
 -- @include 47_daily_values_kernel.sql: routine portfolio.day_path_trans
 -- @include 47_daily_values_kernel.sql: routine portfolio.day_path_final
 -- @include 47_daily_values_kernel.sql: routine portfolio.day_path_agg
--- @include 47_daily_values_kernel.sql: routine portfolio.span_days_trans
--- @include 47_daily_values_kernel.sql: routine portfolio.span_days_final
--- @include 47_daily_values_kernel.sql: routine portfolio.span_days_agg
--- @include 47_daily_values_kernel.sql: routine portfolio.span_days
+-- @include 47_daily_values_kernel.sql: routine portfolio.ledger_days_trans
+-- @include 47_daily_values_kernel.sql: routine portfolio.ledger_days_final
+-- @include 47_daily_values_kernel.sql: routine portfolio.ledger_days_agg
+-- @include 47_daily_values_kernel.sql: routine portfolio.ledger_days
+-- @include 47_daily_values_kernel.sql: routine portfolio.ledger_day_ends
 REVOKE ALL ON FUNCTION portfolio.day_path_agg(date, date, date, numeric) FROM PUBLIC;
-REVOKE ALL ON FUNCTION portfolio.span_days_agg(date, date, date, date, numeric, numeric, text, text, boolean, text[], bytea[],
-                                               date, numeric, numeric, numeric, numeric, numeric)
+REVOKE ALL ON FUNCTION portfolio.ledger_days_agg(date, date, text[], bytea[], text, text, text, text, date, timestamptz,
+                                                 portfolio.txn_kind, numeric, numeric, numeric, text, text, numeric,
+                                                 numeric, numeric, numeric, numeric, numeric, integer, bigint)
     FROM PUBLIC;
-REVOKE ALL ON FUNCTION portfolio.span_days(bytea, date) FROM PUBLIC;
-
--- The position after each transaction and after the last (src/pg/position.cpp), for
--- valuation_rows(): one replay per position through the lots of position_agg (41_position.functions).
--- @include 41_position.sql: routine portfolio.position_steps_trans
--- @include 41_position.sql: routine portfolio.position_steps_final
--- @include 41_position.sql: routine portfolio.position_steps_agg
--- @include 41_position.sql: routine portfolio.position_steps
--- @include 41_position.sql: routine portfolio.position_steps_end
-REVOKE ALL ON FUNCTION portfolio.position_steps_agg(bigint, date, timestamptz, portfolio.txn_kind, numeric, numeric,
-                                                    numeric, text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION portfolio.position_steps(bytea) FROM PUBLIC;
-REVOKE ALL ON FUNCTION portfolio.position_steps_end(bytea) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.ledger_days(bytea, date) FROM PUBLIC;
+REVOKE ALL ON FUNCTION portfolio.ledger_day_ends(bytea) FROM PUBLIC;
 
 -- The daily series of some portfolios from a day on, and the ledger ends of those it replays
 -- (52_daily_values.sql says how, part by part).
--- @include 52_daily_values.sql: routine portfolio.valuation_rows
-REVOKE ALL ON FUNCTION portfolio.valuation_rows(bigint[], date[]) FROM PUBLIC;
+-- @include 52_daily_values.sql: routine portfolio.valuation_blocks
+REVOKE ALL ON FUNCTION portfolio.valuation_blocks(bigint[], date[]) FROM PUBLIC;
 -- @include 52_daily_values.sql: routine portfolio.value_days
 
 REVOKE ALL ON FUNCTION portfolio.value_days(bigint[], date[]) FROM PUBLIC;
