@@ -70,8 +70,8 @@ COMMENT ON TABLE portfolio.ledger_ends IS
     'private: each portfolio''s holdings and cash after its last transaction; written by portfolio.refresh()';
 
 -- The ledger end of some portfolios, computed from their transactions alone (position_agg): what
--- refresh stores from its own replay (valuation_blocks, ledger_day_ends), and what test/suites/valuation.sh checks
--- the stored ends against.
+-- refresh stores from its own replay (valuation_blocks, ledger_day_ends), and what
+-- test/suites/valuation.sh checks the stored ends against.
 CREATE FUNCTION portfolio.ledger_end_rows(portfolio_ids bigint[]) RETURNS SETOF portfolio.ledger_ends
     LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
