@@ -92,7 +92,7 @@ uint64_t get_u64(const uint8_t* p) noexcept {
 }
 uint8_t* put_text(uint8_t* p, std::string_view text) noexcept {
     put_u32(p, static_cast<uint32_t>(text.size()));
-    std::memcpy(p + 4, text.data(), text.size());
+    if (!text.empty()) std::memcpy(p + 4, text.data(), text.size());  // (data() may be null)
     return p + 4 + text.size();
 }
 
