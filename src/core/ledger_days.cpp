@@ -7,16 +7,24 @@
 
 namespace pgp::core {
 
+namespace {
+// What the track holds, from its last transaction's day to to_day.
+HoldingSpan held_span(const HoldingTrack& track, int32_t to_day) noexcept {
+    HoldingSpan span{};
+    span.from_day = track.day;
+    span.to_day = to_day;
+    span.quantity = track.quantity;
+    span.cost = track.cost;
+    span.has_cost = true;
+    return span;
+}
+}  // namespace
+
 bool holding_step(HoldingTrack& track, int32_t day, Decimal quantity, Decimal cost,
                   HoldingSpan* ended) noexcept {
     bool any = false;
     if (track.started && day != track.day) {
-        *ended = HoldingSpan{};
-        ended->from_day = track.day;
-        ended->to_day = day - 1;
-        ended->quantity = track.quantity;
-        ended->cost = track.cost;
-        ended->has_cost = true;
+        *ended = held_span(track, day - 1);
         any = !track.quantity.is_zero();
     }
     track.started = true;
@@ -28,12 +36,7 @@ bool holding_step(HoldingTrack& track, int32_t day, Decimal quantity, Decimal co
 
 bool holding_end(const HoldingTrack& track, int32_t last_day, HoldingSpan* ended) noexcept {
     if (!track.started || track.quantity.is_zero()) return false;
-    *ended = HoldingSpan{};
-    ended->from_day = track.day;
-    ended->to_day = last_day;
-    ended->quantity = track.quantity;
-    ended->cost = track.cost;
-    ended->has_cost = true;
+    *ended = held_span(track, last_day);
     return true;
 }
 

@@ -315,26 +315,28 @@ int32_t currency_index(LedgerDaysState* s, FunctionCallInfo fcinfo, std::string_
     return static_cast<int32_t>(s->currencies.count - 1);
 }
 
-// The cash an amount argument moves in a currency on a day (NULL moves none).
-void add_move(LedgerDaysState* s, FunctionCallInfo fcinfo, std::string_view currency, int32_t day,
-              int argno) {
+// The cash an amount argument moves in a currency on a day (NULL moves none); returns the
+// currency (its FX path converts the row's event too).
+const Currency& add_move(LedgerDaysState* s, FunctionCallInfo fcinfo, std::string_view currency,
+                         int32_t day, int argno) {
     const int32_t index = currency_index(s, fcinfo, currency);  // (may grow the array)
     Currency& c = s->currencies.items[index];
-    if (PG_ARGISNULL(argno)) return;
+    if (PG_ARGISNULL(argno)) return c;
     const Datum amount = PG_GETARG_DATUM(argno);
     c.scale = std::max(c.scale, pgp::pg::numeric_display_scale(amount));
     core::CashMove& m = s->moves.push(s->context);
     m = core::CashMove{index, day, decimal_from_numeric(amount)};
+    return c;
 }
 
 // A row of the stored ledger end (held_quantity): a holding or a balance from the first day on.
 void add_held(LedgerDaysState* s, FunctionCallInfo fcinfo, std::string_view instrument,
               std::string_view currency) {
-    const core::Decimal quantity = decimal_from_numeric(PG_GETARG_DATUM(kHeldQuantity));
     if (instrument.data() == nullptr) {
         add_move(s, fcinfo, currency, s->first_day, kHeldQuantity);
         return;
     }
+    const core::Decimal quantity = decimal_from_numeric(PG_GETARG_DATUM(kHeldQuantity));
     if (quantity.is_zero()) return;
     core::HoldingSpan span{};
     span.from_day = s->first_day;
@@ -386,11 +388,9 @@ void add_transaction(LedgerDaysState* s, FunctionCallInfo fcinfo, std::string_vi
     if (currency.data() == nullptr)
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("%s: a transaction's currency must not be NULL", kLedgerDaysAgg)));
-    add_move(s, fcinfo, currency, day, kCashEffect);
+    const Currency& c = add_move(s, fcinfo, currency, day, kCashEffect);
     const core::DayEvent event = call_core([&] { return core::ledger_event(parts); });
-    const core::DayPathReader* rate =
-        event.convert ? find_path(s, text_arg(fcinfo, kRateKey)) : nullptr;
-    call_core([&] { core::span_days_add_event(s->days, event, rate); });
+    call_core([&] { core::span_days_add_event(s->days, event, c.rate); });
 }
 
 }  // namespace
